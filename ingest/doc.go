@@ -1,0 +1,8 @@
+// Package ingest fetches raw pages from job sources, keeps every page in the
+// lake before it is parsed, and turns pages into [Posting] values.
+//
+// The lake is the [Lake] interface with two implementations: [FolderLake] for a
+// folder and [S3Lake] for an S3 bucket. Raw objects are immutable and laid out in
+// Hive-style partitions (see [RawKey]), so any engine that reads such partitions
+// can query the lake directly.
+package ingest
