@@ -1,0 +1,184 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FetchConfig configures how sources make HTTP requests.
+type FetchConfig struct {
+	UserAgent  string        `mapstructure:"user_agent"`
+	Timeout    time.Duration `mapstructure:"timeout"`     // per request, body included
+	MaxBytes   int64         `mapstructure:"max_bytes"`   // cap on one response body
+	Retries    int           `mapstructure:"retries"`     // extra attempts on 429 and 5xx
+	RetryDelay time.Duration `mapstructure:"retry_delay"` // first backoff, doubled per attempt
+}
+
+// DefaultFetchConfig returns polite defaults.
+func DefaultFetchConfig() FetchConfig {
+	return FetchConfig{
+		UserAgent:  "jobpulse/0.1 (+https://github.com/jobpulse/jobpulse)",
+		Timeout:    60 * time.Second,
+		MaxBytes:   64 << 20,
+		Retries:    3,
+		RetryDelay: time.Second,
+	}
+}
+
+// Validate checks the configuration, naming the key of a bad value.
+func (c FetchConfig) Validate() error {
+	switch {
+	case c.UserAgent == "":
+		return errors.New("config: fetch.user_agent: must not be empty")
+	case c.Timeout <= 0:
+		return fmt.Errorf("config: fetch.timeout: %s must be positive", c.Timeout)
+	case c.MaxBytes <= 0:
+		return fmt.Errorf("config: fetch.max_bytes: %d must be positive", c.MaxBytes)
+	case c.Retries < 0:
+		return fmt.Errorf("config: fetch.retries: %d must not be negative", c.Retries)
+	case c.RetryDelay < 0:
+		return fmt.Errorf("config: fetch.retry_delay: %s must not be negative", c.RetryDelay)
+	}
+	return nil
+}
+
+// ErrTooLarge is wrapped by fetch errors of a response larger than
+// [FetchConfig.MaxBytes]; the bytes received up to the cap are kept.
+var ErrTooLarge = errors.New("response larger than fetch.max_bytes")
+
+// ErrStatus is wrapped by fetch errors of a response whose final status is not 2xx.
+var ErrStatus = errors.New("unexpected HTTP status")
+
+// Fetcher makes GET requests for sources: with a User-Agent, a timeout, a cap
+// on the response size, and retries with backoff on 429 and 5xx honouring
+// Retry-After.
+type Fetcher struct {
+	cfg    FetchConfig
+	client *http.Client
+	logger *slog.Logger
+}
+
+// NewFetcher returns a fetcher. A nil client means a new http.Client.
+func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetcher {
+	if client == nil {
+		client = &http.Client{}
+	}
+	return &Fetcher{cfg: cfg, client: client, logger: logger}
+}
+
+// Get fetches url and hands every response it receives to keep, named name,
+// before it parses or retries: the final one, even with an error (a non-2xx
+// status, a body over the cap, a body cut short), and each failed attempt
+// before a retry, named with an ".attempt-N" suffix before the extension. So
+// every byte received reaches the lake.
+func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(context.Context, RawPage) error) error {
+	delay := f.cfg.RetryDelay
+	for attempt := 0; ; attempt++ {
+		page, retryAfter, err := f.get(ctx, source, url)
+		final := err == nil || attempt >= f.cfg.Retries || retryAfter < 0
+		if page != nil {
+			page.Name = name
+			if !final {
+				page.Name = attemptName(name, attempt+1)
+			}
+			if kerr := keep(ctx, *page); kerr != nil {
+				return kerr
+			}
+		}
+		if final {
+			return err
+		}
+		wait := max(delay, retryAfter)
+		f.logger.Warn("fetch failed, retrying", "source", source, "url", url, "attempt", attempt+1, "wait", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("fetch %s: %w (after %w)", url, ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		delay *= 2
+	}
+}
+
+// get makes one attempt. retryAfter < 0 means the error is not worth a retry.
+func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, -1, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	req.Header.Set("User-Agent", f.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
+	fetchedAt := time.Now().UTC()
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
+	tooLarge := int64(len(body)) > f.cfg.MaxBytes
+	if tooLarge {
+		body = body[:f.cfg.MaxBytes]
+	}
+	sum := sha256.Sum256(body)
+	page := &RawPage{
+		Body: body,
+		Meta: Meta{
+			Source:      source,
+			URL:         url,
+			FetchedAt:   fetchedAt,
+			Status:      resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"),
+			SHA256:      hex.EncodeToString(sum[:]),
+			Size:        int64(len(body)),
+		},
+	}
+	wait := time.Duration(-1)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		wait, err = retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("%w %s", ErrStatus, resp.Status)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		err = fmt.Errorf("%w %s", ErrStatus, resp.Status)
+	case tooLarge:
+		err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.cfg.MaxBytes)
+	case readErr != nil:
+		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), readErr)
+	default:
+		return page, 0, nil
+	}
+	page.Meta.Error = err.Error()
+	return page, wait, fmt.Errorf("fetch %s: %w", url, err)
+}
+
+// attemptName returns name with ".attempt-N" before its extension:
+// page-0001.json becomes page-0001.attempt-1.json.
+func attemptName(name string, n int) string {
+	ext := path.Ext(name)
+	return fmt.Sprintf("%s.attempt-%d%s", strings.TrimSuffix(name, ext), n, ext)
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date), capped at
+// five minutes; zero when absent or unreadable.
+func retryAfter(h string) time.Duration {
+	const maxWait = 5 * time.Minute
+	if h == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(h); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = time.Until(t)
+	}
+	return min(max(d, 0), maxWait)
+}

@@ -1,0 +1,186 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const testKey = "raw/source=remotive/date=2026-11-29/run=r1/page-0001.json"
+
+func TestParseRemotiveRealCapture(t *testing.T) {
+	body := realFixture(t, "remotive/remote-jobs.json")
+	postings, rejects, err := ParseRemotive(body, testKey)
+	if err != nil {
+		t.Fatalf("ParseRemotive: %v", err)
+	}
+	if len(rejects) != 0 {
+		t.Errorf("rejects = %v, want none", rejects)
+	}
+	if len(postings) != 31 {
+		t.Fatalf("got %d postings, want 31 (job-count of the capture)", len(postings))
+	}
+	first := postings[0]
+	first.Description = first.Description[:3]
+	first.Tags = first.Tags[:3]
+	want := Posting{
+		Source:      "remotive",
+		SourceID:    "2091081",
+		URL:         "https://remotive.com/remote-jobs/design/senior-graphic-designer-2091081",
+		Title:       "Senior Graphic Designer",
+		Company:     "Lemon.io",
+		CompanyLogo: "https://remotive.com/job/2091081/logo",
+		Category:    "Design",
+		JobType:     "full_time",
+		Location:    "Americas, Europe, Asia, Africa, Oceania",
+		Tags:        []string{".Net", "android", "C"},
+		Description: "<p>",
+		PublishedAt: time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC),
+		LakeKey:     testKey,
+	}
+	if diff := cmp.Diff(want, first); diff != "" {
+		t.Errorf("first posting (-want +got):\n%s", diff)
+	}
+	ids := map[string]bool{}
+	for _, p := range postings {
+		if ids[p.SourceID] {
+			t.Errorf("duplicate id %s", p.SourceID)
+		}
+		ids[p.SourceID] = true
+		if p.Title == "" || p.URL == "" || p.PublishedAt.IsZero() {
+			t.Errorf("posting %s lacks title, url or date: %+v", p.SourceID, p)
+		}
+	}
+	if got := postings[1].Salary; got != "$18 - $22/hr" {
+		t.Errorf("salary of second posting = %q", got)
+	}
+}
+
+func TestParseRemotiveVariants(t *testing.T) {
+	tests := []struct {
+		name      string
+		body      string
+		wantIDs   []string
+		wantRejs  int
+		wantError bool
+	}{
+		{
+			name:    "byte-order mark",
+			body:    "\xef\xbb\xbf" + `{"job-count": 1, "jobs": [{"id": 1, "title": "Go Developer"}]}`,
+			wantIDs: []string{"1"},
+		},
+		{
+			name:    "older schema without warning and total count",
+			body:    `{"0-legal-notice": "x", "job-count": 2, "jobs": [{"id": 7, "title": "A"}, {"id": 8, "title": "B"}]}`,
+			wantIDs: []string{"7", "8"},
+		},
+		{
+			name:    "string id",
+			body:    `{"jobs": [{"id": "42", "title": "A"}]}`,
+			wantIDs: []string{"42"},
+		},
+		{
+			name:     "jobs without id or title are rejected, the others kept",
+			body:     `{"jobs": [{"title": "no id"}, {"id": 3, "title": "  "}, {"id": 4, "title": "ok"}, 17, {"id": "x1", "title": "bad id"}]}`,
+			wantIDs:  []string{"4"},
+			wantRejs: 4,
+		},
+		{
+			name:    "empty jobs",
+			body:    `{"jobs": []}`,
+			wantIDs: []string{},
+		},
+		{name: "truncated JSON", body: `{"jobs": [{"id": 1, "title": "A"`, wantError: true},
+		{name: "HTML error page", body: `<!doctype html><html><body>Service unavailable</body></html>`, wantError: true},
+		{name: "no jobs key", body: `{"error": "rate limited"}`, wantError: true},
+		{name: "jobs is not an array", body: `{"jobs": "none"}`, wantError: true},
+		{name: "empty body", body: ``, wantError: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			postings, rejects, err := ParseRemotive([]byte(tt.body), testKey)
+			if tt.wantError {
+				if err == nil {
+					t.Fatalf("ParseRemotive succeeded, want an error")
+				}
+				if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), testKey) {
+					t.Errorf("error %q should wrap ErrMalformed and name the lake key", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseRemotive: %v", err)
+			}
+			ids := []string{}
+			for _, p := range postings {
+				ids = append(ids, p.SourceID)
+			}
+			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+			if len(rejects) != tt.wantRejs {
+				t.Errorf("got %d rejects %v, want %d", len(rejects), rejects, tt.wantRejs)
+			}
+			for _, r := range rejects {
+				if r.LakeKey != testKey || r.Reason == "" {
+					t.Errorf("reject %+v should name the lake key and a reason", r)
+				}
+			}
+		})
+	}
+}
+
+func TestParseRemotiveTime(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want time.Time
+	}{
+		{"no zone is UTC", "2026-07-28T14:23:05", time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC)},
+		{"zone", "2026-07-28T16:23:05+02:00", time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC)},
+		{"fraction", "2026-07-28T14:23:05.5", time.Date(2026, 7, 28, 14, 23, 5, 5e8, time.UTC)},
+		{"date only", "2026-07-28", time.Date(2026, 7, 28, 0, 0, 0, 0, time.UTC)},
+		{"garbage", "yesterday", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := parseRemotiveTime(tt.in); !got.Equal(tt.want) {
+				t.Errorf("parseRemotiveTime(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseRemotive checks that any input gives postings or a clear error,
+// never a panic, and that every posting has an id and a title and names its
+// lake key.
+func FuzzParseRemotive(f *testing.F) {
+	f.Add(realFixture(f, "remotive/remote-jobs.json"))
+	f.Add([]byte("\xef\xbb\xbf{\"jobs\":[{\"id\":1,\"title\":\"x\"}]}"))
+	f.Add([]byte(`{"jobs":[{"id":"1e3","title":"<script>","tags":[null,""],"publication_date":"2026-13-45"}]}`))
+	f.Add([]byte(`{"jobs":null}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		postings, rejects, err := ParseRemotive(body, testKey)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		var resp struct {
+			Jobs []json.RawMessage `json:"jobs"`
+		}
+		if json.Unmarshal(body, &resp) == nil && len(postings)+len(rejects) != len(resp.Jobs) {
+			t.Fatalf("%d postings + %d rejects != %d jobs", len(postings), len(rejects), len(resp.Jobs))
+		}
+		for _, p := range postings {
+			if p.SourceID == "" || p.Title == "" || p.LakeKey != testKey || p.Source != "remotive" {
+				t.Fatalf("bad posting %+v", p)
+			}
+		}
+	})
+}

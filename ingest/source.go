@@ -1,0 +1,46 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+)
+
+// RawPage is one response as a source received it, before it is parsed.
+type RawPage struct {
+	Name string // file name within the run's partition, e.g. "page-0001.json"
+	Body []byte
+	Meta Meta
+}
+
+// Reject is a record of a raw page that could not be parsed into a posting.
+// It is counted and reported with its lake key; it never stops a run.
+type Reject struct {
+	LakeKey string // raw page the record came from
+	Index   int    // position of the record in the page, -1 for the whole page
+	Reason  string
+}
+
+// String formats the reject for logs and reports.
+func (r Reject) String() string {
+	if r.Index < 0 {
+		return fmt.Sprintf("%s: %s", r.LakeKey, r.Reason)
+	}
+	return fmt.Sprintf("%s: record %d: %s", r.LakeKey, r.Index, r.Reason)
+}
+
+// Source is a job source: it fetches raw pages and parses them.
+//
+// Fetch hands every page to keep as soon as it is received, before it fetches
+// the next one, so that what was received is in the lake even when a later
+// request fails. Parse must not need the network: replaying the lake calls it
+// on stored pages.
+type Source interface {
+	// Name is the source's name in lake keys and the warehouse, e.g. "remotive".
+	Name() string
+	// Fetch fetches the source's raw pages, calling keep for each.
+	Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error
+	// Parse parses a stored page. An error means the page as a whole is
+	// unreadable (it is then reported as one [Reject]); records that cannot be
+	// parsed are returned as rejects.
+	Parse(body []byte, meta Meta, lakeKey string) ([]Posting, []Reject, error)
+}

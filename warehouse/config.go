@@ -1,0 +1,66 @@
+package warehouse
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Config says which PostgreSQL server the warehouse uses.
+type Config struct {
+	URL      string // connection string; empty means the managed server
+	DataDir  string // managed server data folder, default "./data/pg"
+	Database string // database on the managed server, default "jobpulse"
+}
+
+// DefaultConfig returns the configuration of the embedded default: a managed
+// server with its data in ./data/pg and a database named jobpulse.
+func DefaultConfig() Config {
+	return Config{DataDir: "./data/pg", Database: "jobpulse"}
+}
+
+// maxIdentifier is the longest name PostgreSQL keeps (NAMEDATALEN-1 bytes).
+const maxIdentifier = 63
+
+// Validate checks the configuration. Its errors name the configuration key
+// (warehouse.url, warehouse.data, warehouse.database) and the bad value.
+// DataDir and Database are checked only when URL is empty, since only the
+// managed server uses them.
+func (c Config) Validate() error {
+	if c.URL != "" {
+		if _, err := pgxpool.ParseConfig(c.URL); err != nil {
+			// pgconn redacts the password in its parse errors.
+			return fmt.Errorf("warehouse.url: not a PostgreSQL connection string: %w", err)
+		}
+		return nil
+	}
+	switch {
+	case strings.TrimSpace(c.DataDir) == "":
+		return fmt.Errorf("warehouse.data: %q: empty: set the folder of the managed PostgreSQL server, e.g. ./data/pg", c.DataDir)
+	case strings.IndexByte(c.DataDir, 0) >= 0:
+		return fmt.Errorf("warehouse.data: %q: contains a NUL byte", c.DataDir)
+	}
+	switch {
+	case c.Database == "":
+		return fmt.Errorf("warehouse.database: %q: empty: set the database name, e.g. jobpulse", c.Database)
+	case len(c.Database) > maxIdentifier:
+		return fmt.Errorf("warehouse.database: %q: longer than %d bytes", c.Database, maxIdentifier)
+	case !utf8.ValidString(c.Database) || strings.IndexByte(c.Database, 0) >= 0:
+		return fmt.Errorf("warehouse.database: %q: not valid UTF-8 text", c.Database)
+	}
+	return nil
+}
+
+// withDefaults fills empty fields of c from [DefaultConfig].
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.DataDir == "" {
+		c.DataDir = d.DataDir
+	}
+	if c.Database == "" {
+		c.Database = d.Database
+	}
+	return c
+}

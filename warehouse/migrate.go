@@ -1,0 +1,97 @@
+package warehouse
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// migrations are the schema changes, applied in the order of their file names.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrateLockKey is the advisory lock that serialises concurrent Migrate
+// calls on one database: "jobpulse" in ASCII.
+const migrateLockKey int64 = 0x6a6f6270756c7365
+
+// Migration is one schema change embedded in the binary.
+type Migration struct {
+	Version string // file name without .sql, e.g. "0001_init"
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in the order they apply.
+func Migrations() ([]Migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql") // sorted
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: list migrations: %w", err)
+	}
+	var out []Migration
+	for _, name := range names {
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse: read migration %s: %w", name, err)
+		}
+		out = append(out, Migration{Version: strings.TrimSuffix(path.Base(name), ".sql"), SQL: string(b)})
+	}
+	return out, nil
+}
+
+// Migrate applies the embedded migrations that the database has not seen
+// yet, in order, each in its own transaction together with its row in
+// schema_migrations. A session advisory lock makes concurrent calls (several
+// processes starting at once) safe: the second waits, then finds nothing to do.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	all, err := Migrations()
+	if err != nil {
+		return err
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLockKey); err != nil {
+		return fmt.Errorf("warehouse: migrate: lock: %w", err)
+	}
+	defer func() {
+		// A failed unlock (e.g. a broken connection) must not leave the lock
+		// held on a pooled connection.
+		if _, err := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLockKey); err != nil {
+			conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+	}()
+	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    text PRIMARY KEY,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`)
+	if err != nil {
+		return fmt.Errorf("warehouse: migrate: create schema_migrations: %w", err)
+	}
+	for _, m := range all {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			var done bool
+			err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.Version).Scan(&done)
+			if err != nil || done {
+				return err
+			}
+			// Without arguments pgx uses the simple protocol: a file may hold many statements.
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", m.Version)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("warehouse: migrate %s: %w", m.Version, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package warehouse_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// applied lists the versions recorded in schema_migrations.
+func applied(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, _ := pool.Query(context.Background(), "SELECT version FROM schema_migrations ORDER BY version")
+	v, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	return v
+}
+
+func TestMigrate(t *testing.T) {
+	all, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for _, m := range all {
+		versions = append(versions, m.Version)
+	}
+	if len(versions) == 0 || versions[0] != "0001_init" {
+		t.Fatalf("embedded migrations %v, want 0001_init first", versions)
+	}
+	tests := []struct {
+		name  string
+		times int // Migrate calls
+		par   bool
+	}{
+		{name: "once", times: 1},
+		{name: "twice is a no-op", times: 2},
+		{name: "concurrently", times: 4, par: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			pool := pgtest.NewEmpty(t)
+			errs := make([]error, tt.times)
+			var wg sync.WaitGroup
+			for i := range tt.times {
+				if tt.par {
+					wg.Go(func() { errs[i] = warehouse.Migrate(ctx, pool) })
+				} else {
+					errs[i] = warehouse.Migrate(ctx, pool)
+				}
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("Migrate %d: %v", i, err)
+				}
+			}
+			if diff := cmp.Diff(versions, applied(t, pool)); diff != "" {
+				t.Errorf("schema_migrations (-want +got):\n%s", diff)
+			}
+			if n := count(t, pool, "SELECT count(*) FROM postings"); n != 0 {
+				t.Errorf("postings: %d rows after Migrate", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,166 @@
+package warehouse
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Run statuses, as the runs table allows them.
+const (
+	RunRunning = "running" // not finished yet
+	RunOK      = "ok"      // every source succeeded
+	RunPartial = "partial" // some sources failed
+	RunFailed  = "failed"  // no source succeeded, or the run itself failed
+)
+
+// Source statuses, as the run_sources table allows them.
+const (
+	SourceOK     = "ok"
+	SourceFailed = "failed"
+)
+
+// Run is one ingest run and its per-source results.
+type Run struct {
+	ID         string    // from [NewRunID]
+	StartedAt  time.Time // also the time postings are seen at
+	FinishedAt time.Time // zero while running
+	Status     string    // [RunRunning], [RunOK], [RunPartial] or [RunFailed]
+	Sample     bool      // true for the demo's generated data
+	Sources    []SourceRun
+}
+
+// SourceRun is what one source did in a run.
+type SourceRun struct {
+	Source   string   // source name, e.g. "remotive"
+	Status   string   // [SourceOK] or [SourceFailed]
+	Error    string   // why it failed; empty when ok
+	Pages    int      // raw pages written to the lake
+	Postings int      // postings parsed
+	Rejected int      // records that could not be parsed
+	LakeKeys []string // raw pages of this source in this run
+}
+
+// maxRunID bounds run ids, which are primary keys.
+const maxRunID = 128
+
+// NewRunID returns a new run id for a run started at t: the UTC time to the
+// second and a random suffix, e.g. 20261129T012823Z-3f9a. Ids sort by time.
+func NewRunID(t time.Time) string {
+	b := make([]byte, 2)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// validate checks what the database would reject, with errors that say which
+// field is wrong.
+func (r Run) validate() error {
+	switch {
+	case r.ID == "":
+		return fmt.Errorf("empty run id")
+	case len(r.ID) > maxRunID || !utf8.ValidString(r.ID) || clean(r.ID) != r.ID:
+		return fmt.Errorf("run id %q: not a run id (see NewRunID)", r.ID)
+	case r.StartedAt.IsZero():
+		return fmt.Errorf("run %s: zero StartedAt", r.ID)
+	}
+	switch r.Status {
+	case RunRunning, RunOK, RunPartial, RunFailed:
+	default:
+		return fmt.Errorf("run %s: status %q: want running, ok, partial or failed", r.ID, r.Status)
+	}
+	seen := map[string]bool{}
+	for _, s := range r.Sources {
+		name := cleanKey(s.Source)
+		switch {
+		case name == "":
+			return fmt.Errorf("run %s: source with an empty name", r.ID)
+		case seen[name]:
+			return fmt.Errorf("run %s: source %q listed twice", r.ID, s.Source)
+		case s.Status != SourceOK && s.Status != SourceFailed:
+			return fmt.Errorf("run %s: source %s: status %q: want ok or failed", r.ID, name, s.Status)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
+// saveRun writes the run's row and its sources' rows, replacing what an
+// earlier load of the same run wrote. Rows already equal are not rewritten.
+func saveRun(ctx context.Context, tx pgx.Tx, r Run) error {
+	_, err := tx.Exec(ctx, `INSERT INTO runs (id, started_at, finished_at, status, sample)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+			status = EXCLUDED.status, sample = EXCLUDED.sample
+		WHERE (runs.started_at, runs.finished_at, runs.status, runs.sample)
+			IS DISTINCT FROM (EXCLUDED.started_at, EXCLUDED.finished_at, EXCLUDED.status, EXCLUDED.sample)`,
+		r.ID, r.StartedAt, nullTime(r.FinishedAt), r.Status, r.Sample)
+	if err != nil {
+		return fmt.Errorf("save run: %w", err)
+	}
+	names := make([]string, 0, len(r.Sources))
+	batch := &pgx.Batch{}
+	for _, s := range r.Sources {
+		name := cleanKey(s.Source)
+		names = append(names, name)
+		keys := make([]string, len(s.LakeKeys))
+		for i, k := range s.LakeKeys {
+			keys[i] = clean(k)
+		}
+		batch.Queue(`INSERT INTO run_sources (run_id, source, status, error, pages, postings, rejected, lake_keys)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (run_id, source) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error,
+				pages = EXCLUDED.pages, postings = EXCLUDED.postings, rejected = EXCLUDED.rejected,
+				lake_keys = EXCLUDED.lake_keys
+			WHERE (run_sources.status, run_sources.error, run_sources.pages, run_sources.postings,
+					run_sources.rejected, run_sources.lake_keys)
+				IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.error, EXCLUDED.pages, EXCLUDED.postings,
+					EXCLUDED.rejected, EXCLUDED.lake_keys)`,
+			r.ID, name, s.Status, clean(s.Error), s.Pages, s.Postings, s.Rejected, keys)
+	}
+	batch.Queue("DELETE FROM run_sources WHERE run_id = $1 AND NOT (source = ANY ($2))", r.ID, names)
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("save run sources: %w", err)
+	}
+	return nil
+}
+
+// LastRun returns the newest finished run (the latest finished_at) with its
+// sources in name order. With no finished run the error wraps [pgx.ErrNoRows].
+func LastRun(ctx context.Context, pool *pgxpool.Pool) (Run, error) {
+	var r Run
+	err := pool.QueryRow(ctx, `SELECT id, started_at, finished_at, status, sample FROM runs
+		WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`).
+		Scan(&r.ID, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Sample)
+	if err != nil {
+		return Run{}, fmt.Errorf("warehouse: last run: %w", err)
+	}
+	r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
+	rows, err := pool.Query(ctx, `SELECT source, status, error, pages, postings, rejected, lake_keys
+		FROM run_sources WHERE run_id = $1 ORDER BY source`, r.ID)
+	if err != nil {
+		return Run{}, fmt.Errorf("warehouse: last run %s: sources: %w", r.ID, err)
+	}
+	r.Sources, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (SourceRun, error) {
+		var s SourceRun
+		err := row.Scan(&s.Source, &s.Status, &s.Error, &s.Pages, &s.Postings, &s.Rejected, &s.LakeKeys)
+		return s, err
+	})
+	if err != nil {
+		return Run{}, fmt.Errorf("warehouse: last run %s: sources: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// nullTime turns the zero time into SQL NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
