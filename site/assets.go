@@ -1,0 +1,126 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// assetsDir is the folder of assets, in the templates and in the built site.
+const assetsDir = "assets"
+
+// echartsFile is the logical name of ECharts among the assets.
+const echartsFile = "echarts.min.js"
+
+// echartsInPackage is where npm puts echarts.min.js inside a templates folder.
+var echartsInPackage = filepath.Join("node_modules", "echarts", "dist", echartsFile)
+
+// assetSet holds the site's assets under content-hashed names.
+type assetSet struct {
+	paths map[string]string // logical name (style.css) -> site path (assets/style.<hash>.css)
+	out   []outFile
+}
+
+// loadAssets reads every file under assets/ of the templates, and ECharts.
+func loadAssets(templatesFS fs.FS, cfg BuildConfig) (*assetSet, error) {
+	a := &assetSet{paths: map[string]string{}}
+	err := fs.WalkDir(templatesFS, assetsDir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("site: read templates %s: %w", assetsDir, err)
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		data, err := fs.ReadFile(templatesFS, name)
+		if err != nil {
+			return fmt.Errorf("site: read asset %s: %w", name, err)
+		}
+		a.add(strings.TrimPrefix(name, assetsDir+"/"), data)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := a.paths[echartsFile]; ok {
+		return a, nil // the templates ship their own
+	}
+	file, err := findECharts(cfg)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("site: read ECharts %s: %w", file, err)
+	}
+	a.add(echartsFile, data)
+	return a, nil
+}
+
+// add stores an asset under its hashed name.
+func (a *assetSet) add(name string, data []byte) {
+	sum := sha256.Sum256(data)
+	p := path.Join(assetsDir, hashedName(name, hex.EncodeToString(sum[:])[:12]))
+	a.paths[name] = p
+	a.out = append(a.out, outFile{Path: p, Data: data})
+}
+
+// hashedName puts the hash after the first part of the file name:
+// echarts.min.js becomes echarts.<hash>.min.js, site.js site.<hash>.js.
+func hashedName(name, hash string) string {
+	dir, file := path.Split(name)
+	if i := strings.IndexByte(file, '.'); i > 0 {
+		return dir + file[:i] + "." + hash + file[i:]
+	}
+	return dir + file + "." + hash
+}
+
+// path returns the site path of an asset by logical name.
+func (a *assetSet) path(name string) (string, error) {
+	p, ok := a.paths[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in the templates' %s folder", name, assetsDir)
+	}
+	return p, nil
+}
+
+// files returns the assets to write.
+func (a *assetSet) files() []outFile {
+	return append([]outFile(nil), a.out...)
+}
+
+// findECharts finds echarts.min.js: site.echarts when set (and then only
+// there); else the npm package in the templates folder when templates come
+// from a folder, ./templates, and the folder of the executable.
+func findECharts(cfg BuildConfig) (string, error) {
+	if cfg.ECharts != "" {
+		if _, err := os.Stat(cfg.ECharts); err != nil {
+			return "", fmt.Errorf("site: site.echarts %q: %w", cfg.ECharts, err)
+		}
+		return cfg.ECharts, nil
+	}
+	var candidates []string
+	if cfg.Templates != "" {
+		candidates = append(candidates, filepath.Join(cfg.Templates, echartsInPackage))
+	}
+	candidates = append(candidates, filepath.Join("templates", echartsInPackage))
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		candidates = append(candidates, filepath.Join(dir, "templates", echartsInPackage), filepath.Join(dir, echartsFile))
+	}
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("site: %w: looked in %s; run `npm ci --prefix templates` in the jobpulse folder, "+
+		"or set site.echarts to the path of echarts.min.js", ErrNoECharts, strings.Join(candidates, ", "))
+}
+
+// ErrNoECharts means the build found no echarts.min.js to serve with the site.
+var ErrNoECharts = errors.New("echarts.min.js not found")

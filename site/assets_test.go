@@ -1,0 +1,116 @@
+package site
+
+import (
+	"errors"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobpulse/jobpulse/content"
+	"github.com/jobpulse/jobpulse/templates"
+)
+
+func TestHashedName(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "one extension", in: "site.js", want: "site.abc.js"},
+		{name: "two extensions", in: "echarts.min.js", want: "echarts.abc.min.js"},
+		{name: "in a folder", in: "img/logo.svg", want: "img/logo.abc.svg"},
+		{name: "no extension", in: "LICENSE", want: "LICENSE.abc"},
+		{name: "dot file", in: ".x", want: ".x.abc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hashedName(tt.in, "abc"); got != tt.want {
+				t.Errorf("hashedName(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadAssets(t *testing.T) {
+	fsys := fstest.MapFS{
+		"assets/site.js":    {Data: []byte("x")},
+		"assets/img/a.svg":  {Data: []byte("<svg/>")},
+		"assets/.gitignore": {Data: []byte("skip")},
+		"layouts/base.html": {Data: []byte("not an asset")},
+	}
+	a, err := loadAssets(fsys, BuildConfig{ECharts: stubECharts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"site.js":        "assets/site.2d711642b726.js", // sha256("x")
+		"img/a.svg":      "assets/img/a.",
+		"echarts.min.js": "assets/echarts.",
+	}
+	for name, prefix := range want {
+		p, err := a.path(name)
+		if err != nil || !strings.HasPrefix(p, prefix) {
+			t.Errorf("path(%q) = %q, %v; want prefix %q", name, p, err, prefix)
+		}
+	}
+	if len(a.files()) != 3 {
+		t.Errorf("%d files, want 3: %v", len(a.files()), a.paths)
+	}
+	if _, err := a.path("nope.css"); err == nil {
+		t.Error("path of a missing asset: no error")
+	}
+}
+
+func TestFindECharts(t *testing.T) {
+	dir := t.TempDir()
+	own := filepath.Join(dir, "tpl", echartsInPackage)
+	writeTree(t, dir, map[string]string{filepath.ToSlash(filepath.Join("tpl", echartsInPackage)): "x"})
+	tests := []struct {
+		name string
+		cfg  BuildConfig
+		want string // path found, or a part of the error
+	}{
+		{name: "site.echarts", cfg: BuildConfig{ECharts: stubECharts}, want: stubECharts},
+		{name: "site.echarts missing", cfg: BuildConfig{ECharts: filepath.Join(dir, "nope.js")}, want: "site.echarts"},
+		{name: "templates folder", cfg: BuildConfig{Templates: filepath.Join(dir, "tpl")}, want: own},
+		{name: "nowhere", cfg: BuildConfig{Templates: dir}, want: "npm ci --prefix templates"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := findECharts(tt.cfg)
+			if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("findECharts = %q, want %q in it", got, tt.want)
+			}
+			if tt.name == "nowhere" && !errors.Is(err, ErrNoECharts) {
+				t.Errorf("error %v does not wrap ErrNoECharts", err)
+			}
+		})
+	}
+}
+
+// TestEmbeddedTemplates checks that the embedded defaults parse and hold
+// what the build needs, and that the embedded content has its home page.
+func TestEmbeddedTemplates(t *testing.T) {
+	a, err := loadAssets(templates.FS, BuildConfig{ECharts: stubECharts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseLayouts(templates.FS, a); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"echarts.min.js", "favicon.svg", "site.js", "style.css"}
+	if diff := cmp.Diff(want, slices.Sorted(maps.Keys(a.paths))); diff != "" {
+		t.Errorf("assets (-want +got):\n%s", diff)
+	}
+	pages, err := loadPages(content.FS, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) == 0 || pages[0].url != "/" || len(pages[0].blocks) != 4 {
+		t.Errorf("embedded content: want the home page with 2 charts and 2 tables, got %d pages", len(pages))
+	}
+}

@@ -1,0 +1,215 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/content"
+	"github.com/jobpulse/jobpulse/templates"
+)
+
+// statementTimeout bounds every query of a build.
+const statementTimeout = time.Minute
+
+// BuildConfig configures [Build]. Its zero value is not ready to use: start
+// from [DefaultBuildConfig].
+type BuildConfig struct {
+	// Out is the folder the site is written to (site.out). It is replaced as a
+	// whole at the end of a successful build.
+	Out string
+	// Content is a folder of pages and queries (site.content); "" uses the
+	// embedded default content.
+	Content string
+	// Templates is a folder of layouts and assets (site.templates); "" uses the
+	// embedded default templates.
+	Templates string
+	// ECharts is the path of echarts.min.js (site.echarts); "" looks for the
+	// npm package installed under templates/node_modules.
+	ECharts string
+	// Sample labels every page as built from sample data. Pages are also
+	// labelled when the last run was a sample run (runs.sample).
+	Sample bool
+	// BaseURL is the absolute URL the site is served from (site.base_url),
+	// used for canonical links; "" leaves them out. Links between pages are
+	// relative and work without it.
+	BaseURL string
+}
+
+// DefaultBuildConfig returns the configuration used when nothing is set: the
+// embedded content and templates, written to ./public.
+func DefaultBuildConfig() BuildConfig {
+	return BuildConfig{Out: "./public"}
+}
+
+// Validate reports the first setting that cannot work, naming its key.
+func (c BuildConfig) Validate() error {
+	if c.Out == "" {
+		return errors.New("site: site.out is empty: set the folder the site is written to")
+	}
+	if out := filepath.Clean(c.Out); out == "." || out == string(filepath.Separator) || out == ".." {
+		return fmt.Errorf("site: site.out %q: the build replaces this folder as a whole; choose a folder of its own such as ./public", c.Out)
+	}
+	for _, d := range []struct{ key, val string }{{"site.content", c.Content}, {"site.templates", c.Templates}} {
+		if d.val == "" {
+			continue
+		}
+		st, err := os.Stat(d.val)
+		if err != nil {
+			return fmt.Errorf("site: %s %q: %w", d.key, d.val, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("site: %s %q: not a folder", d.key, d.val)
+		}
+		if same(c.Out, d.val) {
+			return fmt.Errorf("site: site.out %q is the same folder as %s", c.Out, d.key)
+		}
+	}
+	if c.ECharts != "" {
+		st, err := os.Stat(c.ECharts)
+		if err != nil {
+			return fmt.Errorf("site: site.echarts %q: %w", c.ECharts, err)
+		}
+		if st.IsDir() {
+			return fmt.Errorf("site: site.echarts %q: a folder, want the path of echarts.min.js", c.ECharts)
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("site: site.base_url %q: want an absolute http or https URL", c.BaseURL)
+		}
+	}
+	return nil
+}
+
+// same reports whether two paths name the same folder once cleaned.
+func same(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+// BuildResult sums up a build.
+type BuildResult struct {
+	// Out is the folder the site was written to.
+	Out string
+	// Pages is the number of HTML pages written.
+	Pages int
+	// Queries is the number of distinct queries run.
+	Queries int
+	// Files and Bytes count everything written, assets included.
+	Files int
+	Bytes int64
+	// Duration is the time of the whole build; Stages splits it.
+	Duration time.Duration
+	Stages   []Stage
+}
+
+// Stage is the time one step of a build took.
+type Stage struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Build builds the site described by cfg from the warehouse behind pool and
+// writes it to cfg.Out. The output folder is only replaced when the whole
+// build succeeded. Errors about content name the file (and line) at fault.
+func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slog.Logger) (BuildResult, error) {
+	start := time.Now()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	log := logger.WithGroup("site")
+	res := BuildResult{Out: cfg.Out}
+	if err := cfg.Validate(); err != nil {
+		return res, err
+	}
+	stage := func(name string, t0 time.Time) time.Time {
+		now := time.Now()
+		res.Stages = append(res.Stages, Stage{Name: name, Duration: now.Sub(t0)})
+		return now
+	}
+
+	t := time.Now()
+	contentFS, contentName := fs.FS(content.FS), "content"
+	if cfg.Content != "" {
+		contentFS, contentName = os.DirFS(cfg.Content), cfg.Content
+	}
+	templatesFS := fs.FS(templates.FS)
+	if cfg.Templates != "" {
+		templatesFS = os.DirFS(cfg.Templates)
+	}
+	pages, err := loadPages(contentFS, contentName)
+	if err != nil {
+		return res, err
+	}
+	assets, err := loadAssets(templatesFS, cfg)
+	if err != nil {
+		return res, err
+	}
+	lay, err := parseLayouts(templatesFS, assets)
+	if err != nil {
+		return res, err
+	}
+	t = stage("load", t)
+
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return res, fmt.Errorf("site: begin read-only transaction: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)",
+		fmt.Sprint(statementTimeout.Milliseconds())); err != nil {
+		return res, fmt.Errorf("site: set statement_timeout: %w", err)
+	}
+	fresh, err := loadFreshness(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	runner := newQueryRunner(tx, log)
+	for _, p := range pages {
+		if err := p.runQueries(ctx, runner); err != nil {
+			return res, err
+		}
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		return res, fmt.Errorf("site: end read-only transaction: %w", err)
+	}
+	res.Queries = runner.count
+	t = stage("query", t)
+
+	files := assets.files()
+	nav := navigation(pages)
+	for _, p := range pages {
+		html, err := lay.renderPage(p, pageContext{cfg: cfg, nav: nav, fresh: fresh})
+		if err != nil {
+			return res, err
+		}
+		files = append(files, outFile{Path: p.out, Data: html})
+	}
+	res.Pages = len(pages)
+	t = stage("render", t)
+
+	if err := writeSite(cfg.Out, files); err != nil {
+		return res, err
+	}
+	for _, f := range files {
+		res.Files++
+		res.Bytes += int64(len(f.Data))
+	}
+	stage("write", t)
+	res.Duration = time.Since(start)
+	log.Info("site built", "out", cfg.Out, "pages", res.Pages, "queries", res.Queries,
+		"files", res.Files, "bytes", res.Bytes, "duration", res.Duration)
+	return res, nil
+}

@@ -1,0 +1,208 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// chromiumPath is the browser the tests drive (Debian's chromium package).
+const chromiumPath = "/usr/bin/chromium"
+
+// browser starts a fresh headless Chromium for the test and returns its
+// context, or ends the test with [testenv.Missing] when there is none.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		if path, err = exec.LookPath("chromium"); err != nil {
+			testenv.Missing(t, "Chromium: %s not found: apt-get install chromium", chromiumPath)
+		}
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// pageWatch records what a page says on its console and the dialogs it
+// opens (which it dismisses).
+type pageWatch struct {
+	mu       sync.Mutex
+	problems []string
+}
+
+// watch subscribes to the console and dialogs of the browser context.
+func watch(ctx context.Context) *pageWatch {
+	w := &pageWatch{}
+	console := chromedp.Console(ctx)
+	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleWarning {
+				w.add(m.String())
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			w.add("dialog " + string(ev.Type) + ": " + ev.Message)
+			_, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	return w
+}
+
+func (w *pageWatch) add(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, s)
+}
+
+func (w *pageWatch) all() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.problems...)
+}
+
+// chartsDrawn is true when every chart div holds a drawn canvas or svg of
+// non-zero size and ECharts has taken it over.
+const chartsDrawn = `(() => {
+	const divs = [...document.querySelectorAll('div.chart[data-chart]')];
+	return divs.length === %d && divs.every(d => d.hasAttribute('_echarts_instance_') &&
+		[...d.querySelectorAll('canvas, svg')].some(c => {
+			const r = c.getBoundingClientRect();
+			return r.width > 0 && r.height > 0;
+		}));
+})()`
+
+// TestBrowserHome serves the default site, built with the real ECharts, to
+// headless Chromium, in light and dark colour schemes, and checks that both
+// charts of the home page are drawn, that a tooltip shows on hover, and that
+// nothing goes to the console. JOBPULSE_SCREENSHOT=file.png saves screenshots
+// of the page (file.png and file-dark.png).
+func TestBrowserHome(t *testing.T) {
+	echarts := realECharts(t)
+	browserCtx := browser(t)
+	pool := pgtest.New(t)
+	postings := hostilePostings()
+	for _, title := range []string{"Backend Engineer", "Backend Engineer", "Data Analyst", "Product Designer (Remote, EMEA time zones)"} {
+		postings = append(postings, testPosting{Title: title, Location: "Europe"})
+	}
+	seedRun(t, pool, true, postings)
+	cfg := testConfig(t)
+	cfg.ECharts = echarts
+	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
+	defer srv.Close()
+
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			ctx, cancel := chromedp.NewContext(browserCtx) // a new tab
+			defer cancel()
+			w := watch(ctx)
+			run := func(what string, a chromedp.Action[chromedp.Void]) {
+				t.Helper()
+				tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				defer cancel()
+				if err := chromedp.Do(tctx, a); err != nil {
+					t.Fatalf("%s: %v (console: %q)", what, err, w.all())
+				}
+			}
+			run("emulate "+scheme, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+				return chromedp.Void{}, err
+			})
+			run("load the home page", chromedp.Navigate(srv.URL+"/"))
+			run("wait for both charts", func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Poll[bool](strings.Replace(chartsDrawn, "%d", "2", 1))(ctx, tg)
+				return chromedp.Void{}, err
+			})
+
+			// Hover the first bar of the first chart: ECharts shows its
+			// tooltip, drawn on the canvas (see tooltip in chart.go), and
+			// says so with an event.
+			box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+				const div = document.querySelector('div.chart');
+				echarts.getInstanceByDom(div).on('showTip', () => { window.jobpulseTip = true; });
+				const r = div.getBoundingClientRect();
+				return [r.left + r.width / 2, r.top + 30];
+			})()`))
+			if err != nil || len(box) != 2 {
+				t.Fatalf("chart position: %v %v", box, err)
+			}
+			run("hover", func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				for _, dx := range []float64{0, 5} { // move twice: ECharts reacts to movement
+					if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+						Type: input.DispatchMouseEventTypeMouseMoved, X: box[0] + dx, Y: box[1]}); err != nil {
+						return chromedp.Void{}, err
+					}
+				}
+				return chromedp.Void{}, nil
+			})
+			run("wait for the tooltip", func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Poll[bool](`window.jobpulseTip === true`)(ctx, tg)
+				return chromedp.Void{}, err
+			})
+
+			if file := os.Getenv("JOBPULSE_SCREENSHOT"); file != "" {
+				if scheme != "light" {
+					file = strings.TrimSuffix(file, ".png") + "-" + scheme + ".png"
+				}
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				if err == nil {
+					err = os.WriteFile(file, png, 0o644)
+				}
+				if err != nil {
+					t.Errorf("screenshot: %v", err)
+				}
+			}
+			// A round trip, so that pending console messages arrive first.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
+				t.Fatal(err)
+			}
+			if p := w.all(); len(p) > 0 {
+				t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
+			}
+		})
+	}
+}

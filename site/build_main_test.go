@@ -1,0 +1,112 @@
+package site
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// update rewrites the golden files: go test ./site -run Golden -update
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// stubECharts is a tiny stand-in for echarts.min.js, for tests that do not
+// run the charts.
+const stubECharts = "testdata/echarts-stub.min.js"
+
+// realECharts returns the path of the ECharts installed by npm in the
+// templates folder, or ends the test with [testenv.Missing].
+func realECharts(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "templates", echartsInPackage))
+	if err == nil {
+		_, err = os.Stat(p)
+	}
+	if err != nil {
+		testenv.Missing(t, "ECharts: %v: run `npm ci --prefix templates`", err)
+	}
+	return p
+}
+
+// testPosting is a posting row for tests: only what the reports read.
+type testPosting struct {
+	Title    string
+	Location string
+}
+
+// seedRun stores a finished run with one source and the given postings.
+func seedRun(t *testing.T, pool *pgxpool.Pool, sample bool, postings []testPosting) {
+	t.Helper()
+	ctx := context.Background()
+	started := time.Date(2026, 11, 29, 1, 28, 23, 0, time.UTC)
+	_, err := pool.Exec(ctx, `INSERT INTO runs (id, started_at, finished_at, status, sample)
+		VALUES ('20261129T012823Z-3f9a', $1, $2, 'ok', $3)`, started, started.Add(95*time.Second), sample)
+	if err == nil {
+		_, err = pool.Exec(ctx, `INSERT INTO run_sources (run_id, source, status, pages, postings)
+			VALUES ('20261129T012823Z-3f9a', 'remotive', 'ok', 1, $1)`, len(postings))
+	}
+	for i, p := range postings {
+		if err != nil {
+			break
+		}
+		_, err = pool.Exec(ctx, `INSERT INTO postings (source, source_id, title, location,
+			first_seen_run, last_seen_run, first_seen_at, last_seen_at, lake_key)
+			VALUES ('remotive', $1, $2, $3, '20261129T012823Z-3f9a', '20261129T012823Z-3f9a', $4, $4, 'raw/k')`,
+			fmt.Sprint(i+1), p.Title, p.Location, started)
+	}
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+}
+
+// testConfig is a build configuration writing into a fresh temporary folder.
+func testConfig(t *testing.T) BuildConfig {
+	t.Helper()
+	cfg := DefaultBuildConfig()
+	cfg.Out = filepath.Join(t.TempDir(), "public")
+	cfg.ECharts = stubECharts
+	return cfg
+}
+
+// readTree reads every file under dir, by slash-separated relative path.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read %s: %v", dir, err)
+	}
+	return files
+}
+
+// writeTree writes files (slash-separated relative path -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// page builds a page file from front matter lines and a body.
+func testPage(front, body string) string {
+	return "---\n" + front + "---\n" + body
+}
+
+// TestBuildStrict checks that each kind of mistake in content fails the build
+// with a message naming the file (and line), and that a failed build leaves
+// the previous site as it was.
+func TestBuildStrict(t *testing.T) {
+	pool := pgtest.New(t)
+	seedRun(t, pool, false, []testPosting{{Title: "Backend Engineer", Location: "Europe"}})
+
+	const titles = "  titles: SELECT title, count(*) AS postings FROM postings GROUP BY title\n"
+	chart := func(spec string) string { return "Intro.\n\n```chart\n" + spec + "```\n" }
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings of the error; {dir} is the content folder
+	}{
+		{
+			name:  "bad inline SQL",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n  broken: SELEC 1\n", "")},
+			want:  []string{"{dir}/index.md:4: query broken (inline): ", `syntax error at or near "SELEC"`},
+		},
+		{
+			name: "bad SQL in a query file",
+			files: map[string]string{
+				"index.md":      testPage("title: T\nqueries:\n  q: q.sql\n", ""),
+				"queries/q.sql": "SELECT nope FROM postings",
+			},
+			want: []string{"{dir}/index.md:4: query q ({dir}/queries/q.sql): ", `column "nope" does not exist`},
+		},
+		{
+			name:  "query file missing",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n  q: missing.sql\n", "")},
+			want:  []string{"{dir}/index.md:4: query q: read {dir}/queries/missing.sql: "},
+		},
+		{
+			name:  "report SQL cannot write",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n  w: DELETE FROM postings RETURNING title\n", "")},
+			want:  []string{"{dir}/index.md:4: query w", "read-only transaction"},
+		},
+		{
+			name:  "chart x column missing",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: nope\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `column "nope" is not in the result of query titles (columns: title, postings)`},
+		},
+		{
+			name:  "chart y column missing",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: hbar\nquery: titles\nx: title\ny: [postings, nope]\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `column "nope"`},
+		},
+		{
+			name:  "chart y not numeric",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: postings\ny: title\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `column "title" of query titles is not numeric: row 1 holds "Backend Engineer"`},
+		},
+		{
+			name:  "table column missing",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "```table\nquery: titles\ncolumns: [title, nope]\n```\n")},
+			want:  []string{"{dir}/index.md:6: table: ", `column "nope" is not in the result of query titles`},
+		},
+		{
+			name:  "query not declared",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: other\nx: title\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `query "other" is not declared in the front matter (queries: titles)`},
+		},
+		{
+			name:  "unknown chart type",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: donut\nquery: titles\nx: title\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `unknown type "donut" (one of bar, hbar)`},
+		},
+		{
+			name:  "unknown key in a chart",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: title\ny: postings\ncolour: red\n"))},
+			want:  []string{`{dir}/index.md:13: chart: unknown key "colour"`},
+		},
+		{
+			name:  "unknown front matter key",
+			files: map[string]string{"index.md": testPage("title: T\nlayout: wide\n", "")},
+			want:  []string{`{dir}/index.md:3: front matter: unknown key "layout"`},
+		},
+		{
+			name:  "no front matter",
+			files: map[string]string{"index.md": "# Hello\n"},
+			want:  []string{"{dir}/index.md:1: front matter missing"},
+		},
+		{
+			name:  "no title",
+			files: map[string]string{"index.md": testPage("description: D\n", "")},
+			want:  []string{"{dir}/index.md:1: front matter: title is missing"},
+		},
+		{
+			name: "error in another page",
+			files: map[string]string{
+				"index.md":     testPage("title: T\n", ""),
+				"jobs/[id].md": testPage("title: T\n", ""),
+			},
+			want: []string{"{dir}/jobs/[id].md: templated pages"},
+		},
+		{
+			name:  "no home page",
+			files: map[string]string{"about.md": testPage("title: T\n", "")},
+			want:  []string{"content {dir}: no index.md"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			content := filepath.Join(dir, "content")
+			writeTree(t, content, tt.files)
+			if len(tt.files) > 0 {
+				os.MkdirAll(content, 0o755)
+			}
+			cfg := testConfig(t)
+			cfg.Content = content
+			previous := map[string]string{"index.html": "previous site"}
+			writeTree(t, cfg.Out, previous)
+
+			_, err := Build(context.Background(), pool, cfg, nil)
+			if err == nil {
+				t.Fatal("build succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				w = strings.ReplaceAll(w, "{dir}", content)
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\ndoes not contain %q", err, w)
+				}
+			}
+			if strings.Contains(tt.name, "SQL") || strings.Contains(tt.name, "column") {
+				var ce *ContentError
+				if !errors.As(err, &ce) {
+					t.Errorf("error %T is not a *ContentError", err)
+				}
+			}
+			// The previous site is untouched and nothing is left beside it.
+			if diff := cmp.Diff(map[string]string{"public/index.html": "previous site"}, readTree(t, filepath.Dir(cfg.Out))); diff != "" {
+				t.Errorf("output folder after a failed build (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBuildSnapshot checks the transaction the queries run in: read only,
+// repeatable read, with a statement timeout.
+func TestBuildSnapshot(t *testing.T) {
+	pool := pgtest.New(t)
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"index.md": testPage(`title: T
+queries:
+  settings: |
+    SELECT current_setting('transaction_read_only') AS read_only,
+           current_setting('transaction_isolation') AS isolation,
+           current_setting('statement_timeout') AS timeout
+`, "```table\nquery: settings\n```\n")})
+	cfg := testConfig(t)
+	cfg.Content = dir
+	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(cfg.Out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<tr><td>on</td><td>repeatable read</td><td>1min</td></tr>",
+		"No data collected yet", // no run in the warehouse
+	} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("page does not contain %q:\n%s", want, html)
+		}
+	}
+}

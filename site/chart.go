@@ -1,0 +1,160 @@
+package site
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// chartSpec is the YAML body of a chart block.
+type chartSpec struct {
+	// Type is the kind of chart, a key of chartKinds.
+	Type string `yaml:"type"`
+	// Query names one of the page's queries.
+	Query string `yaml:"query"`
+	// X is the column of categories (labels).
+	X string `yaml:"x"`
+	// Y is the column of values, or several columns for several series.
+	Y columnList `yaml:"y"`
+	// Title is shown above the chart and names it for screen readers.
+	Title string `yaml:"title"`
+}
+
+// columnList is one column name or a list of them.
+type columnList []string
+
+// UnmarshalYAML accepts "y: postings" as well as "y: [postings, companies]".
+func (c *columnList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*c = columnList{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		return n.Decode((*[]string)(c))
+	default:
+		return fmt.Errorf("line %d: want a column name or a list of column names", n.Line)
+	}
+}
+
+// chartKind builds the ECharts option of one kind of chart from a result
+// whose columns have been checked. New kinds (line, pie, ...) are new
+// entries in chartKinds.
+type chartKind struct {
+	// build returns the option as a JSON-ready value; it must hold data
+	// only, never JavaScript functions.
+	build func(spec *chartSpec, res *result) (map[string]any, error)
+	// height returns the height of the chart in CSS pixels for n rows.
+	height func(n int) int
+}
+
+// chartKinds are the chart types a chart block can name.
+var chartKinds = map[string]chartKind{
+	"bar":  {build: barOption(false), height: func(int) int { return 360 }},
+	"hbar": {build: barOption(true), height: func(n int) int { return max(240, 80+34*n) }},
+}
+
+// tooltip is the tooltip option of every chart. It is drawn on the canvas
+// (renderMode richText): ECharts' HTML tooltips carry inline style
+// attributes, which the site's Content-Security-Policy (style-src 'self')
+// blocks. go-echarts' Tooltip struct has no field for it, hence a map.
+func tooltip(trigger string) map[string]any {
+	return map[string]any{
+		"show":        true,
+		"trigger":     trigger,
+		"renderMode":  "richText",
+		"axisPointer": map[string]any{"type": "shadow"},
+	}
+}
+
+// chartTypes lists the known chart types for messages.
+func chartTypes() string {
+	names := make([]string, 0, len(chartKinds))
+	for n := range chartKinds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// validate checks what can be checked before the query runs.
+func (s *chartSpec) validate() error {
+	if _, ok := chartKinds[s.Type]; !ok {
+		if s.Type == "" {
+			return fmt.Errorf("type is missing (one of %s)", chartTypes())
+		}
+		return fmt.Errorf("unknown type %q (one of %s)", s.Type, chartTypes())
+	}
+	if s.X == "" {
+		return errors.New("x is missing: name the column of categories")
+	}
+	if len(s.Y) == 0 {
+		return errors.New("y is missing: name the column of values")
+	}
+	for _, y := range s.Y {
+		if y == "" {
+			return errors.New("y names an empty column")
+		}
+	}
+	return nil
+}
+
+// check checks the chart against the result of its query: every column it
+// names exists, and the value columns hold numbers.
+func (s *chartSpec) check(res *result) error {
+	if err := res.missingColumn(s.Query, append([]string{s.X}, s.Y...)...); err != nil {
+		return err
+	}
+	for _, y := range s.Y {
+		i := res.column(y)
+		for r, row := range res.rows {
+			switch row[i].(type) {
+			case nil, int64, float64:
+			default:
+				return fmt.Errorf("column %q of query %s is not numeric: row %d holds %q",
+					y, s.Query, r+1, formatValue(row[i]))
+			}
+		}
+	}
+	return nil
+}
+
+// chartView is what layouts/chart.html renders.
+type chartView struct {
+	// ID names the JSON element; the chart div points to it.
+	ID    string
+	Title string
+	// Option is the ECharts option as JSON, escaped by encoding/json so
+	// that it holds no <, > or &.
+	Option template.JS
+	Height int
+	// Empty is true when the query returned no rows: no chart is drawn.
+	Empty bool
+	// Table is the chart's data, the accessible alternative to the chart.
+	Table tableView
+}
+
+// view builds the chart's option and its data table.
+func (s *chartSpec) view(id string, res *result) (chartView, error) {
+	v := chartView{ID: id, Title: s.Title, Empty: len(res.rows) == 0}
+	v.Table = newTableView(s.Title, res, append([]string{s.X}, s.Y...))
+	if v.Empty {
+		return v, nil
+	}
+	kind := chartKinds[s.Type]
+	opt, err := kind.build(s, res)
+	if err != nil {
+		return v, err
+	}
+	js, err := json.Marshal(opt) // escapes <, >, &, U+2028 and U+2029
+	if err != nil {
+		return v, fmt.Errorf("encode option: %w", err)
+	}
+	v.Option = template.JS(js)
+	v.Height = kind.height(len(res.rows))
+	return v, nil
+}

@@ -1,0 +1,86 @@
+package site
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// barOption returns the builder of bar charts: vertical bars, or horizontal
+// ones (categories down the side, first row on top), which suit long labels.
+//
+// go-echarts builds the option from its typed structs; only data and plain
+// settings go in (no formatter functions), and the caller marshals the option
+// map itself instead of using go-echarts' HTML renderer.
+func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error) {
+	return func(s *chartSpec, res *result) (map[string]any, error) {
+		xi := res.column(s.X)
+		categories := make([]string, len(res.rows))
+		for r, row := range res.rows {
+			categories[r] = formatValue(row[xi])
+		}
+
+		whole := true // all values whole numbers: no 2.5 ticks on a count axis
+		series := make([][]opts.BarData, len(s.Y))
+		for k, y := range s.Y {
+			yi := res.column(y)
+			series[k] = make([]opts.BarData, len(res.rows))
+			for r, row := range res.rows {
+				switch v := row[yi].(type) {
+				case nil:
+					series[k][r] = opts.BarData{Value: "-"} // ECharts' empty value
+				case float64:
+					whole = false
+					series[k][r] = opts.BarData{Value: v}
+				default:
+					series[k][r] = opts.BarData{Value: v}
+				}
+			}
+		}
+
+		catLabel := &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "truncate", HideOverlap: opts.Bool(true)}
+		valueAxis := opts.XAxis{Type: "value"}
+		if whole {
+			valueAxis.MinInterval = 1
+		}
+		xAxis, yAxis := opts.XAxis{Type: "category", AxisLabel: catLabel}, opts.YAxis{Type: "value", MinInterval: valueAxis.MinInterval}
+		if horizontal {
+			catLabel.Width = 220
+			xAxis = valueAxis
+			yAxis = opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: catLabel}
+		} else if len(categories) > 6 {
+			catLabel.Rotate = 30
+		}
+
+		bar := charts.NewBar()
+		bar.SetGlobalOptions(
+			charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "transparent"}),
+			charts.WithAnimation(false),
+			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.Y) > 1)}),
+			charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
+				ContainLabel: opts.Bool(true)}),
+			charts.WithXAxisOpts(xAxis),
+			charts.WithYAxisOpts(yAxis),
+		)
+		bar.SetXAxis(categories)
+		for k, y := range s.Y {
+			bar.AddSeries(y, series[k], charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+				s.BarMaxWidth = "48"
+			}))
+		}
+		if horizontal {
+			bar.XYReversal()
+		}
+		bar.Validate()
+		opt := bar.JSON()
+		opt["tooltip"] = tooltip("axis")
+		return opt, nil
+	}
+}
+
+// gridTop leaves room for the legend when there is one.
+func gridTop(legend bool) string {
+	if legend {
+		return "40"
+	}
+	return "16"
+}

@@ -1,0 +1,50 @@
+// Package site builds the jobpulse report site from the warehouse and
+// publishes it.
+//
+// A page is a Markdown file with YAML front matter in the content folder
+// (the embedded [content.FS] by default). The front matter gives the page's
+// title, description, place in the navigation, and the named SQL queries it
+// uses, either files under queries/ or inline SQL:
+//
+//	---
+//	title: The job market
+//	description: Which jobs are in demand and where.
+//	nav: 1
+//	queries:
+//	  top_titles: top_titles.sql
+//	  top_locations: |
+//	    SELECT location, count(*) AS postings FROM postings GROUP BY 1
+//	---
+//
+// Fenced blocks whose info string is "chart" or "table" place a query's result
+// in the prose; their body is YAML:
+//
+//	```chart
+//	type: bar          # bar | hbar
+//	query: top_titles
+//	x: title
+//	y: postings        # or a list of columns, one series each
+//	title: Most demanded job titles
+//	```
+//
+//	```table
+//	query: top_titles
+//	columns: [title, postings]   # optional: all columns by default
+//	```
+//
+// [Build] parses every page first (so a typo fails before any query runs),
+// then runs all queries of the build in one read-only REPEATABLE READ
+// transaction with a statement timeout, so every page reads the same snapshot
+// and report SQL can never change data. It renders pages with goldmark (raw
+// HTML disabled) and the html/template layouts of the templates folder (the
+// embedded [templates.FS] by default), and writes the site into a temporary
+// folder next to the output folder that replaces it only when everything
+// succeeded. The same warehouse state gives a byte-identical site.
+//
+// Charts carry their ECharts option as JSON in a
+// <script type="application/json"> element, escaped by encoding/json so that
+// text from the warehouse can never close the element; one script of the
+// site's own (assets/site.js) starts them, under a Content-Security-Policy
+// that allows scripts from the site only. ECharts is served from the site,
+// copied from the pinned npm package.
+package site
