@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"html"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// jobpulse runs the CLI in-process with args and returns its output.
+func jobpulse(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(append(args, "--log.level=warn"))
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// realRemotive serves the captured Remotive response at /api/remote-jobs.
+func realRemotive(t *testing.T) *httptest.Server {
+	t.Helper()
+	body := readFixture(t, "remotive/remote-jobs.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/remote-jobs" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "real", name))
+	if err != nil {
+		t.Fatalf("fixture %s: %v (the real captures live in ../shared/fixtures/real beside the checkout)", name, err)
+	}
+	return b
+}
+
+// echartsPath returns the ECharts that `npm ci --prefix templates` installs.
+func echartsPath(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "templates", "node_modules", "echarts", "dist", "echarts.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		testenv.Missing(t, "ECharts is not installed (%v): run npm ci --prefix templates", err)
+	}
+	return p
+}
+
+// topFromCapture returns the job titles and the locations of the Remotive
+// capture, most frequent first, ties in byte order: what the home page's
+// queries should find, computed without the warehouse.
+func topFromCapture(t *testing.T) (titles, locations []string) {
+	t.Helper()
+	var resp struct {
+		Jobs []struct {
+			Title    string `json:"title"`
+			Location string `json:"candidate_required_location"`
+		} `json:"jobs"`
+	}
+	if err := json.Unmarshal(readFixture(t, "remotive/remote-jobs.json"), &resp); err != nil {
+		t.Fatal(err)
+	}
+	byCount := func(counts map[string]int) []string {
+		keys := slices.Collect(maps.Keys(counts))
+		slices.SortFunc(keys, func(a, b string) int {
+			return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b))
+		})
+		return keys
+	}
+	tc, lc := map[string]int{}, map[string]int{}
+	for _, j := range resp.Jobs {
+		tc[strings.TrimSpace(j.Title)]++
+		loc := strings.TrimSpace(j.Location)
+		if loc == "" {
+			loc = "Unspecified"
+		}
+		lc[loc]++
+	}
+	return byCount(tc), byCount(lc)
+}
+
+func count(t *testing.T, conn *pgx.Conn, sql string) int {
+	t.Helper()
+	var n int
+	if err := conn.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// TestIngestBuildPublish runs the flow through the CLI on the real Remotive
+// capture, served on 127.0.0.1, into a real PostgreSQL.
+func TestIngestBuildPublish(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.URL(t)
+	dir := t.TempDir()
+	srv := realRemotive(t)
+	common := []string{
+		"--warehouse.url=" + dbURL,
+		"--lake.url=" + filepath.Join(dir, "lake"),
+		"--sources.remotive.url=" + srv.URL,
+		"--site.out=" + filepath.Join(dir, "public"),
+		"--site.echarts=" + echartsPath(t),
+	}
+	out, err := jobpulse(t, append([]string{"ingest"}, common...)...)
+	if err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "31 postings") {
+		t.Errorf("ingest output lacks the posting count:\n%s", out)
+	}
+	if _, err := jobpulse(t, append([]string{"ingest"}, common...)...); err != nil {
+		t.Fatalf("second ingest: %v", err)
+	}
+
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if n := count(t, conn, "SELECT count(*) FROM postings"); n != 31 {
+		t.Errorf("postings = %d after two ingests of the same data, want 31", n)
+	}
+	if n := count(t, conn, "SELECT count(*) FROM runs WHERE status = 'ok'"); n != 2 {
+		t.Errorf("ok runs = %d, want 2", n)
+	}
+	if n := count(t, conn, "SELECT count(*) FROM sightings"); n != 62 {
+		t.Errorf("sightings = %d, want 62 (31 per run)", n)
+	}
+
+	// The raw response is in the lake, byte for byte, under the Hive layout.
+	lake, err := ingest.NewFolderLake(filepath.Join(dir, "lake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := lake.List(ctx, "raw/source=remotive/")
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("lake keys = %v, %v; want 2 raw pages", keys, err)
+	}
+	body, meta, err := lake.Get(ctx, keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(body, readFixture(t, "remotive/remote-jobs.json")) || meta.Status != 200 || meta.URL != srv.URL+"/api/remote-jobs" {
+		t.Errorf("lake object %s differs from the response (meta %+v)", keys[0], meta)
+	}
+
+	out, err = jobpulse(t, append([]string{"build"}, common...)...)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The figures on the home page, computed independently from the capture.
+	titles, locations := topFromCapture(t)
+	for _, want := range append(titles[:10], locations[:5]...) {
+		if !strings.Contains(string(index), html.EscapeString(want)) {
+			t.Errorf("home page does not show %q, one of the top titles and locations of the capture", want)
+		}
+	}
+
+	target := filepath.Join(dir, "published")
+	out, err = jobpulse(t, append([]string{"publish", "--target", target}, common...)...)
+	if err != nil {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
+	out, err = jobpulse(t, append([]string{"publish", "--publish.target", target}, common...)...)
+	if err != nil || !strings.Contains(out, " 0 uploaded") {
+		t.Errorf("second publish of the same build: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(target, "index.html")); err != nil {
+		t.Errorf("published site: %v", err)
+	}
+}
+
+// TestIngestFailingSource checks that a source answering 500 fails the run
+// with a clear error, records it, and keeps what it received.
+func TestIngestFailingSource(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.URL(t)
+	dir := t.TempDir()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "upstream down", http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	out, err := jobpulse(t, "ingest", "--warehouse.url="+dbURL, "--lake.url="+filepath.Join(dir, "lake"),
+		"--sources.remotive.url="+srv.URL, "--fetch.retries=1", "--fetch.retry_delay=1ms")
+	if err == nil || !strings.Contains(err.Error(), "502") {
+		t.Fatalf("ingest of a failing source: err = %v, want one naming the 502\n%s", err, out)
+	}
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if n := count(t, conn, "SELECT count(*) FROM run_sources WHERE status = 'failed' AND error LIKE '%502%' AND cardinality(lake_keys) = 2"); n != 1 {
+		t.Errorf("failed source runs recorded = %d, want 1 with both responses' lake keys", n)
+	}
+	if n := count(t, conn, "SELECT count(*) FROM runs WHERE status = 'failed'"); n != 1 {
+		t.Errorf("failed runs = %d, want 1", n)
+	}
+}
+
+// TestDemo runs the demo end to end without serving, on the managed
+// PostgreSQL server started in a fresh folder.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	// As root, the server runs as an unprivileged user, who must be able to
+	// reach its data folder: t.TempDir makes folders only root can enter.
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := jobpulse(t, "demo", "--no-serve", "--dir", filepath.Join(dir, "demo"),
+		"--warehouse.data", filepath.Join(dir, "pg"), "--jobs", "120", "--site.echarts", echartsPath(t))
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "demo", "public", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(string(index)), "sample data") {
+		t.Errorf("demo site is not labelled as sample data")
+	}
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newRunCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "The nightly job: ingest, build and publish in turn",
+		Long: `run does ingest, build and publish in turn. A source that fails does not stop the run; a
+failed build stops it before anything is published.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			wh, err := a.openWarehouse(ctx, a.cfg.Warehouse)
+			if err != nil {
+				return err
+			}
+			defer func() { err = joinClose(err, wh.Close(ctx)) }()
+			if _, err := a.collect(ctx, out, wh, a.cfg.LakeURL, a.sources(), false); err != nil {
+				return err
+			}
+			if err := a.build(ctx, out, wh, a.cfg.Site); err != nil {
+				return fmt.Errorf("run: build failed, nothing published: %w", err)
+			}
+			return a.publish(ctx, out, a.cfg.Site.Out, a.cfg.Target)
+		},
+	}
+}
