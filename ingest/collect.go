@@ -27,7 +27,7 @@ func Collect(ctx context.Context, lake Lake, sources []Source, runID string, sta
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		wg.Go(func() {
-			results[i] = collectSource(ctx, lake, src, runID, started, logger.With("source", src.Name()))
+			results[i] = collectSource(ctx, lake, src, runID, started, logger.With(slog.Group("ingest", "source", src.Name())))
 		})
 	}
 	wg.Wait()
@@ -74,7 +74,11 @@ func collectSource(ctx context.Context, lake Lake, src Source, runID string, sta
 	if res.Err != nil {
 		level = slog.LevelError
 	}
-	logger.Log(ctx, level, "source collected", "pages", len(res.Keys), "postings", len(res.Postings),
-		"rejected", len(res.Rejects), "took", time.Since(start).Round(time.Millisecond), "err", res.Err)
+	attrs := []any{"pages", len(res.Keys), "postings", len(res.Postings), "rejected", len(res.Rejects),
+		"took", time.Since(start).Round(time.Millisecond)}
+	if res.Err != nil {
+		attrs = append(attrs, "err", res.Err)
+	}
+	logger.Log(ctx, level, "source collected", attrs...)
 	return res
 }

@@ -73,7 +73,7 @@ func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetc
 	if client == nil {
 		client = &http.Client{}
 	}
-	return &Fetcher{cfg: cfg, client: client, logger: logger}
+	return &Fetcher{cfg: cfg, client: client, logger: logger.WithGroup("fetch")}
 }
 
 // Get fetches url and hands every response it receives to keep, named name,

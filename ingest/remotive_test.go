@@ -159,7 +159,18 @@ func TestParseRemotiveTime(t *testing.T) {
 // never a panic, and that every posting has an id and a title and names its
 // lake key.
 func FuzzParseRemotive(f *testing.F) {
-	f.Add(realFixture(f, "remotive/remote-jobs.json"))
+	// The real capture's first jobs: real shapes, small enough to mutate fast.
+	var capture map[string]json.RawMessage
+	if err := json.Unmarshal(realFixture(f, "remotive/remote-jobs.json"), &capture); err != nil {
+		f.Fatal(err)
+	}
+	var jobs []json.RawMessage
+	if err := json.Unmarshal(capture["jobs"], &jobs); err != nil {
+		f.Fatal(err)
+	}
+	for _, j := range jobs[:3] {
+		f.Add([]byte(`{"00-warning":"moved","job-count":1,"jobs":[` + string(j) + `]}`))
+	}
 	f.Add([]byte("\xef\xbb\xbf{\"jobs\":[{\"id\":1,\"title\":\"x\"}]}"))
 	f.Add([]byte(`{"jobs":[{"id":"1e3","title":"<script>","tags":[null,""],"publication_date":"2026-13-45"}]}`))
 	f.Add([]byte(`{"jobs":null}`))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
 	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -18,7 +19,7 @@ import (
 // update rewrites the golden files: go test ./site -run Golden -update
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop, s3test.Stop) }
 
 // stubECharts is a tiny stand-in for echarts.min.js, for tests that do not
 // run the charts.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 func newBuildCommand(a *app) *cobra.Command {
@@ -13,14 +15,11 @@ embedded report) in one read-only snapshot of the warehouse, renders the pages w
 templates (site.templates, default the embedded ones) and ECharts, and writes the site to
 site.out (default ./public). A failing query fails the build; the previous site is kept.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			wh, err := a.openWarehouse(ctx, a.cfg.Warehouse)
-			if err != nil {
-				return err
-			}
-			defer func() { err = joinClose(err, wh.Close(ctx)) }()
-			return a.build(ctx, cmd.OutOrStdout(), wh, a.cfg.Site)
+			return a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
+				return a.build(ctx, cmd.OutOrStdout(), wh, a.cfg.Site)
+			})
 		},
 	}
 }

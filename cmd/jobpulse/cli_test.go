@@ -5,11 +5,14 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"html"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,11 +21,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
 	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop, s3test.Stop) }
 
 // jobpulse runs the CLI in-process with args and returns its output.
 func jobpulse(t *testing.T, args ...string) (string, error) {
@@ -253,5 +257,90 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.Contains(strings.ToLower(string(index)), "sample data") {
 		t.Errorf("demo site is not labelled as sample data")
+	}
+}
+
+// TestBinaryExitCode builds the binary and checks that a failure exits
+// non-zero with one line on standard error, and that --help works for every
+// command.
+func TestBinaryExitCode(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "jobpulse")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, sub := range []string{"ingest", "build", "publish", "run", "serve", "demo", "migrate"} {
+		out, err := exec.Command(bin, sub, "--help").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Usage:") {
+			t.Errorf("jobpulse %s --help: %v\n%s", sub, err, out)
+		}
+	}
+	cmd := exec.Command(bin, "ingest")
+	cmd.Env = append(os.Environ(), "JOBPULSE_SOURCES_REMOTIVE_URL=ftp://example.invalid")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("jobpulse ingest with a bad URL: err = %v, want a non-zero exit", err)
+	}
+	msg := stderr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "jobpulse: ") || !strings.Contains(msg, "sources.remotive.url") {
+		t.Errorf("stderr = %q, want one line naming sources.remotive.url", msg)
+	}
+}
+
+// TestS3LakeAndWebsite runs ingest with the lake in a bucket and publishes to
+// a website bucket of a real S3 server (versitygw on 127.0.0.1), configured
+// only through the AWS SDK's standard environment, then reads the site back
+// through the website endpoint.
+func TestS3LakeAndWebsite(t *testing.T) {
+	ctx := context.Background()
+	s3srv := s3test.Start(t)
+	s3srv.Setenv(t)
+	lakeBucket, siteBucket := s3srv.NewBucket(t, "lake"), s3srv.NewBucket(t, "site")
+	s3srv.EnableWebsite(t, siteBucket)
+	dir := t.TempDir()
+	common := []string{
+		"--warehouse.url=" + pgtest.URL(t),
+		"--lake.url=s3://" + lakeBucket + "/jobpulse",
+		"--sources.remotive.url=" + realRemotive(t).URL,
+		"--site.out=" + filepath.Join(dir, "public"),
+		"--site.echarts=" + echartsPath(t),
+		"--publish.target=s3://" + siteBucket,
+	}
+	out, err := jobpulse(t, append([]string{"run"}, common...)...)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	lake, err := ingest.OpenLake(ctx, "s3://"+lakeBucket+"/jobpulse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := lake.List(ctx, "raw/source=remotive/")
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("lake keys = %v, %v; want one raw page", keys, err)
+	}
+	if body, _, err := lake.Get(ctx, keys[0]); err != nil || !bytes.Equal(body, readFixture(t, "remotive/remote-jobs.json")) {
+		t.Errorf("raw page in the bucket differs from the response (err %v)", err)
+	}
+
+	resp, err := s3srv.WebsiteClient().Get(s3srv.WebsiteURL(siteBucket))
+	if err != nil {
+		t.Fatalf("GET the website: %v", err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("website / = %d %q, want 200 text/html", resp.StatusCode, ct)
+	}
+	titles, _ := topFromCapture(t)
+	if !strings.Contains(string(page), html.EscapeString(titles[0])) {
+		t.Errorf("the website's home page does not show the top title %q", titles[0])
+	}
+
+	// Publishing the same build again uploads nothing.
+	out, err = jobpulse(t, append([]string{"publish"}, common...)...)
+	if err != nil || !strings.Contains(out, " 0 uploaded") {
+		t.Errorf("second publish: %v\n%s", err, out)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/sample"
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 func newDemoCommand(a *app) *cobra.Command {
@@ -31,7 +32,7 @@ demo keeps its lake and site under --dir (default ./data/demo) and loads a datab
 own (jobpulse_demo) on the PostgreSQL server that jobpulse starts itself: it never writes
 to a configured warehouse, lake or publish target.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
@@ -43,21 +44,18 @@ to a configured warehouse, lake or publish target.`,
 
 			whCfg := a.cfg.Warehouse
 			whCfg.URL, whCfg.Database = "", "jobpulse_demo"
-			wh, err := a.openWarehouse(ctx, whCfg)
-			if err != nil {
-				return err
-			}
-			defer func() { err = joinClose(err, wh.Close(ctx)) }()
-
-			remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
-			fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger.WithGroup("fetch"))
-			sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
-			if _, err := a.collect(ctx, out, wh, filepath.Join(dir, "lake"), sources, true); err != nil {
-				return err
-			}
 			siteCfg := a.cfg.Site
 			siteCfg.Out, siteCfg.Sample = filepath.Join(dir, "public"), true
-			if err := a.build(ctx, out, wh, siteCfg); err != nil {
+			err = a.withWarehouse(ctx, whCfg, func(wh *warehouse.Warehouse) error {
+				remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
+				fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
+				sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
+				if _, err := a.collect(ctx, out, wh, filepath.Join(dir, "lake"), sources, true); err != nil {
+					return err
+				}
+				return a.build(ctx, out, wh, siteCfg)
+			})
+			if err != nil {
 				return err
 			}
 			if noServe {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 func newIngestCommand(a *app) *cobra.Command {
@@ -15,15 +17,12 @@ the warehouse in one transaction, after applying any pending migrations.
 A source that fails does not stop the others: the run is then "partial", and the failure is
 recorded in the warehouse. ingest fails only when every source failed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			wh, err := a.openWarehouse(ctx, a.cfg.Warehouse)
-			if err != nil {
+			return a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
+				_, err := a.collect(ctx, cmd.OutOrStdout(), wh, a.cfg.LakeURL, a.sources(), false)
 				return err
-			}
-			defer func() { err = joinClose(err, wh.Close(ctx)) }()
-			_, err = a.collect(ctx, cmd.OutOrStdout(), wh, a.cfg.LakeURL, a.sources(), false)
-			return err
+			})
 		},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 func newMigrateCommand(a *app) *cobra.Command {
@@ -13,25 +15,11 @@ func newMigrateCommand(a *app) *cobra.Command {
 		Long: `migrate applies the SQL migrations embedded in this binary that the warehouse has not
 seen yet, each in its own transaction. ingest, build and run apply them too.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
-			ctx := cmd.Context()
-			wh, err := a.openWarehouse(ctx, a.cfg.Warehouse)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), "warehouse schema is up to date")
-			return wh.Close(ctx)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withWarehouse(cmd.Context(), a.cfg.Warehouse, func(*warehouse.Warehouse) error {
+				fmt.Fprintln(cmd.OutOrStdout(), "warehouse schema is up to date")
+				return nil
+			})
 		},
 	}
-}
-
-// joinClose adds the error of a deferred Close to err.
-func joinClose(err, closeErr error) error {
-	if closeErr == nil {
-		return err
-	}
-	if err == nil {
-		return closeErr
-	}
-	return fmt.Errorf("%w (and on close: %v)", err, closeErr)
 }

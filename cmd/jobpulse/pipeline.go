@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -13,22 +14,32 @@ import (
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
-// openWarehouse connects to the warehouse (starting the managed server when
-// none is configured) and applies pending migrations.
-func (a *app) openWarehouse(ctx context.Context, cfg warehouse.Config) (*warehouse.Warehouse, error) {
-	wh, err := warehouse.Open(ctx, cfg, a.logger.WithGroup("warehouse"))
+// withWarehouse connects to the warehouse (starting the managed server when
+// none is configured), applies pending migrations, calls fn, and closes the
+// warehouse again (stopping a server it started).
+func (a *app) withWarehouse(ctx context.Context, cfg warehouse.Config, fn func(*warehouse.Warehouse) error) (err error) {
+	wh, err := warehouse.Open(ctx, cfg, a.logger)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer func() {
+		if cerr := wh.Close(ctx); cerr != nil {
+			if err == nil {
+				err = cerr
+			} else {
+				err = fmt.Errorf("%w (and on close: %v)", err, cerr)
+			}
+		}
+	}()
 	if err := warehouse.Migrate(ctx, wh.Pool); err != nil {
-		return nil, errors.Join(err, wh.Close(ctx))
+		return err
 	}
-	return wh, nil
+	return fn(wh)
 }
 
 // sources returns the enabled sources.
 func (a *app) sources() []ingest.Source {
-	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger.WithGroup("fetch"))
+	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 	var srcs []ingest.Source
 	if a.cfg.Remotive.Enabled {
 		srcs = append(srcs, ingest.NewRemotive(a.cfg.Remotive, fetcher))
@@ -49,7 +60,7 @@ func (a *app) collect(ctx context.Context, out io.Writer, wh *warehouse.Warehous
 	}
 	started := time.Now().UTC()
 	run := warehouse.Run{ID: warehouse.NewRunID(started), StartedAt: started, Sample: sample}
-	logger := a.logger.WithGroup("ingest").With("run", run.ID)
+	logger := a.logger.With(slog.Group("ingest", "run", run.ID))
 	logger.Info("run started", "lake", lake.String(), "sources", len(sources))
 	results := ingest.Collect(ctx, lake, sources, run.ID, started, logger)
 
@@ -108,7 +119,7 @@ func (a *app) collect(ctx context.Context, out io.Writer, wh *warehouse.Warehous
 
 // build builds the site from the warehouse.
 func (a *app) build(ctx context.Context, out io.Writer, wh *warehouse.Warehouse, cfg site.BuildConfig) error {
-	res, err := site.Build(ctx, wh.Pool, cfg, a.logger.WithGroup("site"))
+	res, err := site.Build(ctx, wh.Pool, cfg, a.logger)
 	if err != nil {
 		return err
 	}
@@ -126,7 +137,7 @@ func (a *app) publish(ctx context.Context, out io.Writer, dir, target string) er
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	res, err := site.Publish(ctx, cfg, a.logger.WithGroup("publish"))
+	res, err := site.Publish(ctx, cfg, a.logger)
 	if err != nil {
 		return err
 	}

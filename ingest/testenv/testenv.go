@@ -4,7 +4,10 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"testing"
 )
 
@@ -23,4 +26,36 @@ func Missing(t testing.TB, format string, args ...any) {
 		t.Fatalf("required for this test (CI=true or JOBPULSE_TEST_STRICT=1): "+format, args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// Main runs the tests of m, then calls every stop function (stopping the
+// servers the tests started), and exits with the tests' code; a stop that
+// fails makes a passing run fail. An interrupt or SIGTERM also calls the stop
+// functions before exiting. Call it from TestMain, e.g.
+//
+//	func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop, s3test.Stop) }
+func Main(m *testing.M, stops ...func() error) {
+	stopAll := func() (failed bool) {
+		for _, stop := range stops {
+			if err := stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "testenv: stop:", err)
+				failed = true
+			}
+		}
+		return failed
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sig; ok {
+			stopAll()
+			os.Exit(130)
+		}
+	}()
+	code := m.Run()
+	signal.Stop(sig)
+	if stopAll() && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
 }

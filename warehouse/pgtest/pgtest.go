@@ -26,7 +26,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -62,27 +61,9 @@ var (
 )
 
 // Main runs the tests, stops the managed server that [New] or [URL] started
-// (if any) and exits with the tests' exit code. Call it from TestMain. An
-// interrupt (Ctrl-C) or SIGTERM also stops the server before exiting.
-func Main(m *testing.M) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		if _, ok := <-sig; ok {
-			Stop()
-			os.Exit(130)
-		}
-	}()
-	code := m.Run()
-	signal.Stop(sig)
-	if err := Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+// (if any) and exits with the tests' exit code: [testenv.Main] with [Stop].
+// Call it from TestMain.
+func Main(m *testing.M) { testenv.Main(m, Stop) }
 
 // Stop stops the managed server of this process, if one was started, and
 // removes its folder. [Main] calls it.

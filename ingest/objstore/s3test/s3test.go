@@ -22,12 +22,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -100,33 +98,23 @@ func Start(t testing.TB) *Server {
 }
 
 // Main runs the tests of m, stops the server if one was started, and exits
-// with the tests' result. An interrupt (Ctrl-C) also stops the server. Call
-// it from TestMain.
-func Main(m *testing.M) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		if _, ok := <-sig; ok {
-			Stop()
-			os.Exit(130)
-		}
-	}()
-	code := m.Run()
-	signal.Stop(sig)
-	Stop()
-	os.Exit(code)
-}
+// with the tests' result: [testenv.Main] with [Stop]. Call it from TestMain.
+func Main(m *testing.M) { testenv.Main(m, Stop) }
 
 // Stop stops the server, if one is running, and removes its folder.
-func Stop() {
+func Stop() error {
 	mu.Lock()
 	defer mu.Unlock()
 	if current == nil {
-		return
+		return nil
 	}
 	current.proc.stop()
-	os.RemoveAll(current.Dir)
+	err := os.RemoveAll(current.Dir)
 	current = nil
+	if err != nil {
+		return fmt.Errorf("s3test: remove %w", err)
+	}
+	return nil
 }
 
 // findBinary looks up versitygw in $VERSITYGW, on PATH, then in
