@@ -33,6 +33,7 @@ const (
 	metaFetchedAt = "fetched-at"
 	metaStatus    = "status"
 	metaSHA256    = "sha256"
+	metaError     = "error"
 )
 
 // S3Lake is a [Lake] in an S3 bucket, under an optional prefix. Objects are
@@ -228,8 +229,20 @@ func encodeMeta(meta Meta) map[string]string {
 	if !meta.FetchedAt.IsZero() {
 		m[metaFetchedAt] = meta.FetchedAt.UTC().Format(time.RFC3339Nano)
 	}
+	if meta.Error != "" {
+		// S3 allows 2 KB of user metadata in all: keep the start of a long
+		// error, cut on a rune boundary.
+		e := meta.Error
+		if len(e) > maxMetaError {
+			e = strings.ToValidUTF8(e[:maxMetaError], "") + "…"
+		}
+		m[metaError] = headerValue(e)
+	}
 	return m
 }
+
+// maxMetaError is the longest error kept in an object's user metadata.
+const maxMetaError = 512
 
 func headerValue(s string) string {
 	for i := 0; i < len(s); i++ {
@@ -251,7 +264,7 @@ func decodeMeta(m map[string]string) Meta {
 		}
 		return v
 	}
-	meta := Meta{Source: text(metaSource), URL: text(metaURL), SHA256: m[metaSHA256]}
+	meta := Meta{Source: text(metaSource), URL: text(metaURL), SHA256: m[metaSHA256], Error: text(metaError)}
 	meta.Status, _ = strconv.Atoi(m[metaStatus])
 	if t, err := time.Parse(time.RFC3339Nano, m[metaFetchedAt]); err == nil {
 		meta.FetchedAt = t

@@ -89,6 +89,20 @@ func testRoundTrip(t *testing.T, lake ingest.Lake) {
 			},
 		},
 		{
+			name: "failed response with its error",
+			key:  "raw/source=remotive/date=2026-11-29/run=r1/page-0001.attempt-1.json",
+			body: []byte("upstream down"),
+			meta: ingest.Meta{
+				Source: "remotive", URL: "https://remotive.com/api/remote-jobs", FetchedAt: fetched, Status: 502,
+				ContentType: "text/plain", Error: "unexpected HTTP status 502 Bad Gateway – réessayez",
+			},
+			want: ingest.Meta{
+				Source: "remotive", URL: "https://remotive.com/api/remote-jobs", FetchedAt: fetched, Status: 502,
+				ContentType: "text/plain", Error: "unexpected HTTP status 502 Bad Gateway – réessayez",
+				SHA256: hexSHA256([]byte("upstream down")), Size: 13,
+			},
+		},
+		{
 			name: "empty body",
 			key:  "raw/empty",
 			body: []byte{},

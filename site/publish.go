@@ -14,6 +14,10 @@ import (
 	"github.com/jobpulse/jobpulse/ingest/objstore"
 )
 
+// ErrNotOurs is returned by [Publish] for a target that holds files but was
+// not published by jobpulse: publishing would delete them.
+var ErrNotOurs = errors.New("site: publish target was not published by jobpulse")
+
 // publishWorkers bounds the uploads, and the comparisons, running at once.
 const publishWorkers = 8
 
@@ -108,11 +112,23 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	if err != nil {
 		return PublishResult{}, fmt.Errorf("site: publish to %s: list: %w", target, err)
 	}
+	if _, ours := remote[markerKey]; len(remote) > 0 && !ours {
+		return PublishResult{}, fmt.Errorf("%w: %s holds %d files and no %s marker: publish to an empty folder or bucket prefix (publish deletes what the site does not have)",
+			ErrNotOurs, target, len(remote), markerKey)
+	}
+
 	changed, err := compare(ctx, target, files, remote)
 	if err != nil {
 		return PublishResult{}, err
 	}
 	res := PublishResult{Unchanged: len(files) - len(changed)}
+
+	// The marker first: from now on the target is jobpulse's.
+	if _, ok := remote[markerKey]; !ok {
+		if err := target.put(ctx, *markerFile()); err != nil {
+			return res, fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+		}
+	}
 
 	// Assets first, then the pages that use them.
 	var assets, pages []buildFile
@@ -145,7 +161,7 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	// Stale objects last, and only now that every upload succeeded.
 	var stale []string
 	for key := range remote {
-		if _, ok := files[key]; !ok {
+		if _, ok := files[key]; !ok && key != markerKey {
 			stale = append(stale, key)
 		}
 	}

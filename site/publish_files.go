@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -30,7 +31,40 @@ type buildFile struct {
 	sha256       string // hex
 	contentType  string
 	cacheControl string
-	done         bool // set by forEach once uploaded
+	data         []byte // the content, for a file that is not on disk (path "")
+	done         bool   // set by forEach once uploaded
+}
+
+// open returns the file's content.
+func (f buildFile) open() (io.ReadSeekCloser, error) {
+	if f.path == "" {
+		return nopCloser{bytes.NewReader(f.data)}, nil
+	}
+	return os.Open(f.path)
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+// markerKey names the file that marks a target as published by jobpulse.
+// Publish deletes what a target holds beyond the build, so it refuses a
+// target that is not empty and lacks this marker: a folder or bucket of
+// other files is never wiped by a wrong publish.target.
+const markerKey = ".jobpulse-site"
+
+// markerFile is the marker, published with every site.
+func markerFile() *buildFile {
+	data := []byte("This folder is published by jobpulse: files that are not in the built site are deleted.\n")
+	sum := sha256.Sum256(data)
+	return &buildFile{
+		key:          markerKey,
+		size:         int64(len(data)),
+		sha256:       hex.EncodeToString(sum[:]),
+		contentType:  "text/plain; charset=utf-8",
+		cacheControl: cacheControlOf(markerKey),
+		data:         data,
+	}
 }
 
 // isPage reports whether f is an HTML page, published after the assets.

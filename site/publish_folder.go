@@ -120,7 +120,7 @@ func (t *folderTarget) put(ctx context.Context, f buildFile) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	src, err := os.Open(f.path)
+	src, err := f.open()
 	if err != nil {
 		return err
 	}

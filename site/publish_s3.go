@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,7 +93,7 @@ func (t *bucketTarget) put(ctx context.Context, f buildFile) error {
 	if err != nil {
 		return fmt.Errorf("sha256 %q: %w", f.sha256, err)
 	}
-	body, err := os.Open(f.path)
+	body, err := f.open()
 	if err != nil {
 		return err
 	}

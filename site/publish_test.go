@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,7 +60,8 @@ func writeSource(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-// wantPublished is what a target holds after publishing files.
+// wantPublished is what a target holds after publishing files, beside the
+// marker (which testPublishMarker checks).
 func wantPublished(b publishBackend, files map[string]string) map[string]publishedObject {
 	want := map[string]publishedObject{}
 	for k, body := range files {
@@ -91,7 +93,9 @@ func checkResult(t *testing.T, step string, want, got PublishResult) {
 
 func checkPublished(t *testing.T, b publishBackend, location string, files map[string]string) {
 	t.Helper()
-	if diff := cmp.Diff(wantPublished(b, files), b.read(t, location), cmpopts.EquateEmpty()); diff != "" {
+	got := b.read(t, location)
+	delete(got, markerKey)
+	if diff := cmp.Diff(wantPublished(b, files), got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("published objects at %s mismatch (-want +got):\n%s", location, diff)
 	}
 }
@@ -121,6 +125,7 @@ func runPublishTests(t *testing.T, b publishBackend) {
 		{"Incremental", testPublishIncremental},
 		{"PrefixIsolation", testPublishPrefixIsolation},
 		{"NoDeleteAfterFailedUpload", testPublishFailedUpload},
+		{"Marker", testPublishMarker},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, b) })
@@ -137,6 +142,7 @@ func testPublishIncremental(t *testing.T, b publishBackend) {
 		files[k] = v
 	}
 	writeSource(t, src, files)
+	b.write(t, target, markerKey, "published by jobpulse before")
 	b.write(t, target, "old/stale.html", "<p>from an older build</p>")
 
 	res := publishOK(t, src, target)
@@ -201,11 +207,36 @@ func testPublishPrefixIsolation(t *testing.T, b publishBackend) {
 	}
 }
 
+// testPublishMarker checks that a publish marks its target as jobpulse's,
+// and that a target holding other files and no marker is refused whole:
+// publishing there would delete them.
+func testPublishMarker(t *testing.T, b publishBackend) {
+	src := t.TempDir()
+	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>"})
+	target := b.newTarget(t)
+	publishOK(t, src, target)
+	if got := b.read(t, target)[markerKey].Body; got != string(markerFile().data) {
+		t.Errorf("marker = %q after the first publish", got)
+	}
+
+	foreign := b.newTarget(t)
+	b.write(t, foreign, "thesis.txt", "years of work")
+	_, err := Publish(context.Background(), PublishConfig{Source: src, Target: foreign}, nil)
+	if !errors.Is(err, ErrNotOurs) {
+		t.Fatalf("Publish to a foreign target: got %v, want ErrNotOurs", err)
+	}
+	got := b.read(t, foreign)
+	if len(got) != 1 || got["thesis.txt"].Body != "years of work" {
+		t.Errorf("foreign target after a refused publish = %v, want it untouched", got)
+	}
+}
+
 // testPublishFailedUpload checks that a failed upload leaves stale objects
 // in place: deletes happen only after every upload succeeded.
 func testPublishFailedUpload(t *testing.T, b publishBackend) {
 	src := t.TempDir()
 	target := b.newTarget(t)
+	b.write(t, target, markerKey, "published by jobpulse before")
 	b.write(t, target, "stale.html", "<p>stale</p>")
 	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>", "broken.html": "<h1>x</h1>"})
 	failing := b.failing(t, target, "broken.html")
