@@ -1,22 +1,41 @@
 package ingest
 
-import "time"
+import (
+	"time"
+
+	"github.com/jobpulse/jobpulse/ingest/normalize"
+)
 
 // Posting is one job offer as a source published it, with the lake key of the
-// raw page it was parsed from. Fields a source does not provide are empty.
+// raw page it was parsed from, and the normalized fields that [Normalize]
+// derives from the raw ones. Fields a source does not provide are empty.
 type Posting struct {
-	Source      string    // source name, e.g. "remotive"
-	SourceID    string    // the source's own id of the posting
-	URL         string    // the posting's page at the source
-	Title       string    // job title as published
-	Company     string    // hiring company
-	CompanyLogo string    // URL of the company's logo, if any
-	Category    string    // the source's category, e.g. "Software Development"
-	JobType     string    // e.g. "full_time", "contract"
-	Location    string    // free-text location, e.g. "USA, Canada"
-	Salary      string    // free-text salary, e.g. "$18 - $22/hr"
-	Tags        []string  // skills or tags
-	Description string    // HTML description as published
-	PublishedAt time.Time // publication time in UTC; zero when unknown
-	LakeKey     string    // key of the raw page in the lake
+	// Raw fields, as the source published them.
+	Source       string    // source name, e.g. "remotive"
+	SourceID     string    // the source's own id of the posting
+	URL          string    // the posting's page at the source
+	Title        string    // job title as published
+	Company      string    // hiring company
+	CompanyLogo  string    // URL of the company's logo, if any
+	Category     string    // the source's category, e.g. "Software Development"
+	JobType      string    // e.g. "full_time", "contract"
+	LocationText string    // free-text location, e.g. "USA, Canada"
+	SalaryText   string    // free-text salary, e.g. "$18 - $22/hr"
+	Tags         []string  // skills or tags
+	Description  string    // description as published (usually HTML)
+	PublishedAt  time.Time // publication time in UTC; zero when unknown
+	LakeKey      string    // key of the raw page in the lake
+
+	// Hints a source may give beside its text; Normalize prefers them.
+	RemoteHint *bool            // the source says the job is remote (or not); nil when it does not say
+	SalaryHint normalize.Salary // a salary the source publishes as numbers
+
+	// Normalized fields, filled by Normalize.
+	Role            string             // job family, e.g. "Backend Engineer"; "" when unknown
+	Seniority       string             // e.g. "Senior", "Junior"; "" when the title says nothing
+	Location        normalize.Location // scope, countries, regions, workplace
+	Salary          normalize.Salary   // range, currency, period, annual figures
+	Skills          []string           // normalized skills from tags and title, sorted
+	DescriptionText string             // the description as plain text
+	Fingerprint     string             // identity across sources: see [Fingerprint]
 }

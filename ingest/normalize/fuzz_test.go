@@ -1,0 +1,185 @@
+package normalize
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Seeds: the real captured strings and the hard cases of the table tests;
+// more seeds live under testdata/fuzz/.
+
+func FuzzTitle(f *testing.F) {
+	for _, p := range realPostings(f) {
+		f.Add(p.Title)
+	}
+	for _, s := range []string{"Développeur Full Stack (H/F)", "Softwareentwickler (m/w/d)", "Executive Assistant to the CEO", "Data Scientist IV", strings.Repeat("senior ", 200), "\xff\xfe", "back end back end"} {
+		f.Add(s)
+	}
+	roles := map[string]bool{"": true}
+	for _, p := range roleSet.pats {
+		roles[p.value] = true
+	}
+	f.Fuzz(func(t *testing.T, title string) {
+		role, seniority := Title(title)
+		if !roles[role] {
+			t.Errorf("Title(%q): role %q is not in the table", title, role)
+		}
+		if _, ok := seniorityRanks[seniority]; !ok && seniority != "" {
+			t.Errorf("Title(%q): seniority %q is not a level", title, seniority)
+		}
+		if r2, s2 := Title(title); r2 != role || s2 != seniority {
+			t.Errorf("Title(%q) is not deterministic", title)
+		}
+	})
+}
+
+func FuzzParseLocation(f *testing.F) {
+	for _, p := range realPostings(f) {
+		f.Add(p.Location)
+	}
+	for _, s := range []string{"USA, Canada, USA timezones", "Stewartville, MN", "CET +/- 3h", "UTC+14", "UTC−99", "REMOTE - US", "Remote, CA", strings.Repeat("US, ", 300), "\xffBerlin\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		loc := ParseLocation(s)
+		checkLocation(t, s, loc)
+		if len(loc.Countries) > maxLocCountries || len(loc.Regions) > maxLocRegions {
+			t.Errorf("ParseLocation(%q): %d countries, %d regions", s, len(loc.Countries), len(loc.Regions))
+		}
+		if diff := cmp.Diff(loc, ParseLocation(s)); diff != "" {
+			t.Errorf("ParseLocation(%q) is not deterministic:\n%s", s, diff)
+		}
+	})
+}
+
+func FuzzParseSalary(f *testing.F) {
+	for _, p := range realPostings(f) {
+		f.Add(p.Salary)
+	}
+	for _, s := range []string{"$31,2k- $52k", "€60.000 - €75.000", "CHF 120'000", "₹8,00,000 per annum", "up to 1e308", "9999999999999999999999k", "1,2,3,4,5,6,7,8,9,0,1,2,3", "5 - - 6", "k$k$k", "0.001 - 0.002", strings.Repeat("1'", 100)} {
+		f.Add(s)
+	}
+	code := regexp.MustCompile(`^([A-Z]{3})?$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ParseSalary(s)
+		if !ok {
+			if got != (Salary{}) {
+				t.Errorf("ParseSalary(%q) = %+v with false", s, got)
+			}
+			return
+		}
+		checkSalary(t, s, got)
+		if !code.MatchString(got.Currency) {
+			t.Errorf("ParseSalary(%q): currency %q", s, got.Currency)
+		}
+		// Completing a parsed salary changes nothing.
+		again, ok := CompleteSalary(got)
+		if diff := cmp.Diff(got, again); diff != "" || !ok {
+			t.Errorf("CompleteSalary(ParseSalary(%q)) ok=%v (-first +again):\n%s", s, ok, diff)
+		}
+	})
+}
+
+// checkSalary checks the invariants of a salary found in text.
+func checkSalary(t *testing.T, s string, got Salary) {
+	t.Helper()
+	for _, v := range []float64{got.Min, got.Max, got.AnnualMin, got.AnnualMax} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			t.Errorf("ParseSalary(%q) = %+v: bad figure", s, got)
+		}
+	}
+	if got.Min > got.Max || got.Max <= 0 || !got.Known() {
+		t.Errorf("ParseSalary(%q) = %+v: want 0 <= Min <= Max, Max > 0", s, got)
+	}
+	if got.Min > 0 && got.Max > got.Min*maxRangeRatio {
+		t.Errorf("ParseSalary(%q) = %+v: range too wide", s, got)
+	}
+	switch got.Period {
+	case "":
+		if got.AnnualMin != 0 || got.AnnualMax != 0 {
+			t.Errorf("ParseSalary(%q) = %+v: annual figures without a period", s, got)
+		}
+	case Hour, Day, Week, Month, Year:
+		if got.AnnualMin > got.AnnualMax || got.AnnualMax < got.Max {
+			t.Errorf("ParseSalary(%q) = %+v: bad annual figures", s, got)
+		}
+	default:
+		t.Errorf("ParseSalary(%q): bad period %q", s, got.Period)
+	}
+}
+
+func FuzzSkills(f *testing.F) {
+	for _, p := range realPostings(f)[:40] {
+		tag := ""
+		if len(p.Tags) > 0 {
+			tag = p.Tags[0]
+		}
+		f.Add(tag, strings.Join(p.Tags, "|"), p.Title)
+	}
+	f.Add("golang", "node.js|ruby/rails|AI/ML", "Senior Backend Engineer (Go)")
+	f.Add("\x00", "\xff|  |!!!", "(go")
+	f.Fuzz(func(t *testing.T, tag, more, title string) {
+		tags := append([]string{tag}, strings.Split(more, "|")...)
+		got := Skills(tags, title)
+		checkSorted(t, title, got)
+		if len(got) > maxSkills {
+			t.Errorf("Skills: %d skills", len(got))
+		}
+		for _, s := range got {
+			if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxTagRunes || strings.TrimSpace(s) != s {
+				t.Errorf("Skills(%q, %q): bad skill %q", tags, title, s)
+			}
+		}
+		if again := Skills(slices.Clone(tags), title); !slices.Equal(got, again) {
+			t.Errorf("Skills(%q, %q) is not deterministic", tags, title)
+		}
+	})
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, p := range realPostings(f)[:30] {
+		f.Add(p.Description)
+	}
+	for _, s := range []string{"<p>a</p>", "<ul><li>x<li>y</ul>", "<script>", "a<svg><g>b", "&nGt;&NotNestedGreaterGreater;", "<li></li><li>\xff</li>", "line\n\n\nline", "<pre>  x  </pre>", "&#0;&#x110000;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkPlainText(t, s, PlainText(s))
+	})
+}
+
+func FuzzFingerprint(f *testing.F) {
+	f.Add("Acme Inc.", "Backend Engineer (m/w/d)", "US")
+	f.Add("", "", "")
+	f.Add("Co", "(m/w/d)", "DE,FR")
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	f.Fuzz(func(t *testing.T, company, title, countries string) {
+		loc := Location{Countries: strings.Split(countries, ",")}
+		fp := Fingerprint(company, title, loc)
+		if !hex32.MatchString(fp) {
+			t.Errorf("Fingerprint = %q", fp)
+		}
+		if fp != Fingerprint(company, title, loc) {
+			t.Errorf("Fingerprint is not deterministic")
+		}
+	})
+}
+
+// FuzzPlainTextMatchesTokenizer checks that PlainText's own scanner reads
+// HTML as the golang.org/x/net/html tokenizer does (plainTextRef).
+func FuzzPlainTextMatchesTokenizer(f *testing.F) {
+	for _, s := range []string{"<p>a</p>", "<ul><li>x<li>y</ul>", "<script>a</script>b", "a<svg><g>b</svg>c", "&amp;<b>x</b>", "<!-- x -->y", "<a href='>'>z</a>", "<p title=\"a>b\">c</p>", "</", "<sCript!>0", "<!-->a", "<textarea>x</textarea >y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := PlainText(s), plainTextRef(s); got != want {
+			t.Errorf("PlainText(%q) = %q, the tokenizer reads %q", s, got, want)
+		}
+	})
+}

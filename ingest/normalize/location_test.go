@@ -1,0 +1,185 @@
+package normalize
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseLocation(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       Location
+	}{
+		{"countries with time zones", "USA, Canada, USA timezones", Location{Scope: ScopeCountry, Countries: []string{"CA", "US"}}},
+		{"regions and a country", "Americas, Europe, Israel", Location{Scope: ScopeRegion, Countries: []string{"IL"}, Regions: []string{"Americas", "Europe"}}},
+		{"worldwide is remote", "Worldwide", Location{Scope: ScopeWorldwide, Workplace: Remote}},
+		{"anywhere", "Anywhere", Location{Scope: ScopeWorldwide, Workplace: Remote}},
+		{"remote alone has no scope", "Remote", Location{Workplace: Remote}},
+		{"city and country", "Berlin, Germany", Location{Scope: ScopeCountry, Countries: []string{"DE"}}},
+		{"city with workplace in brackets", "Paris (Hybrid)", Location{Scope: ScopeCountry, Countries: []string{"FR"}, Workplace: Hybrid}},
+		{"us city and state code", "New York, NY", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"unknown town and state code", "Stewartville, MN", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"state code CA after a US city is California", "San Francisco, CA", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"state code CA after a country is Canada", "USA, CA", Location{Scope: ScopeCountry, Countries: []string{"CA", "US"}}},
+		{"code CA after a workplace word is Canada", "Remote, CA", Location{Scope: ScopeCountry, Countries: []string{"CA"}, Workplace: Remote}},
+		{"country code after a foreign city", "Berlin, DE", Location{Scope: ScopeCountry, Countries: []string{"DE"}}},
+		{"armed forces postal code", "Stewartbury, AA", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"canadian province code", "Waterloo, ON", Location{Scope: ScopeCountry, Countries: []string{"CA"}}},
+		{"state name", "Londonderry, New Hampshire", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"remote and region", "Remote - EMEA", Location{Scope: ScopeRegion, Regions: []string{"EMEA"}, Workplace: Remote}},
+		{"latam", "LATAM", Location{Scope: ScopeRegion, Regions: []string{"LATAM"}}},
+		{"uk", "UK", Location{Scope: ScopeCountry, Countries: []string{"GB"}}},
+		{"german name", "Deutschland", Location{Scope: ScopeCountry, Countries: []string{"DE"}}},
+		{"french name", "Allemagne, Royaume-Uni", Location{Scope: ScopeCountry, Countries: []string{"DE", "GB"}}},
+		{"europe only", "Europe only", Location{Scope: ScopeRegion, Regions: []string{"Europe"}}},
+		{"time zone alone gives a region", "CET +/- 3h", Location{Scope: ScopeRegion, Regions: []string{"Europe"}}},
+		{"time zone beside a country is ignored", "USA, CST (UTC-6)", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"utc offsets", "UTC-5 to UTC-3", Location{Scope: ScopeRegion, Regions: []string{"Americas"}}},
+		{"lowercase time zone is a word", "est", Location{}},
+		{"regions, countries and a time zone", "Northern America, Europe, UK, France, European timezones", Location{Scope: ScopeRegion, Countries: []string{"FR", "GB"}, Regions: []string{"Europe", "North America"}}},
+		{"group of countries", "DACH", Location{Scope: ScopeCountry, Countries: []string{"AT", "CH", "DE"}}},
+		{"anywhere in a country is the country", "Anywhere in the United States", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"on-site in german", "München, vor Ort", Location{Scope: ScopeCountry, Countries: []string{"DE"}, Workplace: Onsite}},
+		{"partial telework is hybrid", "Télétravail partiel, Lyon", Location{Scope: ScopeCountry, Countries: []string{"FR"}, Workplace: Hybrid}},
+		{"full telework is remote", "Télétravail, France", Location{Scope: ScopeCountry, Countries: []string{"FR"}, Workplace: Remote}},
+		{"first workplace named wins", "Remote or on-site, Boston", Location{Scope: ScopeCountry, Countries: []string{"US"}, Workplace: Remote}},
+		{"in office", "In office - London", Location{Scope: ScopeCountry, Countries: []string{"GB"}, Workplace: Onsite}},
+		{"longest name wins", "New Mexico", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"lowercase codes are words", "work with us in de", Location{}},
+		{"all capitals: codes only as items", "REMOTE IN US", Location{Workplace: Remote}},
+		{"all capitals: a code as its own item", "REMOTE - US", Location{Scope: ScopeCountry, Countries: []string{"US"}, Workplace: Remote}},
+		{"duplicates merged", "US, USA, United States", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"several cities", "San Francisco, CA | New York City, NY | Seattle, WA", Location{Scope: ScopeCountry, Countries: []string{"US"}}},
+		{"unknown town", "Pine Bluff", Location{}},
+		{"empty", "", Location{}},
+		{"accents and case", "SÃO PAULO", Location{Scope: ScopeCountry, Countries: []string{"BR"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, ParseLocation(tt.text)); diff != "" {
+				t.Errorf("ParseLocation(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestParseLocationReal parses every captured real location: those checked
+// by hand must give what they say, and every one must give a sorted,
+// duplicate-free result.
+func TestParseLocationReal(t *testing.T) {
+	want := map[string]Location{
+		"Americas, Europe, Asia, Africa, Oceania": {Scope: ScopeRegion, Regions: []string{"Africa", "Americas", "Asia", "Europe", "Oceania"}},
+		"USA":     {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Brazil":  {Scope: ScopeCountry, Countries: []string{"BR"}},
+		"Uruguay": {Scope: ScopeCountry, Countries: []string{"UY"}},
+		"Mexico":  {Scope: ScopeCountry, Countries: []string{"MX"}},
+		"Canada":  {Scope: ScopeCountry, Countries: []string{"CA"}},
+		"Europe, UK, Germany, France, European timezones": {Scope: ScopeRegion, Countries: []string{"DE", "FR", "GB"}, Regions: []string{"Europe"}},
+		"Saint Louis, MO, USA":                            {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Remote, USA":                                     {Scope: ScopeCountry, Countries: []string{"US"}, Workplace: Remote},
+		"Dublin":                                          {Scope: ScopeCountry, Countries: []string{"IE"}},
+		"Troy, MI":                                        {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Washington, DC":                                  {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Seattle, WA":                                     {Scope: ScopeCountry, Countries: []string{"US"}},
+		"London":                                          {Scope: ScopeCountry, Countries: []string{"GB"}},
+		"Port-au-Prince":                                  {Scope: ScopeCountry, Countries: []string{"HT"}},
+		"Boston, MA, USA":                                 {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Canada (Remote)":                                 {Scope: ScopeCountry, Countries: []string{"CA"}, Workplace: Remote},
+		"Metro Manila":                                    {Scope: ScopeCountry, Countries: []string{"PH"}},
+		"Riverside, CA":                                   {Scope: ScopeCountry, Countries: []string{"US"}},
+		"US":                                              {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Halifax":                                         {Scope: ScopeCountry, Countries: []string{"CA"}},
+		"Remote - US":                                     {Scope: ScopeCountry, Countries: []string{"US"}, Workplace: Remote},
+		"California":                                      {Scope: ScopeCountry, Countries: []string{"US"}},
+		"APAC-C1":                                         {Scope: ScopeRegion, Regions: []string{"APAC"}},
+		"Remote - Americas":                               {Scope: ScopeRegion, Regions: []string{"Americas"}, Workplace: Remote},
+		"Tampa, FL":                                       {Scope: ScopeCountry, Countries: []string{"US"}},
+		"United States - Remote Flexibility":              {Scope: ScopeCountry, Countries: []string{"US"}, Workplace: Remote},
+		"Port Ericaburgh, AA":                             {Scope: ScopeCountry, Countries: []string{"US"}},
+		"Osbornetown, AE":                                 {Scope: ScopeCountry, Countries: []string{"US"}},
+		"East Seanview, AP":                               {Scope: ScopeCountry, Countries: []string{"US"}},
+	}
+	seen := map[string]bool{}
+	withScope, total := 0, 0
+	for _, p := range realPostings(t) {
+		loc := ParseLocation(p.Location)
+		if p.Location != "" {
+			total++
+			if loc.Scope != ScopeUnknown {
+				withScope++
+			}
+		}
+		checkLocation(t, p.Location, loc)
+		if w, ok := want[p.Location]; ok {
+			seen[p.Location] = true
+			if diff := cmp.Diff(w, loc); diff != "" {
+				t.Errorf("ParseLocation(%q) (-want +got):\n%s", p.Location, diff)
+			}
+		}
+	}
+	for text := range want {
+		if !seen[text] {
+			t.Errorf("%q is not a captured location", text)
+		}
+	}
+	t.Logf("%d of %d non-empty real locations have a scope", withScope, total)
+	if withScope < total*9/10 {
+		t.Errorf("%d of %d non-empty real locations have a scope, want 90%%", withScope, total)
+	}
+}
+
+// checkLocation checks the invariants of a parsed location.
+func checkLocation(t *testing.T, text string, loc Location) {
+	t.Helper()
+	for name, list := range map[string][]string{"countries": loc.Countries, "regions": loc.Regions} {
+		for i := 1; i < len(list); i++ {
+			if list[i-1] >= list[i] {
+				t.Errorf("ParseLocation(%q): %s %q not sorted and unique", text, name, list)
+			}
+		}
+		if list != nil && len(list) == 0 {
+			t.Errorf("ParseLocation(%q): empty non-nil %s", text, name)
+		}
+	}
+	for _, c := range loc.Countries {
+		if countryCodes[c] == "" && !isStateCountry(c) {
+			t.Errorf("ParseLocation(%q): unknown country %q", text, c)
+		}
+	}
+	for _, g := range loc.Regions {
+		if !placeRegionSet[g] {
+			t.Errorf("ParseLocation(%q): unknown region %q", text, g)
+		}
+	}
+	switch loc.Scope {
+	case ScopeRegion:
+		if len(loc.Regions) == 0 {
+			t.Errorf("ParseLocation(%q): region scope without regions", text)
+		}
+	case ScopeCountry:
+		if len(loc.Countries) == 0 || len(loc.Regions) > 0 {
+			t.Errorf("ParseLocation(%q): country scope with %q and %q", text, loc.Countries, loc.Regions)
+		}
+	case ScopeWorldwide, ScopeUnknown:
+		if len(loc.Countries)+len(loc.Regions) > 0 {
+			t.Errorf("ParseLocation(%q): scope %q with places", text, loc.Scope)
+		}
+	default:
+		t.Errorf("ParseLocation(%q): bad scope %q", text, loc.Scope)
+	}
+	switch loc.Workplace {
+	case "", Remote, Hybrid, Onsite:
+	default:
+		t.Errorf("ParseLocation(%q): bad workplace %q", text, loc.Workplace)
+	}
+}
+
+func isStateCountry(c string) bool {
+	for _, country := range stateCodes {
+		if country == c {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,220 @@
+package normalize
+
+import (
+	"fmt"
+	"strings"
+)
+
+// maxGap is how many other words may stand between two terms of a title
+// pattern: "Full-Stack Rails Engineer" matches "fullstack @dev".
+const maxGap = 2
+
+// lexicon is the vocabulary of the title tables: every word they name gets a
+// small id, so that matching compares integers. Words of a title that no
+// table names get id -1.
+type lexicon struct {
+	ids     map[string]int32
+	classes map[string][]int32 // class name -> word ids (words.tsv)
+	joins   map[[2]int32]int32 // two consecutive words -> the compound (words.tsv)
+}
+
+// id returns the id of a folded word, adding it to the vocabulary.
+func (lx *lexicon) id(w string) int32 {
+	if id, ok := lx.ids[w]; ok {
+		return id
+	}
+	id := int32(len(lx.ids))
+	lx.ids[w] = id
+	return id
+}
+
+// checkWord reports an error unless w is a single word in folded form.
+func checkWord(r row, w string) error {
+	if w == "" || foldString(w, "") != w {
+		return r.errorf("%q is not a folded word (lower case, no accents, no spaces or punctuation)", w)
+	}
+	return nil
+}
+
+// loadWords reads words.tsv into a new lexicon.
+func loadWords() (*lexicon, error) {
+	lx := &lexicon{ids: map[string]int32{}, classes: map[string][]int32{}, joins: map[[2]int32]int32{}}
+	rows, err := readTable("words.tsv", 3)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		kind, name, list := r.fields[0], r.fields[1], alternatives(r.fields[2])
+		if err := checkWord(r, name); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case "class":
+			if _, dup := lx.classes[name]; dup {
+				return nil, r.errorf("class %q defined twice", name)
+			}
+			for _, w := range list {
+				if err := checkWord(r, w); err != nil {
+					return nil, err
+				}
+				lx.classes[name] = append(lx.classes[name], lx.id(w))
+			}
+		case "join":
+			for _, two := range list {
+				parts := strings.Fields(two)
+				if len(parts) != 2 || foldString(two, "") != two {
+					return nil, r.errorf("join %q: want two folded words", two)
+				}
+				lx.joins[[2]int32{lx.id(parts[0]), lx.id(parts[1])}] = lx.id(name)
+			}
+		default:
+			return nil, r.errorf("unknown kind %q (want class or join)", kind)
+		}
+	}
+	return lx, nil
+}
+
+// pattern is one compiled line of roles.tsv or seniority.tsv.
+type pattern struct {
+	terms [][]int32 // each term: the word ids it accepts
+	value string    // the role, or the seniority level ("-" for none)
+	rank  int       // seniority rank; unused for roles
+}
+
+// patternSet is a table of patterns in priority order, indexed by the words
+// their first term accepts.
+type patternSet struct {
+	pats    []pattern
+	byFirst [][]int32 // word id -> indexes into pats, ascending
+}
+
+// compile parses a pattern field ("backend|server @dev") of row r.
+func (lx *lexicon) compile(r row, field string) ([][]int32, error) {
+	var terms [][]int32
+	for _, term := range strings.Fields(field) {
+		var ids []int32
+		for _, alt := range alternatives(term) {
+			if name, ok := strings.CutPrefix(alt, "@"); ok {
+				words, ok := lx.classes[name]
+				if !ok {
+					return nil, r.errorf("unknown class @%s", name)
+				}
+				ids = append(ids, words...)
+				continue
+			}
+			if err := checkWord(r, alt); err != nil {
+				return nil, err
+			}
+			ids = append(ids, lx.id(alt))
+		}
+		terms = append(terms, ids)
+	}
+	if len(terms) == 0 {
+		return nil, r.errorf("empty pattern")
+	}
+	return terms, nil
+}
+
+// index builds byFirst once every pattern is compiled and the vocabulary is
+// complete.
+func (ps *patternSet) index(lx *lexicon) {
+	ps.byFirst = make([][]int32, len(lx.ids))
+	for i, p := range ps.pats {
+		for _, id := range p.terms[0] {
+			if n := len(ps.byFirst[id]); n == 0 || ps.byFirst[id][n-1] != int32(i) {
+				ps.byFirst[id] = append(ps.byFirst[id], int32(i))
+			}
+		}
+	}
+}
+
+// matchAt reports where pattern p ends (exclusive) when its first term is at
+// words[i], with up to maxGap other words between terms; 0 when it does not
+// match.
+func (p *pattern) matchAt(words []int32, i int) int {
+	pos := i
+	for _, term := range p.terms[1:] {
+		found := -1
+		for j := pos + 1; j <= pos+1+maxGap && j < len(words); j++ {
+			if hasID(term, words[j]) {
+				found = j
+				break
+			}
+		}
+		if found < 0 {
+			return 0
+		}
+		pos = found
+	}
+	return pos + 1
+}
+
+func hasID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates returns the patterns whose first term accepts word id.
+func (ps *patternSet) candidates(id int32) []int32 {
+	if id < 0 || int(id) >= len(ps.byFirst) {
+		return nil
+	}
+	return ps.byFirst[id]
+}
+
+// first returns the pattern of lowest index that matches anywhere in words,
+// or -1.
+func (ps *patternSet) first(words []int32) int {
+	best := -1
+	for i, id := range words {
+		for _, pi := range ps.candidates(id) {
+			if best >= 0 && int(pi) >= best {
+				break
+			}
+			if ps.pats[pi].matchAt(words, i) > 0 {
+				best = int(pi)
+				break
+			}
+		}
+	}
+	return best
+}
+
+// longestAt returns the pattern with the longest match starting at words[i]
+// (the lowest index among equals) and where that match ends; -1 and i when
+// none matches.
+func (ps *patternSet) longestAt(words []int32, i int) (int, int) {
+	best, end := -1, i
+	for _, pi := range ps.candidates(words[i]) {
+		if e := ps.pats[pi].matchAt(words, i); e > end {
+			best, end = int(pi), e
+		}
+	}
+	return best, end
+}
+
+// words maps the scanned words of t to ids, joining compounds, into dst.
+func (lx *lexicon) words(t *text, dst []int32) []int32 {
+	dst = dst[:0]
+	for i := 0; i < t.nt; i++ {
+		id, ok := lx.ids[string(t.word(i))]
+		if !ok {
+			id = -1
+		}
+		if n := len(dst); n > 0 && id >= 0 && dst[n-1] >= 0 {
+			if j, ok := lx.joins[[2]int32{dst[n-1], id}]; ok {
+				dst[n-1] = j
+				continue
+			}
+		}
+		dst = append(dst, id)
+	}
+	return dst
+}
+
+// String describes a pattern for test failures.
+func (p pattern) String() string { return fmt.Sprintf("%s(%d terms)", p.value, len(p.terms)) }

@@ -1,0 +1,379 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// What an HTML element does to the text around it.
+const (
+	breakSpace     = iota + 1 // words on either side stay apart: td, th
+	breakLine                 // a line break: br, div, tr, li...
+	breakParagraph            // a blank line: p, h1-h6, ul, table...
+	dropContent               // the element and its content are dropped: script, style...
+)
+
+// htmlBreaks maps elements to what they do; elements not listed are inline
+// and do nothing.
+var htmlBreaks = map[atom.Atom]int{
+	atom.Td: breakSpace, atom.Th: breakSpace,
+	atom.Br: breakLine, atom.Div: breakLine, atom.Tr: breakLine, atom.Li: breakLine, atom.Dt: breakLine,
+	atom.Dd: breakLine, atom.Section: breakLine, atom.Article: breakLine, atom.Header: breakLine,
+	atom.Footer: breakLine, atom.Nav: breakLine, atom.Aside: breakLine, atom.Main: breakLine,
+	atom.Form: breakLine, atom.Figure: breakLine, atom.Figcaption: breakLine, atom.Address: breakLine,
+	atom.Details: breakLine, atom.Summary: breakLine, atom.Fieldset: breakLine, atom.Caption: breakLine,
+	atom.P: breakParagraph, atom.H1: breakParagraph, atom.H2: breakParagraph, atom.H3: breakParagraph,
+	atom.H4: breakParagraph, atom.H5: breakParagraph, atom.H6: breakParagraph, atom.Ul: breakParagraph,
+	atom.Ol: breakParagraph, atom.Dl: breakParagraph, atom.Table: breakParagraph,
+	atom.Blockquote: breakParagraph, atom.Pre: breakParagraph, atom.Hr: breakParagraph,
+	atom.Script: dropContent, atom.Style: dropContent, atom.Noscript: dropContent,
+	atom.Template: dropContent, atom.Title: dropContent, atom.Iframe: dropContent,
+	atom.Object: dropContent, atom.Svg: dropContent, atom.Math: dropContent, atom.Canvas: dropContent,
+	atom.Textarea: dropContent, atom.Select: dropContent,
+}
+
+// PlainText turns an HTML description into readable plain text: tags
+// removed; block elements (p, div, h1-h6, tables, lists...) become line
+// breaks, paragraphs a blank line, list items lines starting with "- ";
+// entities decoded; script, style, svg and similar elements dropped with
+// their content; runs of spaces collapsed to one space and runs of line
+// breaks to one blank line; no leading or trailing space. Control
+// characters and invalid UTF-8 are removed. A text with no "<" and no "&" is
+// taken as plain text, and its own line breaks are kept.
+//
+// It never fails: broken HTML gives the text the tokenizer finds. It reads
+// the input once (linear time) and builds no tree, so deep nesting costs
+// nothing.
+func PlainText(s string) string {
+	var w plainWriter
+	w.b.Grow(len(s))
+	if !strings.ContainsAny(s, "<&") {
+		w.text(s, true)
+		return w.b.String()
+	}
+	drop := 0 // depth inside dropped elements
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			j = len(s)
+		} else {
+			j += i
+		}
+		if drop == 0 && j > i {
+			w.htmlText(s[i:j])
+		}
+		if j == len(s) {
+			break
+		}
+		i = j
+		end, tag := scanTag(s, i)
+		if end == i {
+			// A "<" that starts no tag is text.
+			if drop == 0 {
+				w.text("<", false)
+			}
+			i++
+			continue
+		}
+		i = end
+		if tag.name == 0 {
+			continue // comment, doctype, unknown element
+		}
+		b := htmlBreaks[tag.name]
+		switch {
+		case tag.raw:
+			// The content of script, style, title... runs to its end tag
+			// and is dropped.
+			i = skipRawText(s, i, tag.nameText)
+		case b == dropContent:
+			if tag.end {
+				drop = max(drop-1, 0)
+			} else if !tag.selfClosing {
+				drop++
+			}
+		case drop > 0:
+		case b == breakSpace:
+			w.space, w.pending = true, true
+		case b == breakLine || b == breakParagraph:
+			w.lineBreak(b)
+			if !tag.end && tag.name == atom.Li {
+				w.bullet = true
+			}
+		}
+	}
+	return w.b.String()
+}
+
+// rawTextElements hold text that is not HTML, up to their end tag.
+var rawTextElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Title: true, atom.Textarea: true, atom.Xmp: true,
+	atom.Iframe: true, atom.Noembed: true, atom.Noframes: true, atom.Noscript: true, atom.Plaintext: true,
+}
+
+// htmlTag is what scanTag read.
+type htmlTag struct {
+	name        atom.Atom // 0 for comments, doctypes and unknown elements
+	nameText    string    // the name as written, for raw text elements
+	end         bool      // an end tag
+	selfClosing bool      // ends with "/>"
+	raw         bool      // a start tag of a raw text element
+}
+
+// scanTag reads the tag, comment or doctype that starts at s[i] == '<' and
+// returns where it ends; i when "<" starts none (it is then text). An
+// unclosed tag or comment runs to the end of s.
+func scanTag(s string, i int) (int, htmlTag) {
+	var tag htmlTag
+	if i+1 >= len(s) {
+		return i, tag
+	}
+	c := s[i+1]
+	switch {
+	case c == '!':
+		if rest, ok := strings.CutPrefix(s[i:], "<!--"); ok {
+			switch {
+			case strings.HasPrefix(rest, ">"): // "<!-->"
+				return i + 5, tag
+			case strings.HasPrefix(rest, "->"): // "<!--->"
+				return i + 6, tag
+			}
+			if k := strings.Index(rest, "-->"); k >= 0 {
+				return i + 4 + k + 3, tag
+			}
+			return len(s), tag
+		}
+		return skipTo(s, i+2, '>'), tag
+	case c == '?':
+		return skipTo(s, i+2, '>'), tag
+	case c == '/':
+		if i+2 >= len(s) {
+			return i, tag // "</" at the end is text
+		}
+		if !isASCIILetter(s[i+2]) {
+			if i+2 < len(s) && s[i+2] == '>' {
+				return i + 3, tag // "</>" is dropped
+			}
+			return skipTo(s, i+2, '>'), tag // "</ x>" is a bogus comment
+		}
+		tag.end = true
+		k := i + 2
+		tag.name, tag.nameText, k = scanTagName(s, k)
+		return skipTo(s, k, '>'), tag
+	case isASCIILetter(c):
+		k := i + 1
+		tag.name, tag.nameText, k = scanTagName(s, k)
+		end, selfClosing := skipAttributes(s, k)
+		tag.selfClosing = selfClosing
+		tag.raw = rawTextElements[tag.name] && !selfClosing && end <= len(s)
+		return end, tag
+	}
+	return i, tag
+}
+
+// scanTagName reads an element name at s[k] and returns its atom (0 when it
+// is no HTML element), its text and where it ends.
+func scanTagName(s string, k int) (atom.Atom, string, int) {
+	var name [16]byte
+	start, n := k, 0
+	for k < len(s) && s[k] != '>' && s[k] != '/' && !isHTMLSpace(s[k]) {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if n < len(name) {
+			name[n] = c
+		}
+		n++
+		k++
+	}
+	if n > len(name) {
+		return 0, s[start:k], k
+	}
+	return atom.Lookup(name[:n]), s[start:k], k
+}
+
+// skipAttributes skips the attributes of a start tag from s[k] (after its
+// name) to its ">", and returns where the tag ends and whether it ends with
+// "/>". It reads attributes as the x/net/html tokenizer does: a quote opens a
+// value only after "name="; an unclosed quote or tag runs to the end of s.
+func skipAttributes(s string, k int) (int, bool) {
+	k = skipHTMLSpace(s, k)
+	for k < len(s) {
+		if s[k] == '>' {
+			return k + 1, s[k-1] == '/'
+		}
+		// The name: "=" counts as part of it when it comes first.
+		start := k
+		for k < len(s) {
+			c := s[k]
+			if c == '=' && k == start {
+				k++
+				continue
+			}
+			if c == '=' || c == '/' || c == '>' || isHTMLSpace(c) {
+				break
+			}
+			k++
+		}
+		// The value, if "=" follows.
+		k = skipHTMLSpace(s, k)
+		if k >= len(s) {
+			break
+		}
+		switch s[k] {
+		case '/':
+			k++
+		case '=':
+			k = skipHTMLSpace(s, k+1)
+			if k >= len(s) {
+				return len(s), false
+			}
+			switch q := s[k]; q {
+			case '>':
+			case '"', '\'':
+				j := strings.IndexByte(s[k+1:], q)
+				if j < 0 {
+					return len(s), false
+				}
+				k += j + 2
+			default:
+				for k < len(s) && s[k] != '>' && !isHTMLSpace(s[k]) {
+					k++
+				}
+			}
+		}
+		k = skipHTMLSpace(s, k)
+	}
+	return len(s), false
+}
+
+func skipHTMLSpace(s string, k int) int {
+	for k < len(s) && isHTMLSpace(s[k]) {
+		k++
+	}
+	return k
+}
+
+// skipRawText returns where the text of a raw text element that starts at
+// s[i] ends: after its end tag "</name" (any case), or at the end of s.
+func skipRawText(s string, i int, name string) int {
+	for {
+		k := strings.Index(s[i:], "</")
+		if k < 0 {
+			return len(s)
+		}
+		k += i + 2
+		if k+len(name) <= len(s) && strings.EqualFold(s[k:k+len(name)], name) &&
+			(k+len(name) == len(s) || s[k+len(name)] == '>' || s[k+len(name)] == '/' || isHTMLSpace(s[k+len(name)])) {
+			return skipTo(s, k+len(name), '>')
+		}
+		i = k
+	}
+}
+
+// skipTo returns the position after the first c at or after s[k], or len(s).
+func skipTo(s string, k int, c byte) int {
+	if k >= len(s) {
+		return len(s)
+	}
+	if j := strings.IndexByte(s[k:], c); j >= 0 {
+		return k + j + 1
+	}
+	return len(s)
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// plainWriter collects plain text, holding separators back until the next
+// visible character so that none leads, trails or repeats.
+type plainWriter struct {
+	b       strings.Builder
+	space   bool // a space is pending
+	lines   int  // line breaks pending: 0, 1 or 2 (a blank line)
+	bullet  bool // a list item starts: "- " goes before its first character
+	pending bool // one of the above is set
+}
+
+// lineBreak asks for a line break (breakLine) or a blank line.
+func (w *plainWriter) lineBreak(kind int) {
+	n := 1
+	if kind == breakParagraph {
+		n = 2
+	}
+	w.lines = max(w.lines, n)
+	w.bullet = false
+	w.pending = true
+}
+
+// text writes s; with keepLines its line breaks count (plain text input),
+// otherwise they are spaces (HTML).
+func (w *plainWriter) text(s string, keepLines bool) {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case c > ' ' && c < 0x7f:
+				if w.pending {
+					w.flush()
+				}
+				j := i
+				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+					j++
+				}
+				w.b.WriteString(s[i-1 : j])
+				i = j
+			case keepLines && c == '\n':
+				w.lines = min(w.lines+1, 2)
+				w.pending = true
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				w.space, w.pending = true, true
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+		case unicode.IsSpace(r):
+			w.space, w.pending = true, true
+		case unicode.IsControl(r):
+		default:
+			if w.pending {
+				w.flush()
+			}
+			w.b.WriteRune(r)
+		}
+	}
+}
+
+// htmlText writes a run of HTML text, decoding its entities.
+func (w *plainWriter) htmlText(s string) {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	w.text(s, false)
+}
+
+// flush writes the pending separators before a visible character.
+func (w *plainWriter) flush() {
+	if w.b.Len() > 0 {
+		switch {
+		case w.lines > 0:
+			w.b.WriteString("\n\n"[:w.lines])
+		case w.space:
+			w.b.WriteByte(' ')
+		}
+	}
+	if w.bullet {
+		w.b.WriteString("- ")
+	}
+	w.space, w.lines, w.bullet, w.pending = false, 0, false, false
+}

@@ -1,0 +1,232 @@
+package normalize
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of [Skills].
+const (
+	maxSkills   = 50  // skills kept per posting
+	maxTagRunes = 40  // longer tags are dropped as noise
+	maxTagBytes = 200 // longer tags are not even read
+)
+
+// The compiled skills table (rules/skills.tsv).
+var (
+	skillTags        map[string]string // tag key -> skill, or "-" for noise
+	skillTitles      map[string]string // title name -> skill
+	maxSkillTitleLen int               // words in the longest title name
+)
+
+func init() { mustLoad(loadSkills()) }
+
+// loadSkills compiles rules/skills.tsv.
+func loadSkills() error {
+	rows, err := readTable("skills.tsv", 2)
+	if err != nil {
+		return err
+	}
+	tags, titles := map[string]string{}, map[string]string{}
+	maxWords := 1
+	for _, r := range rows {
+		skill := r.fields[0]
+		if len(r.fields) > 3 {
+			return r.errorf("want skill <TAB> tag names [<TAB> title names]")
+		}
+		for _, name := range alternatives(r.fields[1]) {
+			var buf [maxTagBytes]byte
+			if key := tagKey(buf[:0], name); string(key) != name {
+				return r.errorf("tag name %q is not in key form (want %q)", name, key)
+			}
+			if prev, dup := tags[name]; dup {
+				return r.errorf("tag name %q is already %q", name, prev)
+			}
+			tags[name] = skill
+		}
+		if len(r.fields) < 3 {
+			continue
+		}
+		if skill == "-" {
+			return r.errorf("noise has no title names")
+		}
+		for _, name := range alternatives(r.fields[2]) {
+			inner := strings.TrimSuffix(strings.TrimPrefix(name, "("), ")")
+			var t text
+			t.scan(inner, true)
+			words := make([]string, t.nt)
+			for i := range words {
+				words[i] = string(t.word(i))
+			}
+			if strings.Join(words, " ") != inner {
+				return r.errorf("title name %q is not folded (want %q)", inner, strings.Join(words, " "))
+			}
+			if prev, dup := titles[name]; dup {
+				return r.errorf("title name %q is already %q", name, prev)
+			}
+			titles[name] = skill
+			maxWords = max(maxWords, t.nt)
+		}
+	}
+	skillTags, skillTitles, maxSkillTitleLen = tags, titles, maxWords
+	return nil
+}
+
+// Skills returns the skills named by a posting's tags and title, normalized,
+// without duplicates, sorted (byte order) and at most 50.
+//
+// A tag is looked up in rules/skills.tsv in lower case, without accents,
+// trimmed and with spaces collapsed: "golang" is "Go", "node.js" "Node.js",
+// "ruby/rails" "Ruby on Rails", "Typescript " "TypeScript", "AI/ML" "Machine
+// Learning". Noise tags (seniorities, roles, contracts, work styles, words
+// such as "digital nomad", "software" or "other") are dropped, and so are
+// tags longer than 40 characters or with no letter or digit. Any other tag is
+// kept in a cleaned form: lower case, spaces trimmed and collapsed, control
+// characters and invalid UTF-8 removed ("Inside  Sales" is "inside sales").
+//
+// The title adds the skills it names by the title names of the table: "Senior
+// Software Engineer Ruby on Rails" names Ruby on Rails, "Backend Engineer
+// (Go)" names Go; "Go To Market Strategist" names none.
+func Skills(tags []string, title string) []string {
+	if len(tags) == 0 && title == "" {
+		return nil
+	}
+	out := make([]string, 0, min(len(tags), maxSkills*2)+4)
+	for _, tag := range tags {
+		if len(out) == maxSkills*2 {
+			break
+		}
+		if s := tagSkill(tag); s != "" {
+			out = append(out, s)
+		}
+	}
+	out = appendTitleSkills(out, title)
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxSkills {
+		out = out[:maxSkills]
+	}
+	return slices.Clip(out)
+}
+
+// tagSkill returns the skill of one tag, or "" when it is noise.
+func tagSkill(tag string) string {
+	if len(tag) > maxTagBytes {
+		return ""
+	}
+	var buf [maxTagBytes + 8]byte
+	key := tagKey(buf[:0], tag)
+	if len(key) == 0 {
+		return ""
+	}
+	if s, ok := skillTags[string(key)]; ok {
+		if s == "-" {
+			return ""
+		}
+		return s
+	}
+	return cleanTag(tag)
+}
+
+// tagKey appends the lookup key of a tag to dst: folded (lower case, no
+// accents), trimmed, spaces collapsed, other characters kept.
+func tagKey(dst []byte, tag string) []byte {
+	space := false
+	for _, r := range tag {
+		if unicode.IsSpace(r) {
+			space = len(dst) > 0
+			continue
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		switch f, ok := foldRune(r); {
+		case ok && f != "":
+			dst = append(dst, f...)
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+	}
+	return dst
+}
+
+// cleanTag returns an unknown tag in lower case with spaces trimmed and
+// collapsed and control characters and invalid UTF-8 removed; "" when it is
+// too long or has no letter or digit.
+func cleanTag(tag string) string {
+	var b strings.Builder
+	b.Grow(len(tag))
+	space, runes, alnum := false, 0, false
+	for _, r := range tag {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			runes++
+			space = false
+		}
+		alnum = alnum || unicode.IsLetter(r) || unicode.IsDigit(r)
+		b.WriteRune(unicode.ToLower(r))
+		runes++
+	}
+	if !alnum || runes > maxTagRunes {
+		return ""
+	}
+	return b.String()
+}
+
+// appendTitleSkills appends the skills a title names to out.
+func appendTitleSkills(out []string, title string) []string {
+	var t text
+	t.scan(title, true)
+	var key [maxTextBytes + 2]byte
+	for i := 0; i < t.nt; {
+		best, bestN := "", 0
+		k := key[:0]
+		for n := 1; n <= maxSkillTitleLen && i+n <= t.nt; n++ {
+			j := i + n - 1
+			if n > 1 {
+				if t.toks[j].sep > sepSlash {
+					break
+				}
+				k = append(k, ' ')
+			}
+			k = append(k, t.word(j)...)
+			if s, ok := skillTitles[string(k)]; ok {
+				best, bestN = s, n
+			}
+			after := t.tail
+			if j+1 < t.nt {
+				after = t.toks[j+1].sep
+			}
+			if t.toks[i].sep == sepOpen && (after == sepClose || after == sepOpen) {
+				var bk [maxTextBytes + 2]byte
+				b := append(append(append(bk[:0], '('), k...), ')')
+				if s, ok := skillTitles[string(b)]; ok {
+					best, bestN = s, n
+				}
+			}
+		}
+		if bestN == 0 {
+			i++
+			continue
+		}
+		out = append(out, best)
+		i += bestN
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package normalize
+
+// Seniority levels returned by [Title], lowest first. A title that names no
+// level has seniority "".
+const (
+	SeniorityIntern    = "Intern"    // interns, working students, apprentices
+	SeniorityJunior    = "Junior"    // junior, entry level, graduates, trainees
+	SeniorityMid       = "Mid"       // mid-level, intermediate, "Engineer II"
+	SenioritySenior    = "Senior"    // senior, "Engineer III"
+	SeniorityLead      = "Lead"      // lead, tech lead, team lead
+	SeniorityStaff     = "Staff"     // staff engineer, scientist, designer...
+	SeniorityPrincipal = "Principal" // principal
+	SeniorityHead      = "Head"      // head of ...
+	SeniorityDirector  = "Director"  // director
+	SeniorityVP        = "VP"        // vice president
+	SeniorityCLevel    = "C-level"   // chief officers, founders, managing directors
+)
+
+// seniorityRanks orders the levels; seniority.tsv may name only these.
+var seniorityRanks = map[string]int{
+	SeniorityIntern: 1, SeniorityJunior: 2, SeniorityMid: 3, SenioritySenior: 4, SeniorityLead: 5,
+	SeniorityStaff: 6, SeniorityPrincipal: 7, SeniorityHead: 8, SeniorityDirector: 9, SeniorityVP: 10,
+	SeniorityCLevel: 11,
+}
+
+// The compiled title tables (rules/words.tsv, roles.tsv, seniority.tsv).
+var (
+	titleLex     *lexicon
+	roleSet      patternSet
+	senioritySet patternSet
+)
+
+func init() { mustLoad(loadTitleRules()) }
+
+// loadTitleRules compiles the title tables.
+func loadTitleRules() error {
+	lx, err := loadWords()
+	if err != nil {
+		return err
+	}
+	roles, err := readTable("roles.tsv", 2)
+	if err != nil {
+		return err
+	}
+	var rs patternSet
+	for _, r := range roles {
+		if len(r.fields) != 2 {
+			return r.errorf("want role <TAB> pattern, got %d fields", len(r.fields))
+		}
+		terms, err := lx.compile(r, r.fields[1])
+		if err != nil {
+			return err
+		}
+		rs.pats = append(rs.pats, pattern{terms: terms, value: r.fields[0]})
+	}
+	levels, err := readTable("seniority.tsv", 2)
+	if err != nil {
+		return err
+	}
+	var ss patternSet
+	for _, r := range levels {
+		if len(r.fields) != 2 {
+			return r.errorf("want level <TAB> pattern, got %d fields", len(r.fields))
+		}
+		rank, ok := seniorityRanks[r.fields[0]]
+		if !ok && r.fields[0] != "-" {
+			return r.errorf("unknown seniority level %q", r.fields[0])
+		}
+		terms, err := lx.compile(r, r.fields[1])
+		if err != nil {
+			return err
+		}
+		ss.pats = append(ss.pats, pattern{terms: terms, value: r.fields[0], rank: rank})
+	}
+	rs.index(lx)
+	ss.index(lx)
+	titleLex, roleSet, senioritySet = lx, rs, ss
+	return nil
+}
+
+// Title returns the job family and the seniority level a job title names,
+// e.g. "Senior Backend Engineer (Go) - Remote" gives ("Backend Engineer",
+// "Senior"), "Développeur Full Stack (H/F)" gives ("Full Stack Developer", "")
+// and "Werkstudent Softwareentwicklung" gives ("Software Engineer", "Intern").
+//
+// The role is the role of the first line of rules/roles.tsv whose pattern
+// matches; "" when none does. The seniority is the highest level that
+// rules/seniority.tsv finds in the title, one of the Seniority constants, or
+// "" when the title names none. Case, accents, punctuation and gender markers
+// such as "(m/w/d)" do not matter. Only the first 64 words are read.
+func Title(title string) (role, seniority string) {
+	var t text
+	t.scan(title, false)
+	var buf [maxTokens]int32
+	words := titleLex.words(&t, buf[:])
+	if i := roleSet.first(words); i >= 0 {
+		role = roleSet.pats[i].value
+	}
+	best := 0
+	for i := 0; i < len(words); {
+		p, end := senioritySet.longestAt(words, i)
+		if p < 0 {
+			i++
+			continue
+		}
+		if r := senioritySet.pats[p].rank; r > best {
+			best, seniority = r, senioritySet.pats[p].value
+		}
+		i = end
+	}
+	return role, seniority
+}
