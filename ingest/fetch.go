@@ -81,9 +81,17 @@ func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetc
 // status, a body over the cap, a body cut short), and each failed attempt
 // before a retry, named with an ".attempt-N" suffix before the extension. So
 // every byte received reaches the lake.
-func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(context.Context, RawPage) error) error {
+//
+// With pace, every attempt (retries included) first waits its turn at the
+// host, so a source's request rate holds even when it retries.
+func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(context.Context, RawPage) error, pace ...Pace) error {
 	delay := f.cfg.RetryDelay
 	for attempt := 0; ; attempt++ {
+		for _, p := range pace {
+			if err := p.Limiter.Wait(ctx, url, p.Interval); err != nil {
+				return fmt.Errorf("fetch %s: %w", url, err)
+			}
+		}
 		page, retryAfter, err := f.get(ctx, source, url)
 		final := err == nil || attempt >= f.cfg.Retries || retryAfter < 0
 		if page != nil {
@@ -107,6 +115,12 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 		}
 		delay *= 2
 	}
+}
+
+// Pace spaces requests to a host: at least Interval between two of them.
+type Pace struct {
+	Limiter  *HostLimiter
+	Interval time.Duration
 }
 
 // get makes one attempt. retryAfter < 0 means the error is not worth a retry.

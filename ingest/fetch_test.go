@@ -141,3 +141,33 @@ func TestRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestFetcherPacesRetries checks that every attempt, retries included, waits
+// its turn at the host's limiter: a source's rate holds when it retries.
+func TestFetcherPacesRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) < 3 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, `{"jobs":[]}`)
+	}))
+	defer srv.Close()
+	var slept []time.Duration
+	clock := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	limiter := newHostLimiter(func() time.Time { return clock }, func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		clock = clock.Add(d)
+		return nil
+	})
+	keep := func(context.Context, RawPage) error { return nil }
+	err := testFetcher(1<<20).Get(context.Background(), "test", srv.URL, "page-0001.json", keep, Pace{limiter, 30 * time.Second})
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	// Three attempts: the first goes at once, each retry waits 30s at the limiter.
+	if diff := cmp.Diff([]time.Duration{30 * time.Second, 30 * time.Second}, slept); diff != "" {
+		t.Errorf("limiter waits (-want +got):\n%s", diff)
+	}
+}

@@ -75,3 +75,10 @@ func ValidateKey(key string) error {
 	}
 	return nil
 }
+
+// ManifestKey returns the key of a run's manifest, runs/run=<runID>.json: the
+// run's record (sources, status, errors, times) written at the end of an
+// ingest, from which a replay restores the run.
+func ManifestKey(runID string) string {
+	return path.Join("runs", "run="+runID+".json")
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,52 +17,109 @@ import (
 type RemotiveConfig struct {
 	Enabled bool   `mapstructure:"enabled"`
 	URL     string `mapstructure:"url"` // base URL; the API is <URL>/api/remote-jobs
+	// Categories are category slugs (e.g. "software-dev"): one call per
+	// category, with ?category=<slug>. Empty means all jobs in one call.
+	Categories []string `mapstructure:"categories"`
+	// MinInterval is the least time between two calls to the host. On
+	// Remotive's own host it is never less than [RemotiveMinInterval].
+	MinInterval time.Duration `mapstructure:"min_interval"`
 }
+
+// RemotiveMinInterval is the least time between two calls to Remotive's
+// public host: its terms allow no more than 2 calls a minute (and ask for no
+// more than a few a day, which the nightly schedule and a short category list
+// keep to).
+const RemotiveMinInterval = 30 * time.Second
 
 // DefaultRemotiveConfig returns the configuration for the public Remotive API.
 func DefaultRemotiveConfig() RemotiveConfig {
-	return RemotiveConfig{Enabled: true, URL: "https://remotive.com"}
+	return RemotiveConfig{Enabled: true, URL: "https://remotive.com", MinInterval: RemotiveMinInterval}
 }
+
+// remotiveCategory is the shape of a category slug: it becomes part of a page
+// name, page-<slug>.json.
+var remotiveCategory = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Validate checks the configuration, naming the key of a bad value.
 func (c RemotiveConfig) Validate() error {
 	if !c.Enabled {
 		return nil
 	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("config: sources.remotive.url: %q is not an http(s) URL", c.URL)
+	if err := validateBaseURL("sources.remotive.url", c.URL); err != nil {
+		return err
+	}
+	if c.MinInterval < 0 {
+		return fmt.Errorf("config: sources.remotive.min_interval: %s must not be negative", c.MinInterval)
+	}
+	seen := map[string]bool{}
+	for _, cat := range c.Categories {
+		if !remotiveCategory.MatchString(cat) {
+			return fmt.Errorf("config: sources.remotive.categories: %q is not a category slug (lower-case letters, digits and hyphens, e.g. \"software-dev\")", cat)
+		}
+		if seen[cat] {
+			return fmt.Errorf("config: sources.remotive.categories: %q is listed twice", cat)
+		}
+		seen[cat] = true
 	}
 	return nil
 }
 
 // Remotive is the source for the public Remotive API (GET /api/remote-jobs).
 // Remotive's terms ask that each job links back to its Remotive URL and that
-// Remotive is named as the source.
+// Remotive is named as the source, and allow at most 2 calls a minute: calls
+// are spaced by a [HostLimiter], never less than [RemotiveMinInterval] apart
+// on remotive.com whatever the configuration says.
 type Remotive struct {
 	cfg     RemotiveConfig
 	fetcher *Fetcher
+	opts    sourceOptions
 }
 
 var _ Source = (*Remotive)(nil)
 
 // NewRemotive returns the Remotive source fetching with f.
-func NewRemotive(cfg RemotiveConfig, f *Fetcher) *Remotive {
-	return &Remotive{cfg: cfg, fetcher: f}
+func NewRemotive(cfg RemotiveConfig, f *Fetcher, opts ...SourceOption) *Remotive {
+	return &Remotive{cfg: cfg, fetcher: f, opts: newSourceOptions("remotive", opts)}
 }
 
 // Name returns "remotive".
 func (r *Remotive) Name() string { return "remotive" }
 
-// Fetch gets all remote jobs in one response and keeps it.
+// Fetch gets all remote jobs in one response named page-0001.json, or, with
+// categories, one response per category named page-<category>.json, and
+// keeps each. It stops at the first category that fails: the pages received
+// until then are kept.
 func (r *Remotive) Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error {
-	u := strings.TrimRight(r.cfg.URL, "/") + "/api/remote-jobs"
-	return r.fetcher.Get(ctx, r.Name(), u, "page-0001.json", keep)
+	base := strings.TrimRight(r.cfg.URL, "/") + "/api/remote-jobs"
+	interval := r.interval()
+	if len(r.cfg.Categories) == 0 {
+		return r.fetcher.Get(ctx, r.Name(), base, "page-0001.json", keep, Pace{r.opts.limiter, interval})
+	}
+	for _, cat := range r.cfg.Categories {
+		u := base + "?" + url.Values{"category": {cat}}.Encode()
+		if err := r.fetcher.Get(ctx, r.Name(), u, "page-"+cat+".json", keep, Pace{r.opts.limiter, interval}); err != nil {
+			return fmt.Errorf("remotive: category %s: %w", cat, err)
+		}
+	}
+	return nil
+}
+
+// interval is the configured spacing, raised to [RemotiveMinInterval] on
+// Remotive's own host.
+func (r *Remotive) interval() time.Duration {
+	d := r.cfg.MinInterval
+	if u, err := url.Parse(r.cfg.URL); err == nil {
+		h := strings.ToLower(u.Hostname())
+		if h == "remotive.com" || strings.HasSuffix(h, ".remotive.com") {
+			d = max(d, RemotiveMinInterval)
+		}
+	}
+	return d
 }
 
 // Parse parses a Remotive response.
-func (r *Remotive) Parse(body []byte, meta Meta, lakeKey string) ([]Posting, []Reject, error) {
-	return ParseRemotive(body, lakeKey)
+func (r *Remotive) Parse(_ context.Context, page StoredPage, _ Lookup) ([]Posting, []Reject, error) {
+	return ParseRemotive(page.Body, page.Key)
 }
 
 // remotiveResponse is the response of /api/remote-jobs. Older responses lack
@@ -96,10 +154,8 @@ var ErrMalformed = errors.New("malformed page")
 // expected JSON is an error wrapping [ErrMalformed]; a job that lacks an id or
 // a title is returned as a [Reject] and the others are kept.
 func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // UTF-8 byte-order mark
 	var resp remotiveResponse
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&resp); err != nil {
+	if err := decodeDocument(body, &resp); err != nil {
 		return nil, nil, fmt.Errorf("remotive: parse %s: %w: %w", lakeKey, ErrMalformed, err)
 	}
 	if resp.Jobs == nil {
@@ -148,19 +204,19 @@ func parseRemotiveJob(raw json.RawMessage) (Posting, error) {
 		}
 	}
 	return Posting{
-		Source:      "remotive",
-		SourceID:    id,
-		URL:         strings.TrimSpace(j.URL),
-		Title:       title,
-		Company:     strings.TrimSpace(j.CompanyName),
-		CompanyLogo: strings.TrimSpace(logo),
-		Category:    strings.TrimSpace(j.Category),
-		JobType:     strings.TrimSpace(j.JobType),
-		Location:    strings.TrimSpace(j.CandidateRequiredLocation),
-		Salary:      strings.TrimSpace(j.Salary),
-		Tags:        tags,
-		Description: j.Description,
-		PublishedAt: parseRemotiveTime(j.PublicationDate),
+		Source:       "remotive",
+		SourceID:     id,
+		URL:          strings.TrimSpace(j.URL),
+		Title:        title,
+		Company:      strings.TrimSpace(j.CompanyName),
+		CompanyLogo:  strings.TrimSpace(logo),
+		Category:     strings.TrimSpace(j.Category),
+		JobType:      strings.TrimSpace(j.JobType),
+		LocationText: strings.TrimSpace(j.CandidateRequiredLocation),
+		SalaryText:   strings.TrimSpace(j.Salary),
+		Tags:         tags,
+		Description:  j.Description,
+		PublishedAt:  parseRemotiveTime(j.PublicationDate),
 	}, nil
 }
 

@@ -3,6 +3,9 @@ package ingest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -28,19 +31,19 @@ func TestParseRemotiveRealCapture(t *testing.T) {
 	first.Description = first.Description[:3]
 	first.Tags = first.Tags[:3]
 	want := Posting{
-		Source:      "remotive",
-		SourceID:    "2091081",
-		URL:         "https://remotive.com/remote-jobs/design/senior-graphic-designer-2091081",
-		Title:       "Senior Graphic Designer",
-		Company:     "Lemon.io",
-		CompanyLogo: "https://remotive.com/job/2091081/logo",
-		Category:    "Design",
-		JobType:     "full_time",
-		Location:    "Americas, Europe, Asia, Africa, Oceania",
-		Tags:        []string{".Net", "android", "C"},
-		Description: "<p>",
-		PublishedAt: time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC),
-		LakeKey:     testKey,
+		Source:       "remotive",
+		SourceID:     "2091081",
+		URL:          "https://remotive.com/remote-jobs/design/senior-graphic-designer-2091081",
+		Title:        "Senior Graphic Designer",
+		Company:      "Lemon.io",
+		CompanyLogo:  "https://remotive.com/job/2091081/logo",
+		Category:     "Design",
+		JobType:      "full_time",
+		LocationText: "Americas, Europe, Asia, Africa, Oceania",
+		Tags:         []string{".Net", "android", "C"},
+		Description:  "<p>",
+		PublishedAt:  time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC),
+		LakeKey:      testKey,
 	}
 	if diff := cmp.Diff(want, first); diff != "" {
 		t.Errorf("first posting (-want +got):\n%s", diff)
@@ -55,7 +58,7 @@ func TestParseRemotiveRealCapture(t *testing.T) {
 			t.Errorf("posting %s lacks title, url or date: %+v", p.SourceID, p)
 		}
 	}
-	if got := postings[1].Salary; got != "$18 - $22/hr" {
+	if got := postings[1].SalaryText; got != "$18 - $22/hr" {
 		t.Errorf("salary of second posting = %q", got)
 	}
 }
@@ -99,6 +102,8 @@ func TestParseRemotiveVariants(t *testing.T) {
 		{name: "no jobs key", body: `{"error": "rate limited"}`, wantError: true},
 		{name: "jobs is not an array", body: `{"jobs": "none"}`, wantError: true},
 		{name: "empty body", body: ``, wantError: true},
+		{name: "data after the document", body: `{"jobs": []} <html>`, wantError: true},
+		{name: "two documents", body: `{"jobs": []}{"jobs": []}`, wantError: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,4 +199,134 @@ func FuzzParseRemotive(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestRemotiveFetch(t *testing.T) {
+	job := func(id int) string { return fmt.Sprintf(`{"id":%d,"title":"Job %d"}`, id, id) }
+	tests := []struct {
+		name         string
+		categories   []string
+		failCategory string // answered 404
+		wantErr      bool
+		wantRequests []string
+		wantNames    []string
+		wantIDs      []string
+	}{
+		{
+			name:         "all jobs in one call",
+			wantRequests: []string{"/api/remote-jobs"},
+			wantNames:    []string{"page-0001.json"},
+			wantIDs:      []string{"1", "2"},
+		},
+		{
+			name:         "one call per category; a job in two categories parses twice",
+			categories:   []string{"software-dev", "data"},
+			wantRequests: []string{"/api/remote-jobs?category=software-dev", "/api/remote-jobs?category=data"},
+			wantNames:    []string{"page-software-dev.json", "page-data.json"},
+			wantIDs:      []string{"1", "2", "2", "3"},
+		},
+		{
+			name:         "a failing category stops the source and keeps what came before",
+			categories:   []string{"software-dev", "data", "design"},
+			failCategory: "data",
+			wantErr:      true,
+			wantRequests: []string{"/api/remote-jobs?category=software-dev", "/api/remote-jobs?category=data"},
+			wantNames:    []string{"page-software-dev.json", "page-data.json"},
+			wantIDs:      []string{"1", "2"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var requests []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests = append(requests, r.URL.RequestURI())
+				switch cat := r.URL.Query().Get("category"); {
+				case cat != "" && cat == tt.failCategory:
+					http.NotFound(w, r)
+				case cat == "data":
+					fmt.Fprintf(w, `{"job-count":2,"jobs":[%s,%s]}`, job(2), job(3))
+				default:
+					fmt.Fprintf(w, `{"job-count":2,"jobs":[%s,%s]}`, job(1), job(2))
+				}
+			}))
+			defer srv.Close()
+			clock := newFakeClock(true)
+			cfg := RemotiveConfig{Enabled: true, URL: srv.URL, Categories: tt.categories, MinInterval: RemotiveMinInterval}
+			names, postings, err := fetchAndParse(t, NewRemotive(cfg, testFetcher(1<<20), WithLimiter(clock.limiter())))
+			if tt.wantErr != (err != nil) {
+				t.Errorf("Fetch: %v, want an error: %v", err, tt.wantErr)
+			}
+			if err != nil && tt.failCategory != "" && !strings.Contains(err.Error(), "category "+tt.failCategory) {
+				t.Errorf("Fetch: %q should name the category", err)
+			}
+			if diff := cmp.Diff(tt.wantRequests, requests); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantNames, names); diff != "" {
+				t.Errorf("kept pages (-want +got):\n%s", diff)
+			}
+			ids := []string{}
+			for _, p := range postings {
+				ids = append(ids, p.SourceID)
+			}
+			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+			// Calls are 30 s apart on the fake clock: 2 a minute at most.
+			for _, d := range clock.sleeps {
+				if d != RemotiveMinInterval {
+					t.Errorf("waited %s between calls, want %s", d, RemotiveMinInterval)
+				}
+			}
+			if len(clock.sleeps) != len(tt.wantRequests)-1 {
+				t.Errorf("waited %d times for %d calls, want %d", len(clock.sleeps), len(tt.wantRequests), len(tt.wantRequests)-1)
+			}
+		})
+	}
+}
+
+func TestRemotiveInterval(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  RemotiveConfig
+		want time.Duration
+	}{
+		{"default", DefaultRemotiveConfig(), 30 * time.Second},
+		{"never below the terms on remotive.com", RemotiveConfig{URL: "https://remotive.com", MinInterval: time.Second}, 30 * time.Second},
+		{"nor on a subdomain", RemotiveConfig{URL: "https://API.Remotive.com/"}, 30 * time.Second},
+		{"longer is kept", RemotiveConfig{URL: "https://remotive.com", MinInterval: time.Hour}, time.Hour},
+		{"a test server takes the configured value", RemotiveConfig{URL: "http://127.0.0.1:8080", MinInterval: time.Millisecond}, time.Millisecond},
+		{"look-alike host is not remotive.com", RemotiveConfig{URL: "https://notremotive.com"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NewRemotive(tt.cfg, nil).interval(); got != tt.want {
+				t.Errorf("interval = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRemotiveConfigValidate(t *testing.T) {
+	ok := DefaultRemotiveConfig()
+	with := func(f func(*RemotiveConfig)) RemotiveConfig { c := ok; f(&c); return c }
+	tests := []struct {
+		name    string
+		cfg     RemotiveConfig
+		wantErr string
+	}{
+		{"default", ok, ""},
+		{"disabled ignores the rest", RemotiveConfig{URL: "x", Categories: []string{"?"}}, ""},
+		{"categories", with(func(c *RemotiveConfig) { c.Categories = []string{"software-dev", "data", "ai-ml"} }), ""},
+		{"bad url", with(func(c *RemotiveConfig) { c.URL = "remotive.com" }), "sources.remotive.url"},
+		{"category name, not slug", with(func(c *RemotiveConfig) { c.Categories = []string{"Software Development"} }), "sources.remotive.categories"},
+		{"category that escapes a key", with(func(c *RemotiveConfig) { c.Categories = []string{"../x"} }), "sources.remotive.categories"},
+		{"category twice", with(func(c *RemotiveConfig) { c.Categories = []string{"data", "data"} }), "sources.remotive.categories"},
+		{"negative interval", with(func(c *RemotiveConfig) { c.MinInterval = -time.Second }), "sources.remotive.min_interval"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkConfigErr(t, tt.cfg.Validate(), tt.wantErr)
+		})
+	}
 }

@@ -28,19 +28,35 @@ func (r Reject) String() string {
 	return fmt.Sprintf("%s: record %d: %s", r.LakeKey, r.Index, r.Reason)
 }
 
+// StoredPage is a raw page as the lake holds it.
+type StoredPage struct {
+	Key  string // lake key
+	Name string // last element of the key, e.g. "page-0001.json"
+	Body []byte
+	Meta Meta
+}
+
+// Lookup returns another page of the same source and run by its name (for a
+// list page whose postings continue on detail pages). It returns an error
+// wrapping [ErrNotFound] when the run has no such page.
+type Lookup func(ctx context.Context, name string) (StoredPage, error)
+
 // Source is a job source: it fetches raw pages and parses them.
 //
 // Fetch hands every page to keep as soon as it is received, before it fetches
 // the next one, so that what was received is in the lake even when a later
-// request fails. Parse must not need the network: replaying the lake calls it
-// on stored pages.
+// request fails. Parse must not need the network: ingest and replay both
+// parse the pages stored in the lake, so a replay gives what the ingest gave.
 type Source interface {
 	// Name is the source's name in lake keys and the warehouse, e.g. "remotive".
 	Name() string
 	// Fetch fetches the source's raw pages, calling keep for each.
 	Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error
-	// Parse parses a stored page. An error means the page as a whole is
-	// unreadable (it is then reported as one [Reject]); records that cannot be
-	// parsed are returned as rejects.
-	Parse(body []byte, meta Meta, lakeKey string) ([]Posting, []Reject, error)
+	// Parse parses one stored page of a run; it is called only for pages
+	// received whole (Meta.Error empty). A page that only completes others
+	// (a detail page) gives nothing. An error means the page as a whole is
+	// unreadable (it is then reported as one [Reject]); records that cannot
+	// be parsed are returned as rejects. Parse does not normalize: the
+	// caller does, with [Normalize].
+	Parse(ctx context.Context, page StoredPage, lookup Lookup) ([]Posting, []Reject, error)
 }

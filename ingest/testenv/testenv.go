@@ -34,7 +34,16 @@ func Missing(t testing.TB, format string, args ...any) {
 // functions before exiting. Call it from TestMain, e.g.
 //
 //	func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop, s3test.Stop) }
+//
+// Tests never reach the internet: Main points HTTP_PROXY and HTTPS_PROXY at
+// a closed port on 127.0.0.1, so a request that would leave the machine
+// fails at once (requests to loopback addresses are never proxied).
 func Main(m *testing.M, stops ...func() error) {
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		os.Setenv(k, "http://127.0.0.1:9")
+	}
+	os.Unsetenv("NO_PROXY")
+	os.Unsetenv("no_proxy")
 	stopAll := func() (failed bool) {
 		for _, stop := range stops {
 			if err := stop(); err != nil {
