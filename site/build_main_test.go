@@ -60,9 +60,10 @@ func seedRun(t *testing.T, pool *pgxpool.Pool, sample bool, postings []testPosti
 		if err != nil {
 			break
 		}
-		_, err = pool.Exec(ctx, `INSERT INTO postings (source, source_id, title, location,
+		_, err = pool.Exec(ctx, `INSERT INTO postings (id, source, source_id, title, location_text,
 			first_seen_run, last_seen_run, first_seen_at, last_seen_at, lake_key)
-			VALUES ('remotive', $1, $2, $3, '20261129T012823Z-3f9a', '20261129T012823Z-3f9a', $4, $4, 'raw/k')`,
+			VALUES (md5('remotive' || $1)::uuid, 'remotive', $1, $2, $3, '20261129T012823Z-3f9a',
+				'20261129T012823Z-3f9a', $4, $4, 'raw/k')`,
 			fmt.Sprint(i+1), p.Title, p.Location, started)
 	}
 	if err != nil {

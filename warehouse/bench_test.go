@@ -39,19 +39,19 @@ func synthPostings(n int) []ingest.Posting {
 		role := pick(roles)
 		perm := rnd.Perm(len(tags))
 		out[i] = ingest.Posting{
-			Source:      "remotive",
-			SourceID:    fmt.Sprint(1_000_000 + i),
-			URL:         fmt.Sprintf("https://example.org/jobs/%d", i),
-			Title:       pick(levels) + role,
-			Company:     fmt.Sprintf("Company %d", 1+rnd.IntN(5000)),
-			Category:    pick(cats),
-			JobType:     pick(types),
-			Location:    pick(locs),
-			Salary:      fmt.Sprintf("$%dk - $%dk", 40+rnd.IntN(81), 121+rnd.IntN(130)),
-			Tags:        []string{tags[perm[0]], tags[perm[1]], tags[perm[2]]},
-			Description: strings.Repeat("We are hiring a "+role+". ", 5+rnd.IntN(36)),
-			PublishedAt: time.Date(2026, time.Month(1+rnd.IntN(11)), 1+rnd.IntN(28), rnd.IntN(24), 0, 0, 0, time.UTC),
-			LakeKey:     fmt.Sprintf("raw/source=remotive/date=2026-11-29/run=bench/page-%04d.json", 1+i/100),
+			Source:       "remotive",
+			SourceID:     fmt.Sprint(1_000_000 + i),
+			URL:          fmt.Sprintf("https://example.org/jobs/%d", i),
+			Title:        pick(levels) + role,
+			Company:      fmt.Sprintf("Company %d", 1+rnd.IntN(5000)),
+			Category:     pick(cats),
+			JobType:      pick(types),
+			LocationText: pick(locs),
+			SalaryText:   fmt.Sprintf("$%dk - $%dk", 40+rnd.IntN(81), 121+rnd.IntN(130)),
+			Tags:         []string{tags[perm[0]], tags[perm[1]], tags[perm[2]]},
+			Description:  strings.Repeat("We are hiring a "+role+". ", 5+rnd.IntN(36)),
+			PublishedAt:  time.Date(2026, time.Month(1+rnd.IntN(11)), 1+rnd.IntN(28), rnd.IntN(24), 0, 0, 0, time.UTC),
+			LakeKey:      fmt.Sprintf("raw/source=remotive/date=2026-11-29/run=bench/page-%04d.json", 1+i/100),
 		}
 	}
 	return out
@@ -65,15 +65,21 @@ func BenchmarkLoad(b *testing.B) {
 	postings := synthPostings(benchPostings)
 	ctx := context.Background()
 	b.Run("new", func(b *testing.B) {
-		pool := pgtest.New(b)
+		pool, pid := benchPool(b)
+		var cpu cpuTimes
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, postings, sightings"); err != nil {
+			if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, sightings"); err != nil {
 				b.Fatal(err)
 			}
 			run := testRun(warehouse.NewRunID(t1), t1)
+			c0 := readCPU(b, pid)
 			b.StartTimer()
 			stats, err := warehouse.Load(ctx, pool, run, postings)
+			b.StopTimer()
+			c1 := readCPU(b, pid)
+			b.StartTimer()
+			cpu.self, cpu.backend = cpu.self+c1.self-c0.self, cpu.backend+c1.backend-c0.backend
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -82,6 +88,8 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(benchPostings*b.N)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(cpu.self.Seconds()/float64(b.N), "go-cpu-s/op")
+		b.ReportMetric(cpu.backend.Seconds()/float64(b.N), "pg-cpu-s/op")
 	})
 	b.Run("seen", func(b *testing.B) {
 		pool := pgtest.New(b)

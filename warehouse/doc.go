@@ -1,12 +1,23 @@
 // Package warehouse keeps jobpulse's typed data in PostgreSQL: the runs, the
-// postings they saw and every sighting of a posting by a run.
+// distinct postings they saw with their normalized and raw fields, the
+// listings (source records) behind each posting, every sighting of a posting
+// by a run, and the records that could not be parsed.
 //
 // [Open] connects to a configured server, or, with no URL, starts a PostgreSQL
 // server of its own from the binaries installed on the machine (see
-// [StartServer]). [Migrate] applies the schema embedded in the binary. [Load]
-// writes one run and its postings in one transaction: a bulk COPY into a
-// staging table, then a merge into the typed tables, so that loading the same
-// run twice changes nothing.
+// [StartServer]). [Migrate] applies the schema embedded in the binary; the
+// model (identity, history, integrity) is documented in
+// migrations/0001_init.sql.
+//
+// A run is loaded in one transaction by a [Loader]: [BeginLoad] takes the load
+// lock and reads the little state it compares, [Loader.Copy] streams postings
+// with binary COPY straight into their tables (memory stays flat), and
+// [Loader.Commit] merges what changed and commits. Loading the same run again
+// changes nothing; an older run loaded after newer ones never overwrites their
+// content. [LoadFromLake] loads a run from the raw pages in the lake (parse,
+// normalize, load: what an ingest does after fetching), and [Replay] rebuilds
+// the warehouse from the lake alone, run by run. [Load] is the in-memory
+// shortcut.
 //
 // Callers use the [github.com/jackc/pgx/v5/pgxpool.Pool] directly for queries;
 // this package does not wrap pgx.

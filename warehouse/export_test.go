@@ -10,3 +10,6 @@ func SetPgLibDir(dir string) (restore func()) {
 
 // CleanKey exposes cleanKey to the tests.
 var CleanKey = cleanKey
+
+// NormalizeForTest is the normalizer LoadFromLake applies.
+var NormalizeForTest = normalizePosting

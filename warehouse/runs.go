@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -26,25 +27,27 @@ const (
 	SourceFailed = "failed"
 )
 
-// Run is one ingest run and its per-source results.
+// Run is one ingest run and its per-source results. Its JSON form is the
+// run's manifest in the lake (runs/run=<id>.json, see [ingest.ManifestKey]),
+// from which [Replay] restores the run.
 type Run struct {
-	ID         string    // from [NewRunID]
-	StartedAt  time.Time // also the time postings are seen at
-	FinishedAt time.Time // zero while running
-	Status     string    // [RunRunning], [RunOK], [RunPartial] or [RunFailed]
-	Sample     bool      // true for the demo's generated data
-	Sources    []SourceRun
+	ID         string      `json:"id"`                   // from [NewRunID]
+	StartedAt  time.Time   `json:"started_at"`           // also the time postings are seen at
+	FinishedAt time.Time   `json:"finished_at,omitzero"` // zero while running
+	Status     string      `json:"status"`               // [RunRunning], [RunOK], [RunPartial] or [RunFailed]
+	Sample     bool        `json:"sample,omitempty"`     // true for the demo's generated data
+	Sources    []SourceRun `json:"sources"`
 }
 
 // SourceRun is what one source did in a run.
 type SourceRun struct {
-	Source   string   // source name, e.g. "remotive"
-	Status   string   // [SourceOK] or [SourceFailed]
-	Error    string   // why it failed; empty when ok
-	Pages    int      // raw pages written to the lake
-	Postings int      // postings parsed
-	Rejected int      // records that could not be parsed
-	LakeKeys []string // raw pages of this source in this run
+	Source   string   `json:"source"`          // source name, e.g. "remotive"
+	Status   string   `json:"status"`          // [SourceOK] or [SourceFailed]
+	Error    string   `json:"error,omitempty"` // why it failed; empty when ok
+	Pages    int      `json:"pages"`           // raw pages written to the lake
+	Postings int      `json:"postings"`        // postings parsed
+	Rejected int      `json:"rejected"`        // records that could not be parsed
+	LakeKeys []string `json:"lake_keys"`       // raw pages of this source in this run
 }
 
 // maxRunID bounds run ids, which are primary keys.
@@ -64,7 +67,8 @@ func (r Run) validate() error {
 	switch {
 	case r.ID == "":
 		return fmt.Errorf("empty run id")
-	case len(r.ID) > maxRunID || !utf8.ValidString(r.ID) || clean(r.ID) != r.ID:
+	case len(r.ID) > maxRunID || !utf8.ValidString(r.ID) || clean(r.ID) != r.ID ||
+		strings.ContainsAny(r.ID, "/\\") || r.ID == "." || r.ID == "..": // a lake key segment
 		return fmt.Errorf("run id %q: not a run id (see NewRunID)", r.ID)
 	case r.StartedAt.IsZero():
 		return fmt.Errorf("run %s: zero StartedAt", r.ID)
@@ -155,12 +159,4 @@ func LastRun(ctx context.Context, pool *pgxpool.Pool) (Run, error) {
 		return Run{}, fmt.Errorf("warehouse: last run %s: sources: %w", r.ID, err)
 	}
 	return r, nil
-}
-
-// nullTime turns the zero time into SQL NULL.
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
 }

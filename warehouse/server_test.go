@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
@@ -72,7 +73,7 @@ func TestServerStartReuseRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := testRun("20261129T010000Z-0001", time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC))
-	if _, err := warehouse.Load(ctx, w1.Pool, run, []ingestPosting{posting("1", "Go Engineer")}); err != nil {
+	if _, err := warehouse.Load(ctx, w1.Pool, run, []ingest.Posting{posting("1", "Go Engineer", 1)}); err != nil {
 		t.Fatal(err)
 	}
 	port := w1.Pool.Config().ConnConfig.Port

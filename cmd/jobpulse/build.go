@@ -7,7 +7,8 @@ import (
 )
 
 func newBuildCommand(a *app) *cobra.Command {
-	return &cobra.Command{
+	var out outputFlags
+	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build the report site from the warehouse into site.out",
 		Long: `build runs the SQL queries of every page in the content folder (site.content, default the
@@ -17,9 +18,14 @@ site.out (default ./public). A failing query fails the build; the previous site 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
-				return a.build(ctx, cmd.OutOrStdout(), wh, a.cfg.Site)
+			var rep report
+			err := a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) (err error) {
+				rep.Build, err = a.build(ctx, wh, a.cfg.Site)
+				return err
 			})
+			return rep.write(cmd.OutOrStdout(), out.json, err)
 		},
 	}
+	out.register(cmd)
+	return cmd
 }

@@ -35,9 +35,18 @@ func jobpulse(t *testing.T, args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
-	cmd.SetArgs(append(args, "--log.level=warn"))
+	cmd.SetArgs(append(slices.Clone(offline), args...)) // the test's own flags win
 	err := cmd.ExecuteContext(context.Background())
 	return out.String(), err
+}
+
+// offline are the flags every test run of the CLI gets: only the sources a
+// test points at 127.0.0.1 are enabled, with no pause between calls.
+var offline = []string{
+	"--log.level=warn",
+	"--sources.arbeitnow.enabled=false",
+	"--sources.remoteok.enabled=false",
+	"--sources.remotive.min_interval=0s",
 }
 
 // realRemotive serves the captured Remotive response at /api/remote-jobs.
@@ -150,14 +159,20 @@ func TestIngestBuildPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if n := count(t, conn, "SELECT count(*) FROM postings"); n != 31 {
-		t.Errorf("postings = %d after two ingests of the same data, want 31", n)
+	// One listing per Remotive job; postings are the distinct jobs among them
+	// (a job offered in several cities is one posting), each seen by both runs.
+	if n := count(t, conn, "SELECT count(*) FROM listings"); n != 31 {
+		t.Errorf("listings = %d after two ingests of the same data, want 31", n)
+	}
+	postings := count(t, conn, "SELECT count(*) FROM postings")
+	if n := count(t, conn, "SELECT count(DISTINCT posting_id) FROM listings"); postings == 0 || n != postings {
+		t.Errorf("postings = %d, listed postings = %d: want the same, not 0", postings, n)
 	}
 	if n := count(t, conn, "SELECT count(*) FROM runs WHERE status = 'ok'"); n != 2 {
 		t.Errorf("ok runs = %d, want 2", n)
 	}
-	if n := count(t, conn, "SELECT count(*) FROM sightings"); n != 62 {
-		t.Errorf("sightings = %d, want 62 (31 per run)", n)
+	if n := count(t, conn, "SELECT count(*) FROM sightings"); n != 2*postings {
+		t.Errorf("sightings = %d, want %d (every posting, per run)", n, 2*postings)
 	}
 
 	// The raw response is in the lake, byte for byte, under the Hive layout.

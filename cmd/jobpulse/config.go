@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/scrape"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
@@ -22,7 +24,7 @@ import (
 // as the flag --<key>, each overriding the one before.
 type option struct {
 	key   string
-	def   any // string, bool, int, int64 or time.Duration
+	def   any // string, bool, int, int64, time.Duration or []string
 	usage string
 }
 
@@ -30,6 +32,9 @@ func options() []option {
 	fetch := ingest.DefaultFetchConfig()
 	wh := warehouse.DefaultConfig()
 	remotive := ingest.DefaultRemotiveConfig()
+	arbeitnow := ingest.DefaultArbeitnowConfig()
+	remoteok := ingest.DefaultRemoteOKConfig()
+	fakejobs := scrape.FakeJobs()
 	build := site.DefaultBuildConfig()
 	return []option{
 		{"lake.url", "./data/lake", "the lake: a folder, or s3://bucket/prefix"},
@@ -38,6 +43,18 @@ func options() []option {
 		{"warehouse.database", wh.Database, "database on the PostgreSQL server jobpulse starts itself"},
 		{"sources.remotive.enabled", remotive.Enabled, "collect from the Remotive API"},
 		{"sources.remotive.url", remotive.URL, "base URL of the Remotive API"},
+		{"sources.remotive.categories", []string{}, "Remotive categories to fetch, one call each (default: all jobs in one call)"},
+		{"sources.remotive.min_interval", remotive.MinInterval, "least time between two calls to Remotive (never under 30s on remotive.com)"},
+		{"sources.arbeitnow.enabled", arbeitnow.Enabled, "collect from the Arbeitnow API"},
+		{"sources.arbeitnow.url", arbeitnow.URL, "base URL of the Arbeitnow API"},
+		{"sources.arbeitnow.max_pages", arbeitnow.MaxPages, "pages fetched from Arbeitnow at most in one run"},
+		{"sources.arbeitnow.min_interval", arbeitnow.MinInterval, "least time between two calls to Arbeitnow"},
+		{"sources.remoteok.enabled", remoteok.Enabled, "collect from the RemoteOK API"},
+		{"sources.remoteok.url", remoteok.URL, "base URL of the RemoteOK API"},
+		{"sources.remoteok.min_interval", remoteok.MinInterval, "least time between two calls to RemoteOK"},
+		{"sources.fakejobs.enabled", fakejobs.Enabled, "scrape the practice job board fake-jobs (built-in scrape profile)"},
+		{"sources.fakejobs.url", fakejobs.URL, "start page of the fake-jobs board"},
+		{"sources.fakejobs.delay", fakejobs.Delay, "least time between two requests to the fake-jobs board"},
 		{"fetch.user_agent", fetch.UserAgent, "User-Agent of every request to a source"},
 		{"fetch.timeout", fetch.Timeout, "time limit of one request to a source"},
 		{"fetch.max_bytes", fetch.MaxBytes, "largest response body kept from a source"},
@@ -59,6 +76,9 @@ type Config struct {
 	LakeURL   string
 	Warehouse warehouse.Config
 	Remotive  ingest.RemotiveConfig
+	Arbeitnow ingest.ArbeitnowConfig
+	RemoteOK  ingest.RemoteOKConfig
+	Scrape    []scrape.Profile // fakejobs and the boards of the configuration, by name
 	Fetch     ingest.FetchConfig
 	Site      site.BuildConfig
 	Target    string
@@ -80,6 +100,8 @@ func registerFlags(fs *pflag.FlagSet) {
 			fs.Int64(o.key, d, o.usage)
 		case time.Duration:
 			fs.Duration(o.key, d, o.usage)
+		case []string:
+			fs.StringSlice(o.key, d, o.usage+" (comma-separated)")
 		default:
 			panic(fmt.Sprintf("option %s: unsupported default %T", o.key, d))
 		}
@@ -115,12 +137,13 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 			return Config{}, fmt.Errorf("config: read %s: %w", configPath, err)
 		}
 		for _, k := range v.AllKeys() {
-			if !slices.Contains(keys, k) {
+			if !slices.Contains(keys, k) && !isBoardKey(k) {
 				return Config{}, fmt.Errorf("config: %s: unknown key %q", configPath, k)
 			}
 		}
 	}
 	var errs []error
+	var err error
 	cfg := Config{
 		LakeURL: v.GetString("lake.url"),
 		Warehouse: warehouse.Config{
@@ -129,8 +152,21 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 			Database: v.GetString("warehouse.database"),
 		},
 		Remotive: ingest.RemotiveConfig{
-			Enabled: v.GetBool("sources.remotive.enabled"),
-			URL:     v.GetString("sources.remotive.url"),
+			Enabled:     v.GetBool("sources.remotive.enabled"),
+			URL:         v.GetString("sources.remotive.url"),
+			Categories:  stringList(v, "sources.remotive.categories"),
+			MinInterval: v.GetDuration("sources.remotive.min_interval"),
+		},
+		Arbeitnow: ingest.ArbeitnowConfig{
+			Enabled:     v.GetBool("sources.arbeitnow.enabled"),
+			URL:         v.GetString("sources.arbeitnow.url"),
+			MaxPages:    v.GetInt("sources.arbeitnow.max_pages"),
+			MinInterval: v.GetDuration("sources.arbeitnow.min_interval"),
+		},
+		RemoteOK: ingest.RemoteOKConfig{
+			Enabled:     v.GetBool("sources.remoteok.enabled"),
+			URL:         v.GetString("sources.remoteok.url"),
+			MinInterval: v.GetDuration("sources.remoteok.min_interval"),
 		},
 		Fetch: ingest.FetchConfig{
 			UserAgent:  v.GetString("fetch.user_agent"),
@@ -152,6 +188,10 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 	if cfg.Warehouse.URL == "" {
 		cfg.Warehouse.URL = os.Getenv("DATABASE_URL")
 	}
+	cfg.Scrape, err = boards(v)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(v.GetString("log.level"))); err != nil {
 		errs = append(errs, fmt.Errorf("config: log.level: %q is not one of debug, info, warn, error", v.GetString("log.level")))
 	}
@@ -161,6 +201,60 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 	if cfg.ServeAddr == "" {
 		errs = append(errs, errors.New("config: serve.addr: must not be empty"))
 	}
-	errs = append(errs, cfg.Warehouse.Validate(), cfg.Remotive.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate())
+	errs = append(errs, cfg.Warehouse.Validate(), cfg.Remotive.Validate(), cfg.Arbeitnow.Validate(),
+		cfg.RemoteOK.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate())
+	for _, p := range cfg.Scrape {
+		errs = append(errs, p.Validate())
+	}
 	return cfg, errors.Join(errs...)
+}
+
+// stringList reads a list key: a YAML list, a comma-separated flag, or a
+// comma-separated environment variable.
+func stringList(v *viper.Viper, key string) []string {
+	var out []string
+	for _, item := range v.GetStringSlice(key) {
+		for _, s := range strings.Split(item, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// builtinSources are the sources with keys of their own; any other entry
+// under sources is a board: a scrape profile of the configuration file.
+var builtinSources = []string{"remotive", "arbeitnow", "remoteok", "fakejobs"}
+
+// isBoardKey reports whether key belongs to a board, sources.<board>.*.
+func isBoardKey(key string) bool {
+	parts := strings.SplitN(key, ".", 3)
+	return len(parts) == 3 && parts[0] == "sources" && !slices.Contains(builtinSources, parts[1])
+}
+
+// boards returns the scrape profiles: the built-in fakejobs with its keys,
+// then every board of the configuration file, sorted by name.
+func boards(v *viper.Viper) ([]scrape.Profile, error) {
+	fakejobs := scrape.FakeJobs()
+	fakejobs.Enabled = v.GetBool("sources.fakejobs.enabled")
+	fakejobs.URL = v.GetString("sources.fakejobs.url")
+	fakejobs.Delay = v.GetDuration("sources.fakejobs.delay")
+	profiles := []scrape.Profile{fakejobs}
+	all := v.GetStringMap("sources")
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		if slices.Contains(builtinSources, name) {
+			continue
+		}
+		raw, ok := all[name].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("config: sources.%s: want a scrape profile (a map of keys), got %T", name, all[name])
+		}
+		p, err := scrape.DecodeProfile(name, raw)
+		if err != nil {
+			return nil, err
+		}
+		profiles = append(profiles, p)
+	}
+	return profiles, nil
 }

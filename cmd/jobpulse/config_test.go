@@ -18,25 +18,37 @@ var keyTests = map[string]struct {
 	values [3]string
 	get    func(Config) any
 }{
-	"lake.url":                 {[3]string{"/f", "/e", "s3://b/p"}, func(c Config) any { return c.LakeURL }},
-	"warehouse.url":            {[3]string{"postgres://f/db", "postgres://e/db", "postgres://g/db"}, func(c Config) any { return c.Warehouse.URL }},
-	"warehouse.data":           {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Warehouse.DataDir }},
-	"warehouse.database":       {[3]string{"f", "e", "g"}, func(c Config) any { return c.Warehouse.Database }},
-	"sources.remotive.enabled": {[3]string{"false", "true", "false"}, func(c Config) any { return c.Remotive.Enabled }},
-	"sources.remotive.url":     {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Remotive.URL }},
-	"fetch.user_agent":         {[3]string{"f", "e", "g"}, func(c Config) any { return c.Fetch.UserAgent }},
-	"fetch.timeout":            {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Fetch.Timeout }},
-	"fetch.max_bytes":          {[3]string{"10", "20", "30"}, func(c Config) any { return c.Fetch.MaxBytes }},
-	"fetch.retries":            {[3]string{"1", "2", "0"}, func(c Config) any { return c.Fetch.Retries }},
-	"fetch.retry_delay":        {[3]string{"1ms", "2ms", "3ms"}, func(c Config) any { return c.Fetch.RetryDelay }},
-	"site.out":                 {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Site.Out }},
-	"site.content":             {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Content }},
-	"site.templates":           {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Templates }},
-	"site.echarts":             {[3]string{"config.go", "main.go", "root.go"}, func(c Config) any { return c.Site.ECharts }},
-	"site.base_url":            {[3]string{"https://f/", "https://e/", "https://g/"}, func(c Config) any { return c.Site.BaseURL }},
-	"publish.target":           {[3]string{"/f", "s3://e", "s3://g/p"}, func(c Config) any { return c.Target }},
-	"serve.addr":               {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.ServeAddr }},
-	"log.level":                {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.LogLevel.String() }},
+	"lake.url":                       {[3]string{"/f", "/e", "s3://b/p"}, func(c Config) any { return c.LakeURL }},
+	"warehouse.url":                  {[3]string{"postgres://f/db", "postgres://e/db", "postgres://g/db"}, func(c Config) any { return c.Warehouse.URL }},
+	"warehouse.data":                 {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Warehouse.DataDir }},
+	"warehouse.database":             {[3]string{"f", "e", "g"}, func(c Config) any { return c.Warehouse.Database }},
+	"sources.remotive.enabled":       {[3]string{"false", "true", "false"}, func(c Config) any { return c.Remotive.Enabled }},
+	"sources.remotive.url":           {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Remotive.URL }},
+	"sources.remotive.categories":    {[3]string{"a", "b", "c,d"}, func(c Config) any { return strings.Join(c.Remotive.Categories, ",") }},
+	"sources.remotive.min_interval":  {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Remotive.MinInterval }},
+	"sources.arbeitnow.enabled":      {[3]string{"false", "true", "false"}, func(c Config) any { return c.Arbeitnow.Enabled }},
+	"sources.arbeitnow.url":          {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Arbeitnow.URL }},
+	"sources.arbeitnow.max_pages":    {[3]string{"1", "2", "3"}, func(c Config) any { return c.Arbeitnow.MaxPages }},
+	"sources.arbeitnow.min_interval": {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Arbeitnow.MinInterval }},
+	"sources.remoteok.enabled":       {[3]string{"false", "true", "false"}, func(c Config) any { return c.RemoteOK.Enabled }},
+	"sources.remoteok.url":           {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.RemoteOK.URL }},
+	"sources.remoteok.min_interval":  {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.RemoteOK.MinInterval }},
+	"sources.fakejobs.enabled":       {[3]string{"true", "false", "true"}, func(c Config) any { return c.Scrape[0].Enabled }},
+	"sources.fakejobs.url":           {[3]string{"http://f/", "http://e/", "http://127.0.0.1:9/"}, func(c Config) any { return c.Scrape[0].URL }},
+	"sources.fakejobs.delay":         {[3]string{"1ms", "2ms", "3ms"}, func(c Config) any { return c.Scrape[0].Delay }},
+	"fetch.user_agent":               {[3]string{"f", "e", "g"}, func(c Config) any { return c.Fetch.UserAgent }},
+	"fetch.timeout":                  {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Fetch.Timeout }},
+	"fetch.max_bytes":                {[3]string{"10", "20", "30"}, func(c Config) any { return c.Fetch.MaxBytes }},
+	"fetch.retries":                  {[3]string{"1", "2", "0"}, func(c Config) any { return c.Fetch.Retries }},
+	"fetch.retry_delay":              {[3]string{"1ms", "2ms", "3ms"}, func(c Config) any { return c.Fetch.RetryDelay }},
+	"site.out":                       {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Site.Out }},
+	"site.content":                   {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Content }},
+	"site.templates":                 {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Templates }},
+	"site.echarts":                   {[3]string{"config.go", "main.go", "root.go"}, func(c Config) any { return c.Site.ECharts }},
+	"site.base_url":                  {[3]string{"https://f/", "https://e/", "https://g/"}, func(c Config) any { return c.Site.BaseURL }},
+	"publish.target":                 {[3]string{"/f", "s3://e", "s3://g/p"}, func(c Config) any { return c.Target }},
+	"serve.addr":                     {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.ServeAddr }},
+	"log.level":                      {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.LogLevel.String() }},
 }
 
 // norm turns a configured value into what the Config field holds.
@@ -166,5 +178,42 @@ func TestDatabaseURLFallback(t *testing.T) {
 	}
 	if cfg.Warehouse.URL != "postgres://explicit/db" {
 		t.Errorf("warehouse URL = %q, want warehouse.url over DATABASE_URL", cfg.Warehouse.URL)
+	}
+}
+
+func TestBoardProfileFromFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "jobpulse.yaml")
+	yaml := `sources:
+  myboard:
+    enabled: true
+    url: http://127.0.0.1:9/jobs/
+    item: li.job
+    fields:
+      title: h2
+      company: {selector: .company}
+    delay: 2s
+`
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	registerFlags(fs)
+	cfg, err := loadConfig(file, fs)
+	if err != nil {
+		t.Fatalf("loadConfig: %v", err)
+	}
+	if len(cfg.Scrape) != 2 || cfg.Scrape[0].Name != "fakejobs" || cfg.Scrape[1].Name != "myboard" {
+		t.Fatalf("boards = %+v, want fakejobs and myboard", cfg.Scrape)
+	}
+	b := cfg.Scrape[1]
+	if !b.Enabled || b.Item != "li.job" || b.Fields["title"].Selector != "h2" || b.Fields["company"].Selector != ".company" || b.Delay != 2*time.Second {
+		t.Errorf("myboard = %+v", b)
+	}
+
+	if err := os.WriteFile(file, []byte(strings.Replace(yaml, "item:", "itme:", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(file, fs); err == nil || !strings.Contains(err.Error(), "itme") {
+		t.Errorf("a misspelt board key: err = %v, want one naming it", err)
 	}
 }

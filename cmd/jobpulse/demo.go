@@ -15,6 +15,9 @@ import (
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
+// maxDemoJobs bounds the sample data of the demo.
+const maxDemoJobs = 1_000_000
+
 func newDemoCommand(a *app) *cobra.Command {
 	var (
 		dir     string
@@ -34,6 +37,9 @@ to a configured warehouse, lake or publish target.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			if jobs < 1 || jobs > maxDemoJobs {
+				return fmt.Errorf("demo: --jobs %d: want 1 to %d", jobs, maxDemoJobs)
+			}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return fmt.Errorf("demo: start the sample source: %w", err)
@@ -46,16 +52,22 @@ to a configured warehouse, lake or publish target.`,
 			whCfg.URL, whCfg.Database = "", "jobpulse_demo"
 			siteCfg := a.cfg.Site
 			siteCfg.Out, siteCfg.Sample = filepath.Join(dir, "public"), true
+			var rep report
 			err = a.withWarehouse(ctx, whCfg, func(wh *warehouse.Warehouse) error {
 				remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
 				fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 				sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
-				if _, err := a.collect(ctx, out, wh, filepath.Join(dir, "lake"), sources, true); err != nil {
+				run, stats, err := a.collect(ctx, wh, filepath.Join(dir, "lake"), sources, true)
+				if run.ID != "" {
+					rep.addRun(run, stats)
+				}
+				if err != nil {
 					return err
 				}
-				return a.build(ctx, out, wh, siteCfg)
+				rep.Build, err = a.build(ctx, wh, siteCfg)
+				return err
 			})
-			if err != nil {
+			if err := rep.write(out, false, err); err != nil {
 				return err
 			}
 			if noServe {

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/jobpulse/jobpulse/ingest"
@@ -37,111 +36,88 @@ func (a *app) withWarehouse(ctx context.Context, cfg warehouse.Config, fn func(*
 	return fn(wh)
 }
 
-// sources returns the enabled sources.
-func (a *app) sources() []ingest.Source {
-	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
-	var srcs []ingest.Source
-	if a.cfg.Remotive.Enabled {
-		srcs = append(srcs, ingest.NewRemotive(a.cfg.Remotive, fetcher))
-	}
-	return srcs
-}
-
-// collect runs one ingest: every source into the lake, then one load into
-// the warehouse. It fails only when nothing could be collected or loaded; a
-// run in which some sources failed is "partial" and says so.
-func (a *app) collect(ctx context.Context, out io.Writer, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) (warehouse.Run, error) {
+// collect runs one ingest: every source into the lake, then the run is loaded
+// from the lake in one transaction, exactly as a replay would load it. It
+// fails only when nothing could be collected or loaded; a run in which some
+// sources failed is "partial" and says so.
+func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) (warehouse.Run, warehouse.LoadStats, error) {
 	if len(sources) == 0 {
-		return warehouse.Run{}, errors.New("ingest: no source is enabled (sources.remotive.enabled)")
+		return warehouse.Run{}, warehouse.LoadStats{}, errors.New("ingest: no source is enabled")
 	}
 	lake, err := ingest.OpenLake(ctx, lakeURL)
 	if err != nil {
-		return warehouse.Run{}, err
+		return warehouse.Run{}, warehouse.LoadStats{}, err
 	}
 	started := time.Now().UTC()
 	run := warehouse.Run{ID: warehouse.NewRunID(started), StartedAt: started, Sample: sample}
 	logger := a.logger.With(slog.Group("ingest", "run", run.ID))
 	logger.Info("run started", "lake", lake.String(), "sources", len(sources))
-	results := ingest.Collect(ctx, lake, sources, run.ID, started, logger)
-
-	var postings []ingest.Posting
-	failed := 0
-	for _, r := range results {
-		sr := warehouse.SourceRun{
-			Source:   r.Source,
-			Status:   "ok",
-			Pages:    len(r.Keys),
-			Postings: len(r.Postings),
-			Rejected: len(r.Rejects),
-			LakeKeys: r.Keys,
-		}
+	prog := a.newProgress(len(sources))
+	fetched := ingest.Fetch(ctx, lake, sources, run.ID, started, prog.fetched, logger)
+	bySource := make(map[string]ingest.Source, len(sources))
+	for i, r := range fetched {
+		bySource[r.Source] = sources[i]
+		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
 		if r.Err != nil {
-			sr.Status, sr.Error = "failed", oneLine(r.Err.Error())
-			failed++
-		}
-		for i, rej := range r.Rejects {
-			if i == 20 {
-				logger.Warn("more records rejected", "source", r.Source, "count", len(r.Rejects)-i)
-				break
-			}
-			logger.Warn("record rejected", "source", r.Source, "reject", rej.String())
+			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
 		}
 		run.Sources = append(run.Sources, sr)
-		postings = append(postings, r.Postings...)
-	}
-	switch failed {
-	case 0:
-		run.Status = "ok"
-	case len(results):
-		run.Status = "failed"
-	default:
-		run.Status = "partial"
 	}
 	run.FinishedAt = time.Now().UTC()
-	stats, err := warehouse.Load(ctx, wh.Pool, run, postings)
+	// The manifest goes to the lake before the load, so that a replay can
+	// restore the run (and its fetch errors) even if the load never happens.
+	if err := putManifest(ctx, lake, run); err != nil {
+		return run, warehouse.LoadStats{}, err
+	}
+	run, stats, err := warehouse.LoadFromLake(ctx, wh.Pool, lake, bySource, run, prog.loaded)
+	prog.done()
 	if err != nil {
-		return run, fmt.Errorf("ingest: run %s: %w (its raw pages are in %s: rerun or replay)", run.ID, err, lake)
+		return run, stats, fmt.Errorf("ingest: run %s: %w (its raw pages are in %s: rerun or replay)", run.ID, err, lake)
 	}
-	fmt.Fprintf(out, "run %s: %s\n", run.ID, run.Status)
-	for _, s := range run.Sources {
-		fmt.Fprintf(out, "  %-10s %-6s %3d pages %6d postings %4d rejected", s.Source, s.Status, s.Pages, s.Postings, s.Rejected)
-		if s.Error != "" {
-			fmt.Fprintf(out, "  %s", s.Error)
-		}
-		fmt.Fprintln(out)
+	if run.Status == warehouse.RunFailed {
+		return run, stats, fmt.Errorf("ingest: run %s: every source failed (first: %s)", run.ID, run.Sources[0].Error)
 	}
-	fmt.Fprintf(out, "  loaded: %d new, %d updated, %d unchanged, %d sightings\n", stats.Inserted, stats.Updated, stats.Unchanged, stats.Sightings)
-	if run.Status == "failed" {
-		return run, fmt.Errorf("ingest: run %s: every source failed (first: %s)", run.ID, run.Sources[0].Error)
+	return run, stats, nil
+}
+
+// putManifest writes the run's record to the lake as JSON.
+func putManifest(ctx context.Context, lake ingest.Lake, run warehouse.Run) error {
+	body, err := json.MarshalIndent(run, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
 	}
-	return run, nil
+	key := ingest.ManifestKey(run.ID)
+	meta := ingest.Meta{Source: "jobpulse", FetchedAt: run.FinishedAt, Status: 200, ContentType: "application/json"}
+	if err := lake.Put(ctx, key, body, meta); err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
+	}
+	return nil
 }
 
 // build builds the site from the warehouse.
-func (a *app) build(ctx context.Context, out io.Writer, wh *warehouse.Warehouse, cfg site.BuildConfig) error {
+func (a *app) build(ctx context.Context, wh *warehouse.Warehouse, cfg site.BuildConfig) (*site.BuildResult, error) {
 	res, err := site.Build(ctx, wh.Pool, cfg, a.logger)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(out, "built %d pages from %d queries into %s in %s\n", res.Pages, res.Queries, cfg.Out, res.Duration.Round(time.Millisecond))
-	return nil
+	return &res, nil
 }
 
-// publish copies the built site in dir to target.
-func (a *app) publish(ctx context.Context, out io.Writer, dir, target string) error {
+// publish copies the built site in dir to target; with no target it does
+// nothing and says so.
+func (a *app) publish(ctx context.Context, dir, target string) (*publishReport, error) {
+	rep := &publishReport{Source: dir, Target: target}
 	if target == "" {
-		fmt.Fprintf(out, "publish: no publish.target set; the site stays in %s\n", dir)
-		return nil
+		return rep, nil
 	}
 	cfg := site.PublishConfig{Source: dir, Target: target}
 	if err := cfg.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	res, err := site.Publish(ctx, cfg, a.logger)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
-		dir, target, res.Uploaded, res.Bytes, res.Unchanged, res.Deleted)
-	return nil
+	rep.PublishResult = res
+	return rep, nil
 }

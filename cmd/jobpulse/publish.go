@@ -5,7 +5,10 @@ import (
 )
 
 func newPublishCommand(a *app) *cobra.Command {
-	var target string
+	var (
+		out    outputFlags
+		target string
+	)
 	cmd := &cobra.Command{
 		Use:   "publish",
 		Short: "Copy the built site to a folder or an S3 bucket, uploading only what changed",
@@ -18,9 +21,13 @@ prefix that the build no longer has are deleted after every upload succeeded.`,
 			if target == "" {
 				target = a.cfg.Target
 			}
-			return a.publish(cmd.Context(), cmd.OutOrStdout(), a.cfg.Site.Out, target)
+			var rep report
+			var err error
+			rep.Publish, err = a.publish(cmd.Context(), a.cfg.Site.Out, target)
+			return rep.write(cmd.OutOrStdout(), out.json, err)
 		},
 	}
+	out.register(cmd)
 	cmd.Flags().StringVar(&target, "target", "", "folder or s3://bucket[/prefix] (default: publish.target)")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 type app struct {
 	cfg    Config
 	logger *slog.Logger
+	stderr io.Writer // the command's error output: logs and progress
 }
 
 func newRootCommand() *cobra.Command {
@@ -36,7 +38,8 @@ jobpulse starts itself with its data in warehouse.data.`,
 				return err
 			}
 			a.cfg = cfg
-			a.logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: cfg.LogLevel}))
+			a.stderr = cmd.ErrOrStderr()
+			a.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 			return nil
 		},
 	}
@@ -50,6 +53,7 @@ jobpulse starts itself with its data in warehouse.data.`,
 		newServeCommand(a),
 		newDemoCommand(a),
 		newMigrateCommand(a),
+		newReplayCommand(a),
 	)
 	return root
 }

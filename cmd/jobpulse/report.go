@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/warehouse"
+)
+
+// report is what a command did, printed at its end for people, or as JSON
+// with --json.
+type report struct {
+	Runs    []runReport       `json:"runs,omitempty"`
+	Build   *site.BuildResult `json:"build,omitempty"`
+	Publish *publishReport    `json:"publish,omitempty"`
+	Error   string            `json:"error,omitempty"`
+}
+
+type runReport struct {
+	warehouse.Run
+	Loaded warehouse.LoadStats `json:"loaded"`
+}
+
+type publishReport struct {
+	Source string `json:"source"`
+	Target string `json:"target"` // empty: nothing was published
+	site.PublishResult
+}
+
+// addRun records a loaded run.
+func (r *report) addRun(run warehouse.Run, stats warehouse.LoadStats) {
+	r.Runs = append(r.Runs, runReport{Run: run, Loaded: stats})
+}
+
+// write prints the report, with err (if any) in the JSON form, and returns
+// err: the command's result.
+func (r *report) write(out io.Writer, asJSON bool, err error) error {
+	if err != nil {
+		r.Error = oneLine(err.Error())
+	}
+	if asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(r); jerr != nil && err == nil {
+			err = fmt.Errorf("report: %w", jerr)
+		}
+		return err
+	}
+	for _, run := range r.Runs {
+		fmt.Fprintf(out, "run %s: %s\n", run.ID, run.Status)
+		for _, s := range run.Sources {
+			fmt.Fprintf(out, "  %-10s %-6s %4d pages %7d postings %5d rejected", s.Source, s.Status, s.Pages, s.Postings, s.Rejected)
+			if s.Error != "" {
+				fmt.Fprintf(out, "  %s", s.Error)
+			}
+			fmt.Fprintln(out)
+		}
+		l := run.Loaded
+		fmt.Fprintf(out, "  loaded: %d new, %d updated, %d unchanged, %d sightings\n", l.Inserted, l.Updated, l.Unchanged, l.Sightings)
+	}
+	if b := r.Build; b != nil {
+		fmt.Fprintf(out, "built %d pages from %d queries into %s in %s\n", b.Pages, b.Queries, b.Out, b.Duration.Round(time.Millisecond))
+	}
+	if p := r.Publish; p != nil {
+		if p.Target == "" {
+			fmt.Fprintf(out, "publish: no publish.target set; the site stays in %s\n", p.Source)
+		} else {
+			fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
+				p.Source, p.Target, p.Uploaded, p.Bytes, p.Unchanged, p.Deleted)
+		}
+	}
+	return err
+}
