@@ -141,10 +141,16 @@ func scanTag(s string, i int) (int, htmlTag) {
 			case strings.HasPrefix(rest, "->"): // "<!--->"
 				return i + 6, tag
 			}
+			// A comment ends at "-->", or at "--!>" (a parse error
+			// that ends it all the same), whichever comes first.
+			end := len(s)
 			if k := strings.Index(rest, "-->"); k >= 0 {
-				return i + 4 + k + 3, tag
+				end = i + 4 + k + 3
 			}
-			return len(s), tag
+			if k := strings.Index(rest, "--!>"); k >= 0 && i+4+k+4 < end {
+				end = i + 4 + k + 4
+			}
+			return end, tag
 		}
 		return skipTo(s, i+2, '>'), tag
 	case c == '?':
@@ -162,7 +168,10 @@ func scanTag(s string, i int) (int, htmlTag) {
 		tag.end = true
 		k := i + 2
 		tag.name, tag.nameText, k = scanTagName(s, k)
-		return skipTo(s, k, '>'), tag
+		// An end tag's attributes mean nothing, but a quoted value in
+		// them still hides a ">", as it does for the tokenizer.
+		end, _ := skipAttributes(s, k)
+		return end, tag
 	case isASCIILetter(c):
 		k := i + 1
 		tag.name, tag.nameText, k = scanTagName(s, k)
