@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -154,6 +153,21 @@ var ErrMalformed = errors.New("malformed page")
 // expected JSON is an error wrapping [ErrMalformed]; a job that lacks an id or
 // a title is returned as a [Reject] and the others are kept.
 func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
+	// Fast path: the whole page in one typed decode, as a well-formed
+	// response allows.
+	var typed struct {
+		Jobs []remotiveJob `json:"jobs"`
+	}
+	if err := decodeDocument(body, &typed); err == nil && typed.Jobs != nil {
+		postings := make([]Posting, 0, len(typed.Jobs))
+		var rejects []Reject
+		for i := range typed.Jobs {
+			postings, rejects = addRemotiveJob(postings, rejects, &typed.Jobs[i], nil, lakeKey, i)
+		}
+		return postings, rejects, nil
+	}
+	// Slow path: a job of the wrong shape fails the typed decode; decode job
+	// by job, so that it alone is rejected.
 	var resp remotiveResponse
 	if err := decodeDocument(body, &resp); err != nil {
 		return nil, nil, fmt.Errorf("remotive: parse %s: %w: %w", lakeKey, ErrMalformed, err)
@@ -164,24 +178,33 @@ func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	postings := make([]Posting, 0, len(resp.Jobs))
 	var rejects []Reject
 	for i, raw := range resp.Jobs {
-		p, err := parseRemotiveJob(raw)
+		var j remotiveJob
+		err := json.Unmarshal(raw, &j)
 		if err != nil {
-			rejects = append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
-			continue
+			err = fmt.Errorf("job is not a Remotive job object: %w", err)
 		}
-		p.LakeKey = lakeKey
-		postings = append(postings, p)
+		postings, rejects = addRemotiveJob(postings, rejects, &j, err, lakeKey, i)
 	}
 	return postings, rejects, nil
 }
 
-func parseRemotiveJob(raw json.RawMessage) (Posting, error) {
-	var j remotiveJob
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&j); err != nil {
-		return Posting{}, fmt.Errorf("job is not a Remotive job object: %w", err)
+// addRemotiveJob appends job i of the page as a posting, or as a reject
+// when decodeErr is set or the job lacks what a posting needs.
+func addRemotiveJob(postings []Posting, rejects []Reject, j *remotiveJob, decodeErr error, lakeKey string, i int) ([]Posting, []Reject) {
+	var p Posting
+	err := decodeErr
+	if err == nil {
+		p, err = remotivePosting(j)
 	}
+	if err != nil {
+		return postings, append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
+	}
+	p.LakeKey = lakeKey
+	return append(postings, p), rejects
+}
+
+// remotivePosting turns a decoded job into a posting.
+func remotivePosting(j *remotiveJob) (Posting, error) {
 	id := strings.TrimSpace(j.ID.String())
 	if id == "" {
 		return Posting{}, errors.New("job has no id")

@@ -2,6 +2,8 @@ package warehouse
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -82,7 +84,23 @@ func StartServer(ctx context.Context, dataDir string, logger *slog.Logger) (*Ser
 	if s.bin, err = findBinDir(dir); err != nil {
 		return nil, err
 	}
-	if s.as, err = chooseUser(dir); err != nil {
+	s.as, err = chooseUser(dir)
+	if errors.Is(err, errUnreachable) && !strings.HasPrefix(dir, fallbackRoot+"/") {
+		// Run as root from a folder the server's user cannot reach (a
+		// checkout under /root): keep the data in a folder of its own
+		// under /var/lib instead, the same one each time for this folder.
+		alt := fallbackDir(dir)
+		s.logger.Warn("the PostgreSQL user cannot reach the data folder; keeping the data in another",
+			slog.String("wanted", dir), slog.String("using", alt), slog.String("why", err.Error()))
+		lock.Close()
+		return StartServer(ctx, alt, logger)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Only a missing, empty or jobpulse data folder is given to the
+	// server's user: a wrong warehouse.data never has its files chowned.
+	if err := checkDataFolder(dir); err != nil {
 		return nil, err
 	}
 	if err := s.ownTree(); err != nil {
@@ -99,12 +117,18 @@ func StartServer(ctx context.Context, dataDir string, logger *slog.Logger) (*Ser
 			return nil, err
 		}
 		if err := s.start(ctx); err != nil {
-			return nil, err
+			// A server that started but could not be recorded or did
+			// not answer is stopped, never left running unowned.
+			return nil, errors.Join(err, s.stop(context.WithoutCancel(ctx)))
 		}
 	}
 	users, err := lockFile(ctx, s.lockPath("users"), syscall.LOCK_SH)
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: lock server folder %s: %w", dir, err)
+		err = fmt.Errorf("warehouse: lock server folder %s: %w", dir, err)
+		if !running {
+			err = errors.Join(err, s.stop(context.WithoutCancel(ctx)))
+		}
+		return nil, err
 	}
 	s.users = users
 	return s, nil
@@ -348,4 +372,34 @@ func StopServer(ctx context.Context, dataDir string, logger *slog.Logger) error 
 // data/.pg.lock: in the parent, so it exists before the folder does.
 func (s *Server) lockPath(kind string) string {
 	return filepath.Join(filepath.Dir(s.dir), "."+filepath.Base(s.dir)+"."+kind)
+}
+
+// fallbackRoot holds the data folders of servers whose own folder the
+// server's user cannot reach when jobpulse runs as root.
+const fallbackRoot = "/var/lib/jobpulse"
+
+// fallbackDir returns the folder under [fallbackRoot] that stands in for dir:
+// named by a hash of dir, so the same folder is found on the next run.
+func fallbackDir(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(fallbackRoot, "pg-"+hex.EncodeToString(sum[:6]))
+}
+
+// checkDataFolder reports an error unless dir is missing, empty, or a data
+// folder that jobpulse made (PG_VERSION and its password file).
+func checkDataFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("warehouse: server folder %s: %w", dir, err)
+	}
+	for _, name := range []string{"PG_VERSION", passwordFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("warehouse: %s is not empty and is not a data folder jobpulse made (no %s): "+
+				"point warehouse.data to an empty or missing folder, or set DATABASE_URL", dir, name)
+		}
+	}
+	return nil
 }

@@ -37,7 +37,8 @@ func (u *runAs) credential() *syscall.Credential {
 // root (a folder a normal user created stays theirs), else the user postgres if
 // it exists, else nobody. That user must be able to enter every folder above
 // dir; if not, the error names the folder and the fix. Ancestors are never
-// changed behind the user's back.
+// changed behind the user's back. An error wraps errUnreachable when that
+// user cannot reach dir.
 func chooseUser(dir string) (*runAs, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
@@ -69,10 +70,10 @@ func chooseUser(dir string) (*runAs, error) {
 			return nil, fmt.Errorf("warehouse: server folder %s: %w", dir, err)
 		}
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok && !as.canEnter(fi.Mode(), st) {
-			return nil, fmt.Errorf("warehouse: PostgreSQL cannot run as root, so it runs as user %s, who cannot enter %s "+
+			return nil, fmt.Errorf("%w: PostgreSQL cannot run as root, so it runs as user %s, who cannot enter %s "+
 				"(mode %s, owner uid %d) above the data folder %s: choose a warehouse.data folder that user can reach "+
 				"(e.g. under /var/lib or /srv), or allow it with: chmod o+x %s",
-				as.name, d, fi.Mode().Perm(), st.Uid, dir, d)
+				errUnreachable, as.name, d, fi.Mode().Perm(), st.Uid, dir, d)
 		}
 		if d == filepath.Dir(d) {
 			break
@@ -94,6 +95,10 @@ func userFrom(u *user.User) *runAs {
 	}
 	return as
 }
+
+// errUnreachable is wrapped by chooseUser's error when the server's user
+// cannot reach the data folder.
+var errUnreachable = errors.New("warehouse: data folder unreachable")
 
 // canEnter reports whether u may search (enter) a folder with this mode and owner.
 func (u *runAs) canEnter(mode fs.FileMode, st *syscall.Stat_t) bool {

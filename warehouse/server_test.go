@@ -206,27 +206,70 @@ func TestServerNoBinaries(t *testing.T) {
 }
 
 // TestServerUnreachableFolder runs as root only: a data folder under a folder
-// the server's user cannot enter fails with an error naming it and the fix,
-// and the folder's mode is left alone.
+// the server's user cannot enter (a checkout under /root) is kept in a folder
+// of its own under /var/lib/jobpulse instead, the same one each time, and the
+// folder's mode is left alone.
 func TestServerUnreachableFolder(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("only root runs the server as another user")
 	}
+	ctx := context.Background()
 	closed := t.TempDir() // mode 0700, owned by root
 	if err := os.Chmod(closed, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, err := warehouse.StartServer(context.Background(), filepath.Join(closed, "data", "pg"), nil)
-	if err == nil {
-		t.Fatal("StartServer under a 0700 root folder succeeded")
+	wanted := filepath.Join(closed, "data", "pg")
+	s, err := warehouse.StartServer(ctx, wanted, nil)
+	if errors.Is(err, warehouse.ErrNoPostgres) {
+		testenv.Missing(t, "PostgreSQL server binaries: %v", err)
 	}
-	for _, want := range []string{closed, "chmod o+x " + closed} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
+	if err != nil {
+		t.Fatalf("StartServer under a 0700 root folder: %v", err)
+	}
+	used := s.Dir()
+	t.Cleanup(func() { os.RemoveAll(used) })
+	if !strings.HasPrefix(used, "/var/lib/jobpulse/pg-") {
+		t.Errorf("server folder = %s, want one under /var/lib/jobpulse", used)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := warehouse.StartServer(ctx, wanted, nil)
+	if err != nil {
+		t.Fatalf("second StartServer: %v", err)
+	}
+	if again.Dir() != used {
+		t.Errorf("second start used %s, want the same folder %s", again.Dir(), used)
+	}
+	if err := again.Close(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if fi, err := os.Stat(closed); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("folder mode changed: %v %v", fi.Mode(), err)
+	}
+}
+
+// TestServerForeignFolder checks that a warehouse.data folder holding other
+// files is refused before anything in it changes owner.
+func TestServerForeignFolder(t *testing.T) {
+	dir := serverDir(t)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(dir, "thesis.txt")
+	if err := os.WriteFile(doc, []byte("years of work"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := warehouse.StartServer(context.Background(), dir, nil)
+	if err == nil || !strings.Contains(err.Error(), "not a data folder jobpulse made") {
+		t.Fatalf("StartServer on a foreign folder: err = %v", err)
+	}
+	fi, err := os.Stat(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != os.Geteuid() {
+		t.Errorf("%s changed owner to uid %d", doc, st.Uid)
 	}
 }
 
