@@ -129,19 +129,41 @@ type remotiveResponse struct {
 }
 
 type remotiveJob struct {
-	ID                        json.Number `json:"id"`
-	URL                       string      `json:"url"`
-	Title                     string      `json:"title"`
-	CompanyName               string      `json:"company_name"`
-	CompanyLogo               string      `json:"company_logo"`
-	CompanyLogoURL            string      `json:"company_logo_url"`
-	Category                  string      `json:"category"`
-	Tags                      []string    `json:"tags"`
-	JobType                   string      `json:"job_type"`
-	PublicationDate           string      `json:"publication_date"`
-	CandidateRequiredLocation string      `json:"candidate_required_location"`
-	Salary                    string      `json:"salary"`
-	Description               string      `json:"description"`
+	ID                        remotiveID `json:"id"`
+	URL                       string     `json:"url"`
+	Title                     string     `json:"title"`
+	CompanyName               string     `json:"company_name"`
+	CompanyLogo               string     `json:"company_logo"`
+	CompanyLogoURL            string     `json:"company_logo_url"`
+	Category                  string     `json:"category"`
+	Tags                      []string   `json:"tags"`
+	JobType                   string     `json:"job_type"`
+	PublicationDate           string     `json:"publication_date"`
+	CandidateRequiredLocation string     `json:"candidate_required_location"`
+	Salary                    string     `json:"salary"`
+	Description               string     `json:"description"`
+}
+
+// remotiveID is a job's id: a JSON number, or a string holding one.
+type remotiveID string
+
+// UnmarshalJSON reads a number or a string (both encoding/json and its v2
+// call it).
+func (id *remotiveID) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = remotiveID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("id %s is neither a number nor a string", b)
+	}
+	*id = remotiveID(n)
+	return nil
 }
 
 // ErrMalformed is wrapped by parse errors of a page that is not what its
@@ -158,7 +180,7 @@ func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	var typed struct {
 		Jobs []remotiveJob `json:"jobs"`
 	}
-	if err := decodeDocument(body, &typed); err == nil && typed.Jobs != nil {
+	if err := decodeFast(body, &typed); err == nil && typed.Jobs != nil {
 		postings := make([]Posting, 0, len(typed.Jobs))
 		var rejects []Reject
 		for i := range typed.Jobs {
@@ -166,8 +188,12 @@ func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 		}
 		return postings, rejects, nil
 	}
-	// Slow path: a job of the wrong shape fails the typed decode; decode job
-	// by job, so that it alone is rejected.
+	return parseRemotiveSlow(body, lakeKey)
+}
+
+// parseRemotiveSlow is ParseRemotive with encoding/json, job by job: a job
+// of the wrong shape fails the typed decode, and is rejected alone here.
+func parseRemotiveSlow(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	var resp remotiveResponse
 	if err := decodeDocument(body, &resp); err != nil {
 		return nil, nil, fmt.Errorf("remotive: parse %s: %w: %w", lakeKey, ErrMalformed, err)
@@ -205,7 +231,7 @@ func addRemotiveJob(postings []Posting, rejects []Reject, j *remotiveJob, decode
 
 // remotivePosting turns a decoded job into a posting.
 func remotivePosting(j *remotiveJob) (Posting, error) {
-	id := strings.TrimSpace(j.ID.String())
+	id := strings.TrimSpace(string(j.ID))
 	if id == "" {
 		return Posting{}, errors.New("job has no id")
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const testKey = "raw/source=remotive/date=2026-11-29/run=r1/page-0001.json"
@@ -329,4 +330,25 @@ func TestRemotiveConfigValidate(t *testing.T) {
 			checkConfigErr(t, tt.cfg.Validate(), tt.wantErr)
 		})
 	}
+}
+
+// FuzzParseRemotiveFastMatchesSlow checks that the fast decoder gives what
+// encoding/json gives, job by job, on any input it accepts.
+func FuzzParseRemotiveFastMatchesSlow(f *testing.F) {
+	f.Add([]byte(`{"jobs":[{"id":1,"title":"x","Company_Name":"A","TITLE":"y"}]}`))
+	f.Add([]byte(`{"jobs":[{"id":"7","title":"x","tags":["go",null]}]}`))
+	f.Add([]byte(`{"jobs":[{"id":1.5,"title":"x"},{"id":2,"title":"y","companyname":"B"}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fastP, fastR, fastErr := ParseRemotive(body, testKey)
+		slowP, slowR, slowErr := parseRemotiveSlow(body, testKey)
+		if (fastErr == nil) != (slowErr == nil) {
+			t.Fatalf("errors differ: fast %v, slow %v", fastErr, slowErr)
+		}
+		if diff := cmp.Diff(slowP, fastP, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("postings differ (-slow +fast):\n%s", diff)
+		}
+		if len(fastR) != len(slowR) {
+			t.Fatalf("rejects differ: fast %v, slow %v", fastR, slowR)
+		}
+	})
 }
