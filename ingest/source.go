@@ -47,6 +47,7 @@ type Lookup func(ctx context.Context, name string) (StoredPage, error)
 // the next one, so that what was received is in the lake even when a later
 // request fails. Parse must not need the network: ingest and replay both
 // parse the pages stored in the lake, so a replay gives what the ingest gave.
+// Parse is called concurrently, on different pages of a run.
 type Source interface {
 	// Name is the source's name in lake keys and the warehouse, e.g. "remotive".
 	Name() string
