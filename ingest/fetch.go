@@ -160,7 +160,7 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.D
 	wait := time.Duration(-1)
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		wait, err = retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("%w %s", ErrStatus, resp.Status)
+		wait, err = RetryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("%w %s", ErrStatus, resp.Status)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		err = fmt.Errorf("%w %s", ErrStatus, resp.Status)
 	case tooLarge:
@@ -181,9 +181,9 @@ func attemptName(name string, n int) string {
 	return fmt.Sprintf("%s.attempt-%d%s", strings.TrimSuffix(name, ext), n, ext)
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date), capped at
+// RetryAfter parses a Retry-After header (seconds or an HTTP date), capped at
 // five minutes; zero when absent or unreadable.
-func retryAfter(h string) time.Duration {
+func RetryAfter(h string) time.Duration {
 	const maxWait = 5 * time.Minute
 	if h == "" {
 		return 0

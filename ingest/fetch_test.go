@@ -135,8 +135,8 @@ func TestRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := retryAfter(tt.in); got != tt.want {
-				t.Errorf("retryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+			if got := RetryAfter(tt.in); got != tt.want {
+				t.Errorf("RetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
 			}
 		})
 	}

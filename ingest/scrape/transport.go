@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -155,7 +154,7 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests || code >= 500:
 		rd.err = fmt.Errorf("%w %s", ingest.ErrStatus, resp.Status)
-		o.retry, o.wait = true, retryAfter(resp.Header.Get("Retry-After"))
+		o.retry, o.wait = true, ingest.RetryAfter(resp.Header.Get("Retry-After"))
 	case rd.robots && code >= 400:
 		// A robots.txt answering 4xx is no error: it means no rules, every
 		// path allowed (RFC 9309, 2.3.1.3). It is kept as received.
@@ -176,20 +175,4 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	}
 	t.record(rd)
 	return o
-}
-
-// retryAfter parses a Retry-After header (seconds or an HTTP date), capped at
-// five minutes; zero when absent or unreadable.
-func retryAfter(h string) time.Duration {
-	const maxWait = 5 * time.Minute
-	if h == "" {
-		return 0
-	}
-	var d time.Duration
-	if secs, err := strconv.Atoi(h); err == nil {
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = time.Until(t)
-	}
-	return min(max(d, 0), maxWait)
 }
