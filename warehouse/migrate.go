@@ -2,7 +2,10 @@ package warehouse
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -44,6 +47,10 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
+// ErrMigrationChanged is returned by [Migrate] when the database applied a
+// migration whose SQL differs from the one embedded in this binary.
+var ErrMigrationChanged = errors.New("warehouse: migration changed after it was applied")
+
 // Migrate applies the embedded migrations that the database has not seen
 // yet, in order, each in its own transaction together with its row in
 // schema_migrations. A session advisory lock makes concurrent calls (several
@@ -70,23 +77,33 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}()
 	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    text PRIMARY KEY,
-		applied_at timestamptz NOT NULL DEFAULT now()
+		applied_at timestamptz NOT NULL DEFAULT now(),
+		sha256     text NOT NULL DEFAULT '' -- of the migration's SQL, to catch one edited after it was applied
 	)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: migrate: create schema_migrations: %w", err)
 	}
 	for _, m := range all {
+		sum := sha256.Sum256([]byte(m.SQL))
+		hash := hex.EncodeToString(sum[:])
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			var done bool
-			err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.Version).Scan(&done)
-			if err != nil || done {
+			var applied string
+			err := tx.QueryRow(ctx, "SELECT sha256 FROM schema_migrations WHERE version = $1", m.Version).Scan(&applied)
+			switch {
+			case err == nil && applied != hash:
+				return fmt.Errorf("%w: the database applied another version of it (sha256 %.12s, this binary has %.12s): "+
+					"this warehouse was made by another build of jobpulse; use a new database or replay the lake into one",
+					ErrMigrationChanged, applied, hash)
+			case err == nil:
+				return nil // applied already
+			case !errors.Is(err, pgx.ErrNoRows):
 				return err
 			}
 			// Without arguments pgx uses the simple protocol: a file may hold many statements.
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err = tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", m.Version)
+			_, err = tx.Exec(ctx, "INSERT INTO schema_migrations (version, sha256) VALUES ($1, $2)", m.Version, hash)
 			return err
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -71,5 +72,18 @@ func TestMigrate(t *testing.T) {
 				t.Errorf("postings: %d rows after Migrate", n)
 			}
 		})
+	}
+}
+
+// TestMigrateChanged checks that a database which applied another version of
+// a migration is refused with ErrMigrationChanged, not migrated over.
+func TestMigrateChanged(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t) // migrated
+	if _, err := pool.Exec(ctx, "UPDATE schema_migrations SET sha256 = 'edited' WHERE version = '0001_init'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := warehouse.Migrate(ctx, pool); !errors.Is(err, warehouse.ErrMigrationChanged) {
+		t.Fatalf("Migrate over a changed migration: err = %v, want ErrMigrationChanged", err)
 	}
 }
