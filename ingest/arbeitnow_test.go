@@ -95,13 +95,7 @@ func TestParseArbeitnowPages(t *testing.T) {
 }
 
 func TestParseArbeitnowVariants(t *testing.T) {
-	tests := []struct {
-		name      string
-		body      string
-		wantIDs   []string
-		wantRejs  []int
-		wantError bool
-	}{
+	runParseCases(t, ParseArbeitnow, arbeitnowKey, []parseCase{
 		{
 			name:    "byte-order mark",
 			body:    "\xef\xbb\xbf" + `{"data":[{"slug":"a-1","title":"Entwickler (m/w/d)"}],"links":{"next":null}}`,
@@ -120,41 +114,7 @@ func TestParseArbeitnowVariants(t *testing.T) {
 		{name: "data is not an array", body: `{"data":{"slug":"a"}}`, wantError: true},
 		{name: "null", body: `null`, wantError: true},
 		{name: "empty body", body: ``, wantError: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			postings, rejects, err := ParseArbeitnow([]byte(tt.body), arbeitnowKey)
-			if tt.wantError {
-				if err == nil {
-					t.Fatalf("ParseArbeitnow succeeded, want an error")
-				}
-				if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), arbeitnowKey) {
-					t.Errorf("error %q should wrap ErrMalformed and name the lake key", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("ParseArbeitnow: %v", err)
-			}
-			ids := []string{}
-			for _, p := range postings {
-				ids = append(ids, p.SourceID)
-			}
-			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
-				t.Errorf("ids (-want +got):\n%s", diff)
-			}
-			var idx []int
-			for _, r := range rejects {
-				idx = append(idx, r.Index)
-				if r.LakeKey != arbeitnowKey || r.Reason == "" {
-					t.Errorf("reject %+v should name the lake key and a reason", r)
-				}
-			}
-			if diff := cmp.Diff(tt.wantRejs, idx); diff != "" {
-				t.Errorf("rejected indexes (-want +got):\n%s", diff)
-			}
-		})
-	}
+	})
 }
 
 func TestArbeitnowFields(t *testing.T) {

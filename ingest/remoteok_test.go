@@ -100,13 +100,7 @@ func TestParseRemoteOKRealCapture(t *testing.T) {
 
 func TestParseRemoteOKVariants(t *testing.T) {
 	const legal = `{"last_updated":1773720015,"legal":"API Terms of Service: Please link back"}`
-	tests := []struct {
-		name      string
-		body      string
-		wantIDs   []string
-		wantRejs  []int // indexes of the rejected elements
-		wantError bool
-	}{
+	runParseCases(t, ParseRemoteOK, remoteOKKey, []parseCase{
 		{
 			name:    "byte-order mark",
 			body:    "\xef\xbb\xbf[" + legal + `,{"id":"7","position":"Go Developer"}]`,
@@ -141,41 +135,7 @@ func TestParseRemoteOKVariants(t *testing.T) {
 		{name: "object instead of array", body: `{"error":"rate limited"}`, wantError: true},
 		{name: "null", body: `null`, wantError: true},
 		{name: "empty body", body: ``, wantError: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			postings, rejects, err := ParseRemoteOK([]byte(tt.body), remoteOKKey)
-			if tt.wantError {
-				if err == nil {
-					t.Fatalf("ParseRemoteOK succeeded, want an error")
-				}
-				if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), remoteOKKey) {
-					t.Errorf("error %q should wrap ErrMalformed and name the lake key", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("ParseRemoteOK: %v", err)
-			}
-			ids := []string{}
-			for _, p := range postings {
-				ids = append(ids, p.SourceID)
-			}
-			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
-				t.Errorf("ids (-want +got):\n%s", diff)
-			}
-			var idx []int
-			for _, r := range rejects {
-				idx = append(idx, r.Index)
-				if r.LakeKey != remoteOKKey || r.Reason == "" {
-					t.Errorf("reject %+v should name the lake key and a reason", r)
-				}
-			}
-			if diff := cmp.Diff(tt.wantRejs, idx); diff != "" {
-				t.Errorf("rejected indexes (-want +got):\n%s", diff)
-			}
-		})
-	}
+	})
 }
 
 func TestRemoteOKFields(t *testing.T) {
