@@ -57,13 +57,10 @@ to a configured warehouse, lake or publish target.`,
 				remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
 				fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 				sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
-				run, stats, err := a.collect(ctx, wh, filepath.Join(dir, "lake"), sources, true)
-				if run.ID != "" {
-					rep.addRun(run, stats)
-				}
-				if err != nil {
+				if err := a.ingestInto(ctx, &rep, wh, filepath.Join(dir, "lake"), sources, true); err != nil {
 					return err
 				}
+				var err error
 				rep.Build, err = a.build(ctx, wh, siteCfg)
 				return err
 			})

@@ -37,11 +37,7 @@ recorded in the warehouse. ingest fails only when every source failed.`,
 			srcs, err := a.selectSources(sources)
 			if err == nil {
 				err = a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
-					run, stats, err := a.collect(ctx, wh, a.cfg.LakeURL, srcs, false)
-					if run.ID != "" {
-						rep.addRun(run, stats)
-					}
-					return err
+					return a.ingestInto(ctx, &rep, wh, a.cfg.LakeURL, srcs, false)
 				})
 			}
 			return rep.write(cmd.OutOrStdout(), out.json, err)

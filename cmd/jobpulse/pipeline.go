@@ -80,6 +80,16 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	return run, stats, nil
 }
 
+// ingestInto runs one ingest with [app.collect] and records its run in rep
+// whenever the run began, loaded or not.
+func (a *app) ingestInto(ctx context.Context, rep *report, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) error {
+	run, stats, err := a.collect(ctx, wh, lakeURL, sources, sample)
+	if run.ID != "" {
+		rep.addRun(run, stats)
+	}
+	return err
+}
+
 // putManifest writes the run's record to the lake as JSON.
 func putManifest(ctx context.Context, lake ingest.Lake, run warehouse.Run) error {
 	body, err := json.MarshalIndent(run, "", "  ")

@@ -25,13 +25,10 @@ failed build stops it before anything is published.`,
 			srcs, err := a.selectSources(sources)
 			if err == nil {
 				err = a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
-					run, stats, err := a.collect(ctx, wh, a.cfg.LakeURL, srcs, false)
-					if run.ID != "" {
-						rep.addRun(run, stats)
-					}
-					if err != nil {
+					if err := a.ingestInto(ctx, &rep, wh, a.cfg.LakeURL, srcs, false); err != nil {
 						return err
 					}
+					var err error
 					if rep.Build, err = a.build(ctx, wh, a.cfg.Site); err != nil {
 						return fmt.Errorf("run: build failed, nothing published: %w", err)
 					}
