@@ -296,6 +296,12 @@ func BenchmarkReplay200k(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+	reportReplay(b, cpu, goPeak, rssPeak)
+}
+
+// reportReplay reports a replay benchmark's rows per second, CPU per run (Go
+// and the PostgreSQL backend) and peak memory.
+func reportReplay(b *testing.B, cpu cpuTimes, goPeak, rssPeak float64) {
 	b.ReportMetric(float64(benchJobs)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(cpu.self.Seconds()/float64(b.N), "go-cpu-s/op")
 	b.ReportMetric(cpu.backend.Seconds()/float64(b.N), "pg-cpu-s/op")
@@ -335,11 +341,7 @@ func BenchmarkReplayAgain(b *testing.B) {
 		}
 		b.StartTimer()
 	}
-	b.ReportMetric(float64(benchJobs)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(cpu.self.Seconds()/float64(b.N), "go-cpu-s/op")
-	b.ReportMetric(cpu.backend.Seconds()/float64(b.N), "pg-cpu-s/op")
-	b.ReportMetric(goPeak, "go-peak-MB")
-	b.ReportMetric(rssPeak, "peak-RSS-MB")
+	reportReplay(b, cpu, goPeak, rssPeak)
 }
 
 // BenchmarkParse200k parses the benchmark lake's pages without loading them:
