@@ -15,6 +15,7 @@ var (
 	partWords       map[string]bool
 	maxLegalWords   int
 	maxGenderWords  int
+	maxGenderFirst  int  // bytes in the longest first word of a gender marker
 	fingerprintSize = 16 // bytes of sha256 kept: a uuid-sized value
 )
 
@@ -43,6 +44,9 @@ func loadFingerprint() error {
 				maxLegalWords = max(maxLegalWords, n)
 			case "gender":
 				maxGenderWords = max(maxGenderWords, n)
+				if n > 0 {
+					maxGenderFirst = max(maxGenderFirst, len(strings.Fields(p)[0]))
+				}
 			case "part":
 				if n != 1 {
 					return r.errorf("part %q: want single words", p)
@@ -132,8 +136,11 @@ func appendTitleKey(dst []byte, title string) []byte {
 	t.scan(title, false)
 	var drop, gender [maxTokens]bool
 	var key [maxTextBytes]byte
-	// Gender markers, anywhere.
+	// Gender markers, anywhere. Most words are too long to start one.
 	for i := 0; i < t.nt; i++ {
+		if len(t.word(i)) > maxGenderFirst {
+			continue
+		}
 		for w := min(maxGenderWords, t.nt-i); w >= 1; w-- {
 			if genderMarkers[string(t.phrase(key[:0], i, i+w))] {
 				for j := i; j < i+w; j++ {

@@ -68,18 +68,13 @@ func foldString(s, keep string) string {
 
 // foldRune returns the folded spelling of r and whether r is part of a word
 // (a letter, a digit or a combining mark). For a letter outside the fold table
-// it returns "" and true; the caller appends the lower-cased rune.
+// it returns "" and true; the caller appends the lower-cased rune. Hot loops
+// read asciiFold themselves for ASCII, saving the call.
 func foldRune(r rune) (string, bool) {
 	switch {
 	case r < utf8.RuneSelf:
-		c := byte(r)
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			return asciiStr[c : c+1], true
-		case 'A' <= c && c <= 'Z':
-			return asciiStr[c+32 : c+33], true
-		}
-		return "", false
+		f := asciiFold[byte(r)]
+		return f, f != ""
 	case r < rune(len(foldTab)) && foldTab[r] != "":
 		return foldTab[r], true
 	case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -87,6 +82,21 @@ func foldRune(r rune) (string, bool) {
 	}
 	return "", false
 }
+
+// asciiFold is foldRune for the bytes of ASCII: the lower-case letter or
+// the digit, as a one-byte string of asciiStr (no allocation); "" for the
+// other bytes.
+var asciiFold = func() (tab [256]string) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			tab[c] = asciiStr[c : c+1]
+		case 'A' <= c && c <= 'Z':
+			tab[c] = asciiStr[c+32 : c+33]
+		}
+	}
+	return tab
+}()
 
 // asciiStr lets foldRune return one-byte strings without allocating.
 var asciiStr = func() string {

@@ -183,3 +183,66 @@ func FuzzPlainTextMatchesTokenizer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainWriter checks that plainWriter, which writes runs of words and
+// single spaces in one piece, writes what refWriter, the rune-by-rune writer
+// it replaced, writes: from any state, over two texts in a row.
+func FuzzPlainWriter(f *testing.F) {
+	for _, p := range realPostings(f)[:10] {
+		// Small seeds: the fuzzer minimizes large inputs slowly.
+		f.Add(p.Description[:min(len(p.Description), 300)], p.Title, false, uint8(0))
+	}
+	for _, s := range []string{"a b", "a  b", "a b ", " a", "é è", "a\u00a0b", "a \u00a0b", "x\u0085y z", "a\x01 b", "a \xffb", "\xef\xbf\xbd x", "a\nb\n\n\nc", "a \r\n b", "a\u2028b", "Hello world, we are hiring a Data Scientist.  Twice", "12345678 abcdefg  x\x7f y"} {
+		f.Add(s, "c d", true, uint8(0))
+		f.Add(s, " e", false, uint8(0x1f))
+	}
+	f.Fuzz(func(t *testing.T, s1, s2 string, keepLines bool, state uint8) {
+		var got plainWriter
+		var want refWriter
+		if state&1 != 0 {
+			got.write("x")
+			want.b.WriteString("x")
+		}
+		got.space, want.space = state&2 != 0, state&2 != 0
+		got.lines, want.lines = int(state>>2&3)%3, int(state>>2&3)%3
+		got.bullet, want.bullet = state&16 != 0, state&16 != 0
+		got.pending = got.space || got.lines > 0 || got.bullet
+		want.pending = got.pending
+		got.text(s1, keepLines)
+		got.text(s2, keepLines)
+		want.text(s1, keepLines)
+		want.text(s2, keepLines)
+		if got.String() != want.b.String() {
+			t.Errorf("text(%q, %q, %v) from state %#x = %q, refWriter writes %q", s1, s2, keepLines, state, got.String(), want.b.String())
+		}
+		gs := [4]any{got.space, got.lines, got.bullet, got.pending}
+		ws := [4]any{want.space, want.lines, want.bullet, want.pending}
+		if gs != ws {
+			t.Errorf("text(%q, %q, %v) from state %#x leaves state %v, refWriter %v", s1, s2, keepLines, state, gs, ws)
+		}
+	})
+}
+
+// FuzzWordChunk checks wordChunk, which tests eight bytes at once, against
+// the same test done byte by byte.
+func FuzzWordChunk(f *testing.F) {
+	for _, s := range []string{"abcdefgh", "We are h", "iring a ", "a b c d ", "a  bcdef", " abcdefg", "abc\x7fdefg", "abcdefg\x80", "\x1fabcdefg", "~!@#$%^&", "é abcdef", "ab\tcdefg", "        "} {
+		f.Add(load64(s, 0))
+	}
+	f.Fuzz(func(t *testing.T, x uint64) {
+		var b [8]byte
+		want := true
+		for i := range b {
+			b[i] = byte(x >> (8 * i))
+			switch c := b[i]; {
+			case c < ' ' || c >= 0x7f:
+				want = false
+			case c == ' ' && (i == 7 || i > 0 && b[i-1] == ' '):
+				want = false
+			}
+		}
+		if got := wordChunk(x); got != want {
+			t.Errorf("wordChunk(%q) = %v, want %v", b[:], got, want)
+		}
+	})
+}

@@ -2,10 +2,7 @@ package normalize
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
@@ -47,13 +44,13 @@ var htmlBreaks = map[atom.Atom]int{
 //
 // It never fails: broken HTML gives the text the tokenizer finds. It reads
 // the input once (linear time) and builds no tree, so deep nesting costs
-// nothing.
+// nothing. When the text is one piece of s, such as the content of a single
+// paragraph, it is returned without a copy, sharing memory with s.
 func PlainText(s string) string {
-	var w plainWriter
-	w.b.Grow(len(s))
-	if !strings.ContainsAny(s, "<&") {
+	w := plainWriter{size: len(s)}
+	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		w.text(s, true)
-		return w.b.String()
+		return w.String()
 	}
 	drop := 0 // depth inside dropped elements
 	for i := 0; i < len(s); {
@@ -80,15 +77,15 @@ func PlainText(s string) string {
 			continue
 		}
 		i = end
-		if tag.name == 0 {
-			continue // comment, doctype, unknown element
+		if tag.class == nil {
+			continue // comment, doctype, element that does nothing
 		}
-		b := htmlBreaks[tag.name]
+		b := tag.class.brk
 		switch {
-		case tag.raw:
+		case tag.class.raw && !tag.end && !tag.selfClosing:
 			// The content of script, style, title... runs to its end tag
 			// and is dropped.
-			i = skipRawText(s, i, tag.nameText)
+			i = skipRawText(s, i, tag.name)
 		case b == dropContent:
 			if tag.end {
 				drop = max(drop-1, 0)
@@ -100,12 +97,12 @@ func PlainText(s string) string {
 			w.space, w.pending = true, true
 		case b == breakLine || b == breakParagraph:
 			w.lineBreak(b)
-			if !tag.end && tag.name == atom.Li {
+			if !tag.end && tag.class.name == atom.Li {
 				w.bullet = true
 			}
 		}
 	}
-	return w.b.String()
+	return w.String()
 }
 
 // rawTextElements hold text that is not HTML, up to their end tag.
@@ -114,13 +111,101 @@ var rawTextElements = map[atom.Atom]bool{
 	atom.Iframe: true, atom.Noembed: true, atom.Noframes: true, atom.Noscript: true, atom.Plaintext: true,
 }
 
+// tagClasses holds htmlBreaks and rawTextElements in an open-addressing
+// hash table (linear probing) keyed by the element's name, lower case,
+// packed in two words: a tag costs a multiplication and a probe or two,
+// where atom.Lookup and a map lookup would each hash the name. Elements
+// neither table lists do nothing, so their atom is not needed.
+var tagClasses = func() (tab [1 << tagClassBits]tagClass) {
+	add := func(a atom.Atom) *tagClass {
+		k := packElemName(a.String())
+		h := k.hash()
+		for tab[h].key.n != 0 && tab[h].key != k {
+			h = (h + 1) % uint32(len(tab))
+		}
+		tab[h].key, tab[h].name = k, a
+		return &tab[h]
+	}
+	for a, b := range htmlBreaks {
+		add(a).brk = b
+	}
+	for a, raw := range rawTextElements {
+		add(a).raw = raw
+	}
+	return tab
+}()
+
+// tagClassBits sizes tagClasses: 256 slots, more than four times the
+// number of elements listed, so that probes stay short.
+const tagClassBits = 8
+
+// tagClass is one slot of tagClasses.
+type tagClass struct {
+	key  elemKey
+	name atom.Atom // the element
+	brk  int       // htmlBreaks[name]
+	raw  bool      // rawTextElements[name]
+}
+
+// elemKey is an element name of up to 16 bytes, lower case: bytes 0-7 in
+// lo and 8-15 in hi, the first lowest, and its length; n is 0 for an empty
+// slot.
+type elemKey struct {
+	lo, hi uint64
+	n      int
+}
+
+// add appends byte c, lower-cased, to k; a name longer than 16 bytes keeps
+// only its length.
+func (k *elemKey) add(c byte) {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	switch {
+	case k.n < 8:
+		k.lo |= uint64(c) << (8 * k.n)
+	case k.n < 16:
+		k.hi |= uint64(c) << (8 * (k.n - 8))
+	}
+	k.n++
+}
+
+// packElemName returns the key of name.
+func packElemName(name string) elemKey {
+	var k elemKey
+	for i := range len(name) {
+		k.add(name[i])
+	}
+	return k
+}
+
+// hash is the home slot of k in tagClasses (Fibonacci hashing).
+func (k elemKey) hash() uint32 {
+	return uint32((k.lo ^ k.hi*0xff51afd7ed558ccd ^ uint64(k.n)) * 0x9e3779b97f4a7c15 >> (64 - tagClassBits))
+}
+
+// lookupTag returns the class of the element named k: its atom and what
+// htmlBreaks and rawTextElements say of it; nil when they list it not.
+func lookupTag(k elemKey) *tagClass {
+	if k.n == 0 || k.n > 16 {
+		return nil
+	}
+	for h := k.hash(); ; h = (h + 1) % uint32(len(tagClasses)) {
+		switch c := &tagClasses[h]; {
+		case c.key == k:
+			return c
+		case c.key.n == 0:
+			return nil
+		}
+	}
+}
+
 // htmlTag is what scanTag read.
 type htmlTag struct {
-	name        atom.Atom // 0 for comments, doctypes and unknown elements
-	nameText    string    // the name as written, for raw text elements
+	class       *tagClass // nil for comments, doctypes and elements not listed
+	name        string    // the name as written, for raw text elements
 	end         bool      // an end tag
 	selfClosing bool      // ends with "/>"
-	raw         bool      // a start tag of a raw text element
 }
 
 // scanTag reads the tag, comment or doctype that starts at s[i] == '<' and
@@ -166,43 +251,33 @@ func scanTag(s string, i int) (int, htmlTag) {
 			return skipTo(s, i+2, '>'), tag // "</ x>" is a bogus comment
 		}
 		tag.end = true
-		k := i + 2
-		tag.name, tag.nameText, k = scanTagName(s, k)
+		var k int
+		tag.class, k = scanTagName(s, i+2)
+		tag.name = s[i+2 : k]
 		// An end tag's attributes mean nothing, but a quoted value in
 		// them still hides a ">", as it does for the tokenizer.
 		end, _ := skipAttributes(s, k)
 		return end, tag
 	case isASCIILetter(c):
-		k := i + 1
-		tag.name, tag.nameText, k = scanTagName(s, k)
+		var k int
+		tag.class, k = scanTagName(s, i+1)
+		tag.name = s[i+1 : k]
 		end, selfClosing := skipAttributes(s, k)
 		tag.selfClosing = selfClosing
-		tag.raw = rawTextElements[tag.name] && !selfClosing && end <= len(s)
 		return end, tag
 	}
 	return i, tag
 }
 
-// scanTagName reads an element name at s[k] and returns its atom (0 when it
-// is no HTML element), its text and where it ends.
-func scanTagName(s string, k int) (atom.Atom, string, int) {
-	var name [16]byte
-	start, n := k, 0
+// scanTagName reads an element name at s[k] and returns its class (nil
+// when neither htmlBreaks nor rawTextElements lists it) and where it ends.
+func scanTagName(s string, k int) (*tagClass, int) {
+	var key elemKey
 	for k < len(s) && s[k] != '>' && s[k] != '/' && !isHTMLSpace(s[k]) {
-		c := s[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if n < len(name) {
-			name[n] = c
-		}
-		n++
+		key.add(s[k])
 		k++
 	}
-	if n > len(name) {
-		return 0, s[start:k], k
-	}
-	return atom.Lookup(name[:n]), s[start:k], k
+	return lookupTag(key), k
 }
 
 // skipAttributes skips the attributes of a start tag from s[k] (after its
@@ -299,90 +374,4 @@ func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 func isHTMLSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-}
-
-// plainWriter collects plain text, holding separators back until the next
-// visible character so that none leads, trails or repeats.
-type plainWriter struct {
-	b       strings.Builder
-	space   bool // a space is pending
-	lines   int  // line breaks pending: 0, 1 or 2 (a blank line)
-	bullet  bool // a list item starts: "- " goes before its first character
-	pending bool // one of the above is set
-}
-
-// lineBreak asks for a line break (breakLine) or a blank line.
-func (w *plainWriter) lineBreak(kind int) {
-	n := 1
-	if kind == breakParagraph {
-		n = 2
-	}
-	w.lines = max(w.lines, n)
-	w.bullet = false
-	w.pending = true
-}
-
-// text writes s; with keepLines its line breaks count (plain text input),
-// otherwise they are spaces (HTML).
-func (w *plainWriter) text(s string, keepLines bool) {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			i++
-			switch {
-			case c > ' ' && c < 0x7f:
-				if w.pending {
-					w.flush()
-				}
-				j := i
-				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-					j++
-				}
-				w.b.WriteString(s[i-1 : j])
-				i = j
-			case keepLines && c == '\n':
-				w.lines = min(w.lines+1, 2)
-				w.pending = true
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-				w.space, w.pending = true, true
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size <= 1:
-		case unicode.IsSpace(r):
-			w.space, w.pending = true, true
-		case unicode.IsControl(r):
-		default:
-			if w.pending {
-				w.flush()
-			}
-			w.b.WriteRune(r)
-		}
-	}
-}
-
-// htmlText writes a run of HTML text, decoding its entities.
-func (w *plainWriter) htmlText(s string) {
-	if strings.IndexByte(s, '&') >= 0 {
-		s = html.UnescapeString(s)
-	}
-	w.text(s, false)
-}
-
-// flush writes the pending separators before a visible character.
-func (w *plainWriter) flush() {
-	if w.b.Len() > 0 {
-		switch {
-		case w.lines > 0:
-			w.b.WriteString("\n\n"[:w.lines])
-		case w.space:
-			w.b.WriteByte(' ')
-		}
-	}
-	if w.bullet {
-		w.b.WriteString("- ")
-	}
-	w.space, w.lines, w.bullet, w.pending = false, 0, false, false
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html/atom"
 )
 
 func TestPlainText(t *testing.T) {
@@ -105,5 +106,75 @@ func checkPlainText(t *testing.T, in, out string) {
 	}
 	if strings.Contains(out, "\n\n\n") || strings.Contains(out, "  ") {
 		t.Errorf("PlainText(%q) = %q has runs of spaces or blank lines", in, out)
+	}
+}
+
+// TestLookupTag checks that the tag table says of every HTML element what
+// htmlBreaks and rawTextElements say, whatever the case of its name. An atom
+// is an offset and a length in the atom package's text; those whose name
+// looks up to themselves are all the elements and attributes it knows.
+func TestLookupTag(t *testing.T) {
+	seen := 0
+	for off := range 1 << 16 {
+		for n := 1; n < 32; n++ {
+			a := atom.Atom(off<<8 | n)
+			name := a.String()
+			if name == "" || atom.Lookup([]byte(name)) != a {
+				continue
+			}
+			seen++
+			var want tagClass
+			if brk, raw := htmlBreaks[a], rawTextElements[a]; brk != 0 || raw {
+				want = tagClass{key: packElemName(name), name: a, brk: brk, raw: raw}
+			}
+			for _, spelling := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
+				var got tagClass
+				if c := lookupTag(packElemName(spelling)); c != nil {
+					got = *c
+				}
+				if got != want {
+					t.Errorf("lookupTag(%q) = %+v, want %+v", spelling, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d atoms", seen)
+	if seen < 300 {
+		t.Errorf("only %d atoms", seen)
+	}
+	for _, name := range []string{"", "p\x00", "pp", "li ", "\x00", "blockquotes", "figcaptionfigcaption", "p\xc3\xa9"} {
+		if got := lookupTag(packElemName(name)); got != nil {
+			t.Errorf("lookupTag(%q) = %+v, want nil", name, *got)
+		}
+	}
+}
+
+// TestWordChunk checks wordChunk against the same test done byte by byte on
+// every chunk of eight bytes drawn from the edges of its byte classes.
+func TestWordChunk(t *testing.T) {
+	alphabet := []byte{0x00, 0x1f, ' ', '!', '~', 0x7f, 0xa0}
+	var idx [8]int
+	for {
+		var x uint64
+		want := true
+		for i, k := range idx {
+			c := alphabet[k]
+			x |= uint64(c) << (8 * i)
+			if c < ' ' || c >= 0x7f || c == ' ' && (i == 7 || i > 0 && alphabet[idx[i-1]] == ' ') {
+				want = false
+			}
+		}
+		if got := wordChunk(x); got != want {
+			t.Fatalf("wordChunk(%#016x) = %v, want %v", x, got, want)
+		}
+		i := 0
+		for i < len(idx) && idx[i] == len(alphabet)-1 {
+			idx[i] = 0
+			i++
+		}
+		if i == len(idx) {
+			return
+		}
+		idx[i]++
 	}
 }

@@ -16,10 +16,19 @@ const (
 
 // The compiled skills table (rules/skills.tsv).
 var (
-	skillTags        map[string]string // tag key -> skill, or "-" for noise
-	skillTitles      map[string]string // title name -> skill
-	maxSkillTitleLen int               // words in the longest title name
+	skillTags        map[string]string     // tag key -> skill, or "-" for noise
+	skillTitles      map[string]string     // title name -> skill
+	maxSkillTitleLen int                   // words in the longest title name
+	skillTitleIndex  map[string]titleEntry // title name or its first words -> entry
 )
+
+// titleEntry is what some words of a title may name, for appendTitleSkills:
+// the skill of the title name they are, the skill of the title name they
+// are in brackets ("(go)"), and whether longer title names start with them.
+type titleEntry struct {
+	plain, bracketed string
+	longer           bool
+}
 
 func init() { mustLoad(loadSkills()) }
 
@@ -71,7 +80,36 @@ func loadSkills() error {
 		}
 	}
 	skillTags, skillTitles, maxSkillTitleLen = tags, titles, maxWords
+	skillTitleIndex = indexTitleNames(titles)
 	return nil
+}
+
+// indexTitleNames builds skillTitleIndex from the title names. A name half
+// in brackets, such as "(go", can never match and is left out.
+func indexTitleNames(titles map[string]string) map[string]titleEntry {
+	index := map[string]titleEntry{}
+	for name, skill := range titles {
+		inner, open := strings.CutPrefix(name, "(")
+		inner, closed := strings.CutSuffix(inner, ")")
+		words := strings.Fields(inner)
+		if open != closed || len(words) == 0 {
+			continue
+		}
+		for n := 1; n <= len(words); n++ {
+			key := strings.Join(words[:n], " ")
+			e := index[key]
+			switch {
+			case n < len(words):
+				e.longer = true
+			case open:
+				e.bracketed = skill
+			default:
+				e.plain = skill
+			}
+			index[key] = e
+		}
+	}
+	return index
 }
 
 // Skills returns the skills named by a posting's tags and title, normalized,
@@ -137,7 +175,29 @@ func tagSkill(tag string) string {
 // accents), trimmed, spaces collapsed, other characters kept.
 func tagKey(dst []byte, tag string) []byte {
 	space := false
-	for _, r := range tag {
+	for i := 0; i < len(tag); {
+		if c := tag[i]; c < utf8.RuneSelf {
+			// ASCII: the spaces are \t-\r and ' ', the control
+			// characters the rest below ' ' and DEL.
+			i++
+			switch {
+			case c == ' ' || '\t' <= c && c <= '\r':
+				space = len(dst) > 0
+				continue
+			case c < ' ' || c == 0x7f:
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			dst = append(dst, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(tag[i:])
+		i += size
 		if unicode.IsSpace(r) {
 			space = len(dst) > 0
 			continue
@@ -189,7 +249,10 @@ func cleanTag(tag string) string {
 	return b.String()
 }
 
-// appendTitleSkills appends the skills a title names to out.
+// appendTitleSkills appends the skills a title names to out: from each
+// word, the longest run of words that is a title name (or a title name in
+// brackets, when brackets stand around the run), then on after it. A run
+// stops at the first words no title name starts with.
 func appendTitleSkills(out []string, title string) []string {
 	var t text
 	t.scan(title, true)
@@ -197,7 +260,7 @@ func appendTitleSkills(out []string, title string) []string {
 	for i := 0; i < t.nt; {
 		best, bestN := "", 0
 		k := key[:0]
-		for n := 1; n <= maxSkillTitleLen && i+n <= t.nt; n++ {
+		for n := 1; i+n <= t.nt; n++ {
 			j := i + n - 1
 			if n > 1 {
 				if t.toks[j].sep > sepSlash {
@@ -206,19 +269,24 @@ func appendTitleSkills(out []string, title string) []string {
 				k = append(k, ' ')
 			}
 			k = append(k, t.word(j)...)
-			if s, ok := skillTitles[string(k)]; ok {
-				best, bestN = s, n
+			e, ok := skillTitleIndex[string(k)]
+			if !ok {
+				break
 			}
-			after := t.tail
-			if j+1 < t.nt {
-				after = t.toks[j+1].sep
+			if e.plain != "" {
+				best, bestN = e.plain, n
 			}
-			if t.toks[i].sep == sepOpen && (after == sepClose || after == sepOpen) {
-				var bk [maxTextBytes + 2]byte
-				b := append(append(append(bk[:0], '('), k...), ')')
-				if s, ok := skillTitles[string(b)]; ok {
-					best, bestN = s, n
+			if e.bracketed != "" && t.toks[i].sep == sepOpen {
+				after := t.tail
+				if j+1 < t.nt {
+					after = t.toks[j+1].sep
 				}
+				if after == sepClose || after == sepOpen {
+					best, bestN = e.bracketed, n
+				}
+			}
+			if !e.longer {
+				break
 			}
 		}
 		if bestN == 0 {

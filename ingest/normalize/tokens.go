@@ -26,6 +26,9 @@ const (
 	sepList              // , ; | a newline or a bullet: the end of a list item
 )
 
+// minMn is the first combining mark (category Mn): no rune below it is one.
+var minMn = rune(unicode.Mn.R16[0].Lo)
+
 // token is one word of a [text]: its folded spelling is buf[start:end].
 type token struct {
 	start, end uint16
@@ -71,13 +74,21 @@ func (t *text) scan(s string, symbols bool) {
 	}
 	i := 0
 	for i < len(s) {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		var (
+			r      = rune(s[i])
+			size   = 1
+			f      string
+			isWord bool
+		)
+		if r < utf8.RuneSelf {
+			f = asciiFold[r]
+			isWord = f != ""
+		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
+			f, isWord = foldRune(r)
 		}
-		f, isWord := foldRune(r)
 		symbol := symbols && !isWord && symbolInWord(s, i, r, inWord, prevWordRune)
-		if isWord || symbol || (inWord && unicode.Is(unicode.Mn, r)) {
+		if isWord || symbol || (inWord && r >= minMn && unicode.Is(unicode.Mn, r)) {
 			if !inWord {
 				if t.nt == maxTokens {
 					break
@@ -92,12 +103,38 @@ func (t *text) scan(s string, symbols bool) {
 			case symbol:
 				t.buf[t.n] = byte(r)
 				t.n++
-			case isWord && f != "":
+			case len(f) == 1:
+				t.buf[t.n] = f[0]
+				t.n++
+			case f != "":
 				t.n += copy(t.buf[t.n:], f)
 			case isWord:
 				t.n += utf8.EncodeRune(t.buf[t.n:], unicode.ToLower(r))
 			}
-			if isWord && unicode.IsLetter(r) {
+			switch {
+			case !isWord:
+			case r < utf8.RuneSelf:
+				// An ASCII letter folds to a-z, a digit to 0-9. The
+				// ASCII letters and digits that follow go into the
+				// word here, saving the general loop.
+				for {
+					if f[0] >= 'a' {
+						letter = true
+						cur.upper = cur.upper && r <= 'Z'
+					}
+					if i+1 == len(s) || t.n+utf8.UTFMax+1 > len(t.buf) {
+						break
+					}
+					next := asciiFold[s[i+1]]
+					if next == "" {
+						break
+					}
+					r, f = rune(s[i+1]), next
+					t.buf[t.n] = f[0]
+					t.n++
+					i++
+				}
+			case unicode.IsLetter(r):
 				letter = true
 				cur.upper = cur.upper && isUpperRune(r)
 			}
