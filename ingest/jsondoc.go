@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-
-	jsonv2 "github.com/go-json-experiment/json"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // decodeDocument decodes body, one whole JSON document that may start with a
@@ -24,14 +21,4 @@ func decodeDocument(body []byte, v any) error {
 		return errors.New("data after the JSON document")
 	}
 	return nil
-}
-
-// decodeFast decodes body like [decodeDocument], with the faster decoder of
-// github.com/go-json-experiment/json (encoding/json's v2) set to read names
-// as encoding/json does. It is stricter (it refuses invalid UTF-8 and
-// duplicate names), so a caller that gets an error decodes again with
-// [decodeDocument], which decides.
-func decodeFast(body []byte, v any) error {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	return jsonv2.Unmarshal(body, v, jsonv2.MatchCaseInsensitiveNames(true), jsonv1.MatchCaseSensitiveDelimiter(true))
 }

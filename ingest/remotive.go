@@ -175,17 +175,10 @@ var ErrMalformed = errors.New("malformed page")
 // expected JSON is an error wrapping [ErrMalformed]; a job that lacks an id or
 // a title is returned as a [Reject] and the others are kept.
 func ParseRemotive(body []byte, lakeKey string) ([]Posting, []Reject, error) {
-	// Fast path: the whole page in one typed decode, as a well-formed
-	// response allows.
-	var typed struct {
-		Jobs []remotiveJob `json:"jobs"`
-	}
-	if err := decodeFast(body, &typed); err == nil && typed.Jobs != nil {
-		postings := make([]Posting, 0, len(typed.Jobs))
-		var rejects []Reject
-		for i := range typed.Jobs {
-			postings, rejects = addRemotiveJob(postings, rejects, &typed.Jobs[i], nil, lakeKey, i)
-		}
+	// Fast path: one pass of a small JSON scanner, for a page that is
+	// plainly well formed (see parseRemotiveFast); anything else is parsed
+	// again with encoding/json, job by job, which decides.
+	if postings, rejects, ok := parseRemotiveFast(body, lakeKey); ok {
 		return postings, rejects, nil
 	}
 	return parseRemotiveSlow(body, lakeKey)
@@ -217,31 +210,40 @@ func parseRemotiveSlow(body []byte, lakeKey string) ([]Posting, []Reject, error)
 // addRemotiveJob appends job i of the page as a posting, or as a reject
 // when decodeErr is set or the job lacks what a posting needs.
 func addRemotiveJob(postings []Posting, rejects []Reject, j *remotiveJob, decodeErr error, lakeKey string, i int) ([]Posting, []Reject) {
-	var p Posting
 	err := decodeErr
+	var id, title string
 	if err == nil {
-		p, err = remotivePosting(j)
+		id, title, err = remotiveIDTitle(j)
 	}
 	if err != nil {
 		return postings, append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
 	}
-	p.LakeKey = lakeKey
-	return append(postings, p), rejects
+	// Filled in place: a Posting is large.
+	postings = append(postings, Posting{})
+	remotivePosting(&postings[len(postings)-1], j, id, title, lakeKey)
+	return postings, rejects
 }
 
-// remotivePosting turns a decoded job into a posting.
-func remotivePosting(j *remotiveJob) (Posting, error) {
-	id := strings.TrimSpace(string(j.ID))
+// remotiveIDTitle returns a decoded job's id and title, or why it cannot be
+// a posting.
+func remotiveIDTitle(j *remotiveJob) (id, title string, err error) {
+	id = strings.TrimSpace(string(j.ID))
 	if id == "" {
-		return Posting{}, errors.New("job has no id")
+		return "", "", errors.New("job has no id")
 	}
 	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
-		return Posting{}, fmt.Errorf("job id %q is not an integer", id)
+		return "", "", fmt.Errorf("job id %q is not an integer", id)
 	}
-	title := strings.TrimSpace(j.Title)
+	title = strings.TrimSpace(j.Title)
 	if title == "" {
-		return Posting{}, fmt.Errorf("job %s has no title", id)
+		return "", "", fmt.Errorf("job %s has no title", id)
 	}
+	return id, title, nil
+}
+
+// remotivePosting fills p, a zero posting, from a decoded job and its id
+// and title.
+func remotivePosting(p *Posting, j *remotiveJob, id, title, lakeKey string) {
 	logo := j.CompanyLogoURL
 	if logo == "" {
 		logo = j.CompanyLogo
@@ -252,21 +254,20 @@ func remotivePosting(j *remotiveJob) (Posting, error) {
 			tags = append(tags, t)
 		}
 	}
-	return Posting{
-		Source:       "remotive",
-		SourceID:     id,
-		URL:          strings.TrimSpace(j.URL),
-		Title:        title,
-		Company:      strings.TrimSpace(j.CompanyName),
-		CompanyLogo:  strings.TrimSpace(logo),
-		Category:     strings.TrimSpace(j.Category),
-		JobType:      strings.TrimSpace(j.JobType),
-		LocationText: strings.TrimSpace(j.CandidateRequiredLocation),
-		SalaryText:   strings.TrimSpace(j.Salary),
-		Tags:         tags,
-		Description:  j.Description,
-		PublishedAt:  parseRemotiveTime(j.PublicationDate),
-	}, nil
+	p.Source = "remotive"
+	p.SourceID = id
+	p.URL = strings.TrimSpace(j.URL)
+	p.Title = title
+	p.Company = strings.TrimSpace(j.CompanyName)
+	p.CompanyLogo = strings.TrimSpace(logo)
+	p.Category = strings.TrimSpace(j.Category)
+	p.JobType = strings.TrimSpace(j.JobType)
+	p.LocationText = strings.TrimSpace(j.CandidateRequiredLocation)
+	p.SalaryText = strings.TrimSpace(j.Salary)
+	p.Tags = tags
+	p.Description = j.Description
+	p.PublishedAt = parseRemotiveTime(j.PublicationDate)
+	p.LakeKey = lakeKey
 }
 
 // remotiveTimeLayouts are the layouts seen in publication_date: without a time
@@ -283,10 +284,44 @@ var remotiveTimeLayouts = []string{
 // no known layout.
 func parseRemotiveTime(s string) time.Time {
 	s = strings.TrimSpace(s)
+	if t, ok := parseRemotiveTimeUTC(s); ok {
+		return t
+	}
 	for _, layout := range remotiveTimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC()
 		}
 	}
 	return time.Time{}
+}
+
+// parseRemotiveTimeUTC parses s when it is exactly of the first layout,
+// "2006-01-02T15:04:05", as time.Parse does but faster, and reports false
+// when it is not: the caller then tries every layout with time.Parse.
+func parseRemotiveTimeUTC(s string) (time.Time, bool) {
+	if len(s) != len("2006-01-02T15:04:05") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	var n [6]int
+	for k, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		end := at + 2
+		if k == 0 {
+			end = at + 4
+		}
+		for _, c := range []byte(s[at:end]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			n[k] = n[k]*10 + int(c-'0')
+		}
+	}
+	year, month, day, hour, minute, sec := n[0], time.Month(n[1]), n[2], n[3], n[4], n[5]
+	if month < time.January || month > time.December || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // past the month's last day
+		return time.Time{}, false
+	}
+	return t, true
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const testKey = "raw/source=remotive/date=2026-11-29/run=r1/page-0001.json"
@@ -332,23 +331,26 @@ func TestRemotiveConfigValidate(t *testing.T) {
 	}
 }
 
-// FuzzParseRemotiveFastMatchesSlow checks that the fast decoder gives what
-// encoding/json gives, job by job, on any input it accepts.
+// FuzzParseRemotiveFastMatchesSlow checks that ParseRemotive, whose fast
+// path reads most pages, gives exactly what the slow path (encoding/json,
+// job by job) gives on any input: the same postings, rejects and error
+// text, and what the frozen reference gives (remotive_ref_test.go).
 func FuzzParseRemotiveFastMatchesSlow(f *testing.F) {
 	f.Add([]byte(`{"jobs":[{"id":1,"title":"x","Company_Name":"A","TITLE":"y"}]}`))
 	f.Add([]byte(`{"jobs":[{"id":"7","title":"x","tags":["go",null]}]}`))
 	f.Add([]byte(`{"jobs":[{"id":1.5,"title":"x"},{"id":2,"title":"y","companyname":"B"}]}`))
+	f.Add([]byte(`{"job-count":2,"jobs":[{"id":1,"title":"\u003cb\u003e \ud83d\ude00 é","company_logo_url":" ","company_logo":"L","publication_date":"2026-02-29T00:00:00"},null]}`))
+	var capture map[string]json.RawMessage
+	if err := json.Unmarshal(realFixture(f, "remotive/remote-jobs.json"), &capture); err != nil {
+		f.Fatal(err)
+	}
+	var jobs []json.RawMessage
+	if err := json.Unmarshal(capture["jobs"], &jobs); err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"00-warning":"moved","job-count":2,"jobs":[` + string(jobs[0]) + `,` + string(jobs[1]) + `]}`))
+	f.Add([]byte("\xef\xbb\xbf {\"0-legal-notice\":[{\"a\":-0.5e+1},true,false,null],\"jobs\":[{\"\\u0069d\":\" 1 \",\"title\":\"\\t\",\"x\":{}}]} \n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		fastP, fastR, fastErr := ParseRemotive(body, testKey)
-		slowP, slowR, slowErr := parseRemotiveSlow(body, testKey)
-		if (fastErr == nil) != (slowErr == nil) {
-			t.Fatalf("errors differ: fast %v, slow %v", fastErr, slowErr)
-		}
-		if diff := cmp.Diff(slowP, fastP, cmpopts.EquateEmpty()); diff != "" {
-			t.Fatalf("postings differ (-slow +fast):\n%s", diff)
-		}
-		if len(fastR) != len(slowR) {
-			t.Fatalf("rejects differ: fast %v, slow %v", fastR, slowR)
-		}
+		checkRemotiveMatchesReference(t, body)
 	})
 }
