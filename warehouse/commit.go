@@ -35,6 +35,14 @@ type listingRow struct {
 	url, lakeKey     string
 }
 
+// newListingRow returns p's listing (of posting id). The segment keeps rows
+// until it is full: their strings are copied, not cut from what a parser
+// read, which they would keep in memory whole.
+func newListingRow(id [16]byte, p *ingest.Posting) listingRow {
+	return listingRow{source: strings.Clone(p.Source), sourceID: strings.Clone(p.SourceID), postingID: id,
+		url: strings.Clone(p.URL), lakeKey: p.LakeKey}
+}
+
 // A segment holds the rows for the tables the current COPY into postings is
 // not writing. It is bounded: when full, the COPY ends and [Loader.flush]
 // writes it.
@@ -187,12 +195,9 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) e
 			return fmt.Errorf("update changed postings: %w", err)
 		}
 	}
-	var last, first, sighted [][16]byte
+	var last, first [][16]byte
 	var lastKeys []string
 	for id, st := range l.postings {
-		if st.newSighting {
-			sighted = append(sighted, id)
-		}
 		switch st.touch {
 		case touchLast:
 			last, lastKeys = append(last, id), append(lastKeys, l.pages[st.page])
@@ -210,25 +215,18 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) e
 			return fmt.Errorf("update postings first seen: %w", err)
 		}
 	}
-	// In key order, each insert into the primary key's index goes next to
-	// the previous one: several times cheaper than in the order seen.
-	slices.SortFunc(sighted, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
-	if len(sighted) > 0 {
-		err := l.copyRows(ctx, "sightings", []string{"run_id", "posting_id"}, len(sighted), func(i int, c *copyBuf) {
-			c.row(2)
-			c.text(run.ID)
-			c.uuid(sighted[i])
-		})
-		if err != nil {
-			return err
-		}
-	}
 	if l.staged[listingStage] {
 		if _, err := l.tx.Exec(ctx, mergeListings, run.ID, at); err != nil {
 			return fmt.Errorf("update listings: %w", err)
 		}
 	}
 	if err := saveRun(ctx, l.tx, run); err != nil {
+		return err
+	}
+	if err := l.restoreKeys(ctx); err != nil {
+		return err
+	}
+	if err := l.saveSightings(ctx); err != nil {
 		return err
 	}
 	n, err := saveRejects(ctx, l.tx, run.ID, rejects)
@@ -240,5 +238,38 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) e
 		return fmt.Errorf("commit: %w", err)
 	}
 	l.settled = true
+	return nil
+}
+
+// saveSightings writes the run's sightings, when this load adds some: the
+// ids of every posting the run saw, in this load or an earlier one (those
+// whose posting is missing included), sorted, as its row of run_sightings.
+func (l *Loader) saveSightings(ctx context.Context) error {
+	if l.stats.Sightings == 0 {
+		return nil
+	}
+	ids := make([][16]byte, 0, len(l.postings)+len(l.orphans))
+	for id, st := range l.postings {
+		if st.sighted {
+			ids = append(ids, id)
+		}
+	}
+	for id := range l.orphans {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+	// One row by binary COPY: pgx would encode the array by reflection, an
+	// order of magnitude slower than the server takes to store it.
+	if _, err := l.tx.Exec(ctx, `DELETE FROM run_sightings WHERE run_id = $1`, l.run.ID); err != nil {
+		return fmt.Errorf("save sightings: %w", err)
+	}
+	err := l.copyRows(ctx, "run_sightings", []string{"run_id", "posting_ids"}, 1, func(_ int, c *copyBuf) {
+		c.row(2)
+		c.text(l.run.ID)
+		c.uuids(ids)
+	})
+	if err != nil {
+		return fmt.Errorf("save sightings: %w", err)
+	}
 	return nil
 }

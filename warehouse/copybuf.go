@@ -27,6 +27,7 @@ type copyBuf struct{ b []byte }
 
 const (
 	textOID      = 25
+	uuidOID      = 2950
 	pgEpochMicro = 946684800 * 1_000_000 // 2000-01-01 in Unix microseconds
 )
 
@@ -65,26 +66,40 @@ func (c *copyBuf) time(t time.Time) {
 
 // texts encodes a text[] (empty, never NULL, for nil).
 func (c *copyBuf) texts(ss []string) {
-	if len(ss) == 0 {
-		c.b = binary.BigEndian.AppendUint32(c.b, 12)
-		c.b = binary.BigEndian.AppendUint32(c.b, 0) // dimensions
-		c.b = binary.BigEndian.AppendUint32(c.b, 0) // has nulls
-		c.b = binary.BigEndian.AppendUint32(c.b, textOID)
-		return
-	}
-	size := 20
+	size := 0
 	for _, s := range ss {
 		size += 4 + len(s)
 	}
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(size))
-	c.b = binary.BigEndian.AppendUint32(c.b, 1)
-	c.b = binary.BigEndian.AppendUint32(c.b, 0)
-	c.b = binary.BigEndian.AppendUint32(c.b, textOID)
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(ss)))
-	c.b = binary.BigEndian.AppendUint32(c.b, 1) // lower bound
+	c.array(textOID, len(ss), size)
 	for _, s := range ss {
 		c.text(s)
 	}
+}
+
+// uuids encodes a uuid[] (empty for none).
+func (c *copyBuf) uuids(ids [][16]byte) {
+	c.array(uuidOID, len(ids), 20*len(ids))
+	for _, id := range ids {
+		c.uuid(id)
+	}
+}
+
+// array starts a one-dimensional array of n elements of type oid, whose
+// encoded elements take size bytes; the caller appends them.
+func (c *copyBuf) array(oid uint32, n, size int) {
+	if n == 0 {
+		c.b = binary.BigEndian.AppendUint32(c.b, 12)
+		c.b = binary.BigEndian.AppendUint32(c.b, 0) // dimensions
+		c.b = binary.BigEndian.AppendUint32(c.b, 0) // has nulls
+		c.b = binary.BigEndian.AppendUint32(c.b, oid)
+		return
+	}
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(20+size))
+	c.b = binary.BigEndian.AppendUint32(c.b, 1)
+	c.b = binary.BigEndian.AppendUint32(c.b, 0)
+	c.b = binary.BigEndian.AppendUint32(c.b, oid)
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(n))
+	c.b = binary.BigEndian.AppendUint32(c.b, 1) // lower bound
 }
 
 // amount encodes a salary figure as numeric, or NULL when unknown (0). f is

@@ -216,7 +216,7 @@ func TestLoadTypedRows(t *testing.T) {
 const versions = `SELECT string_agg(t || ':' || x, ',' ORDER BY t) FROM (
 	SELECT 'p' || id::text AS t, xmin::text AS x FROM postings UNION ALL
 	SELECT 'l' || source || source_id, xmin::text FROM listings UNION ALL
-	SELECT 's' || run_id || posting_id::text, xmin::text FROM sightings UNION ALL
+	SELECT 's' || run_id, xmin::text FROM run_sightings UNION ALL
 	SELECT 'r' || id, xmin::text FROM runs UNION ALL
 	SELECT 'j' || lake_key || record_index, xmin::text FROM rejects UNION ALL
 	SELECT 'rs' || run_id || source, xmin::text FROM run_sources) v`

@@ -49,7 +49,7 @@ func (s LoadStats) Add(o LoadStats) LoadStats {
 // into maps without pointers: its memory grows with the warehouse, by about
 // 150 bytes per posting and listing, never with the postings streamed through
 // it. New postings and listings are written by binary COPY straight into
-// their tables, the run's sightings at Commit in key order; postings whose
+// their tables, the run's sightings at Commit as one sorted array; postings whose
 // content changed and listings that changed go through temporary staging
 // tables and are merged at Commit. No row that would not change is written.
 //
@@ -74,10 +74,11 @@ type Loader struct {
 
 	seg     segment
 	staged  map[string]bool // staging tables created
-	buf     []byte          // scratch for content hashes
 	stats   LoadStats
 	err     error // first failure: the load can only be rolled back
 	settled bool  // committed or rolled back
+
+	keysDropped bool // by deferKeys: Commit builds them again
 }
 
 // BeginLoad starts the load of run: it checks the run, begins a transaction,
@@ -121,7 +122,10 @@ func (l *Loader) begin(ctx context.Context) error {
 	}
 	// synchronous_commit stays on: a load commits once, and not waiting for
 	// that one WAL flush made no measurable difference (200,000 postings).
-	return l.readState(ctx)
+	if err := l.readState(ctx); err != nil {
+		return err
+	}
+	return l.deferKeys(ctx)
 }
 
 // Copy streams postings into the load. They should be normalized (see
@@ -189,29 +193,33 @@ func (s *postingSource) fill(c *copyBuf) (bool, error) {
 // add routes one posting: a new one is appended to c (the COPY into
 // postings sends it); for a known one, what must change is queued.
 func (l *Loader) add(p *ingest.Posting, c *copyBuf) error {
-	r, buf, err := newPostingRow(p, l.buf)
-	l.buf = buf
-	if err != nil {
+	if err := cleanPosting(p); err != nil {
 		return err
 	}
+	id := postingID(p.Fingerprint, p.Source, p.SourceID)
+	mark := len(c.b)
+	hash := encodeHead(c, id, p) // the start of the row, kept if the posting is new
 	cur := l.runs.cur
-	st, known := l.postings[r.id]
+	st, known := l.postings[id]
+	if known {
+		c.b = c.b[:mark]
+	}
 	switch {
 	case !known:
-		st = postingState{hash: r.hash, first: cur, last: cur, seen: seenNew}
-		r.encode(c, l.cur, l.at)
+		st = postingState{hash: hash, first: cur, last: cur, seen: seenNew}
+		encodeTail(c, p.LakeKey, hash, l.cur, l.at)
 		l.stats.Inserted++
 	case st.seen != notSeen:
 		l.stats.Duplicates++
 	default:
 		st.seen = seenKnown
 		switch vsLast := l.runs.vs(st.last); {
-		case vsLast >= 0 && st.hash != r.hash:
-			st.hash, st.last, st.touch = r.hash, cur, touchStage
-			l.seg.changed = append(l.seg.changed, r)
+		case vsLast >= 0 && st.hash != hash:
+			st.hash, st.last, st.touch = hash, cur, touchStage
+			l.seg.changed = append(l.seg.changed, postingRow{id: id, hash: hash, p: *p})
 			l.stats.Updated++
 		case vsLast > 0:
-			st.last, st.touch, st.page = cur, touchLast, l.page(r.p.LakeKey)
+			st.last, st.touch, st.page = cur, touchLast, l.page(p.LakeKey)
 			l.stats.Unchanged++
 		case l.runs.vs(st.first) < 0:
 			st.first, st.touch = cur, touchFirst
@@ -220,34 +228,32 @@ func (l *Loader) add(p *ingest.Posting, c *copyBuf) error {
 			l.stats.Unchanged++
 		}
 	}
-	if !st.sighted && !l.orphans[r.id] {
+	if !st.sighted && !l.orphans[id] {
 		st.sighted, st.newSighting = true, true
 		l.stats.Sightings++
 	}
-	l.postings[r.id] = st
-	l.addListing(&r)
+	l.postings[id] = st
+	l.addListing(id, p)
 	return nil
 }
 
-// addListing queues the listing of r: a new row, or an update when this run
-// changes it. The first listing with a key in a load wins.
-func (l *Loader) addListing(r *postingRow) {
-	p := &r.p
+// addListing queues p's listing (of posting id): a new row, or an update
+// when this run changes it. The first listing with a key in a load wins.
+func (l *Loader) addListing(id [16]byte, p *ingest.Posting) {
 	k := l.listingKey(p.Source, p.SourceID)
-	h := l.listingHash(r.id, p.URL, p.LakeKey)
+	h := l.listingHash(id, p.URL, p.LakeKey)
 	ls, known := l.listings[k]
-	row := listingRow{source: p.Source, sourceID: p.SourceID, postingID: r.id, url: p.URL, lakeKey: p.LakeKey}
 	switch {
 	case !known:
 		l.listings[k] = listingState{hash: h, first: l.runs.cur, last: l.runs.cur, seen: true}
-		l.seg.listings = append(l.seg.listings, row)
+		l.seg.listings = append(l.seg.listings, newListingRow(id, p))
 	case ls.seen:
 	default:
 		ls.seen = true
 		l.listings[k] = ls
 		vsLast := l.runs.vs(ls.last)
 		if vsLast > 0 || l.runs.vs(ls.first) < 0 || (vsLast == 0 && ls.hash != h) {
-			l.seg.listingUpdates = append(l.seg.listingUpdates, row)
+			l.seg.listingUpdates = append(l.seg.listingUpdates, newListingRow(id, p))
 		}
 	}
 }

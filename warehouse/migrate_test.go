@@ -2,6 +2,8 @@ package warehouse_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"sync"
 	"testing"
@@ -85,5 +87,43 @@ func TestMigrateChanged(t *testing.T) {
 	}
 	if err := warehouse.Migrate(ctx, pool); !errors.Is(err, warehouse.ErrMigrationChanged) {
 		t.Fatalf("Migrate over a changed migration: err = %v, want ErrMigrationChanged", err)
+	}
+}
+
+// TestMigrateSightingsPerRun checks that 0002 keeps the sightings 0001 stored
+// as rows: the view gives them back, those of unknown runs excepted.
+func TestMigrateSightingsPerRun(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewEmpty(t)
+	all, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(all[0].SQL))
+	setup := all[0].SQL + `;
+		CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(),
+			sha256 text NOT NULL DEFAULT '');
+		INSERT INTO schema_migrations (version, sha256) VALUES ('` + all[0].Version + `', '` + hex.EncodeToString(sum[:]) + `');
+		INSERT INTO runs (id, started_at, status) VALUES ('r1', '2026-11-27T01:00:00Z', 'ok'), ('r2', '2026-11-28T01:00:00Z', 'ok');
+		INSERT INTO sightings (run_id, posting_id) VALUES
+			('r1', 'ffffffff-0000-0000-0000-000000000000'), ('r1', '00000000-0000-0000-0000-000000000001'),
+			('r1', '80000000-0000-0000-0000-000000000000'), ('r2', '00000000-0000-0000-0000-000000000001'),
+			('gone', '00000000-0000-0000-0000-000000000002')`
+	if _, err := pool.Exec(ctx, setup); err != nil {
+		t.Fatalf("set up a 0001 warehouse: %v", err)
+	}
+	if err := warehouse.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"r1 00000000-0000-0000-0000-000000000001 80000000-0000-0000-0000-000000000000 ffffffff-0000-0000-0000-000000000000",
+		"r2 00000000-0000-0000-0000-000000000001",
+	}
+	got := texts(t, pool, `SELECT run_id || ' ' || array_to_string(posting_ids, ' ') FROM run_sightings ORDER BY run_id`)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("run_sightings (-want +got):\n%s", diff)
+	}
+	if n := count(t, pool, "SELECT count(*) FROM sightings"); n != 4 {
+		t.Errorf("sightings view: %d rows, want 4", n)
 	}
 }

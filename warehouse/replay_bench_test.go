@@ -275,7 +275,7 @@ func BenchmarkReplay200k(b *testing.B) {
 	var cpu cpuTimes
 	for b.Loop() {
 		b.StopTimer()
-		if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, sightings"); err != nil {
+		if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings"); err != nil {
 			b.Fatal(err)
 		}
 		debug.FreeOSMemory() // what earlier benchmarks left must not count

@@ -2,11 +2,11 @@ package warehouse
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
@@ -20,9 +20,9 @@ var postingColumns = []string{"id", "role", "seniority", "scope", "countries", "
 	"job_type", "location_text", "salary_text", "tags", "published_at", "lake_key", "content_hash",
 	"first_seen_run", "last_seen_run", "first_seen_at", "last_seen_at"}
 
-// contentColumns are the columns of postings that [postingRow.contentHash]
-// covers and that a newer run's content replaces: all but the identity, the
-// lineage and the hash itself.
+// contentColumns are the columns of postings that a newer run's content
+// replaces: all but the identity, the lineage and the hash itself. The
+// content hash covers them all but lake_key (see [encodeHead]).
 var contentColumns = postingColumns[1:28]
 
 // postingRow is a posting as it is stored: strings cleaned, unknown values
@@ -40,70 +40,39 @@ var (
 	periods    = []string{"", normalize.Hour, normalize.Day, normalize.Week, normalize.Month, normalize.Year}
 )
 
-// newPostingRow cleans p into a row. buf is scratch space for the hash,
-// returned for reuse. It fails when p cannot be stored: no source or source
-// id, or a normalized value the schema does not allow (a normalizer bug).
-func newPostingRow(p *ingest.Posting, buf []byte) (postingRow, []byte, error) {
-	r := postingRow{p: ingest.Posting{
-		Source:       cleanKey(p.Source),
-		SourceID:     cleanKey(p.SourceID),
-		URL:          clean(p.URL),
-		Title:        clean(p.Title),
-		Company:      clean(p.Company),
-		CompanyLogo:  clean(p.CompanyLogo),
-		Category:     clean(p.Category),
-		JobType:      clean(p.JobType),
-		LocationText: clean(p.LocationText),
-		SalaryText:   clean(p.SalaryText),
-		Tags:         cleanAll(p.Tags),
-		PublishedAt:  cleanTime(p.PublishedAt),
-		LakeKey:      clean(p.LakeKey),
-
-		Role:      clean(p.Role),
-		Seniority: clean(p.Seniority),
-		Location: normalize.Location{
-			Scope:     p.Location.Scope,
-			Countries: cleanAll(p.Location.Countries),
-			Regions:   cleanAll(p.Location.Regions),
-			Workplace: p.Location.Workplace,
-		},
-		Salary: normalize.Salary{
-			Min:       cleanAmount(p.Salary.Min),
-			Max:       cleanAmount(p.Salary.Max),
-			Currency:  p.Salary.Currency,
-			Period:    p.Salary.Period,
-			AnnualMin: cleanAmount(p.Salary.AnnualMin),
-			AnnualMax: cleanAmount(p.Salary.AnnualMax),
-		},
-		Skills:          cleanAll(p.Skills),
-		DescriptionText: clean(p.DescriptionText),
-		Fingerprint:     p.Fingerprint,
-	}}
-	q := &r.p
-	if q.Source == "" || q.SourceID == "" {
-		return r, buf, fmt.Errorf("posting from %s: empty source or source id (source %q, id %q)", q.LakeKey, q.Source, q.SourceID)
+// cleanPosting makes p storable, in place: strings cleaned, values
+// PostgreSQL cannot hold made unknown, nil arrays made empty. It fails when p
+// cannot be stored: no source or source id, or a normalized value the schema
+// does not allow (a normalizer bug).
+func cleanPosting(p *ingest.Posting) error {
+	p.Source, p.SourceID = cleanKey(p.Source), cleanKey(p.SourceID)
+	for _, s := range []*string{&p.URL, &p.Title, &p.Company, &p.CompanyLogo, &p.Category, &p.JobType,
+		&p.LocationText, &p.SalaryText, &p.LakeKey, &p.Role, &p.Seniority, &p.DescriptionText} {
+		*s = clean(*s)
+	}
+	p.Tags, p.Skills = cleanAll(p.Tags), cleanAll(p.Skills)
+	p.Location.Countries, p.Location.Regions = cleanAll(p.Location.Countries), cleanAll(p.Location.Regions)
+	p.PublishedAt = cleanTime(p.PublishedAt)
+	for _, f := range []*float64{&p.Salary.Min, &p.Salary.Max, &p.Salary.AnnualMin, &p.Salary.AnnualMax} {
+		*f = cleanAmount(*f)
+	}
+	if p.Source == "" || p.SourceID == "" {
+		return fmt.Errorf("posting from %s: empty source or source id (source %q, id %q)", p.LakeKey, p.Source, p.SourceID)
 	}
 	what := func(field, value string) error {
-		return fmt.Errorf("posting %s %s (lake key %s): %s %q is not an allowed value", q.Source, q.SourceID, q.LakeKey, field, value)
+		return fmt.Errorf("posting %s %s (lake key %s): %s %q is not an allowed value", p.Source, p.SourceID, p.LakeKey, field, value)
 	}
 	switch {
-	case !slices.Contains(scopes, q.Location.Scope):
-		return r, buf, what("location scope", q.Location.Scope)
-	case !slices.Contains(workplaces, q.Location.Workplace):
-		return r, buf, what("workplace", q.Location.Workplace)
-	case !slices.Contains(periods, q.Salary.Period):
-		return r, buf, what("salary period", q.Salary.Period)
-	case !isCurrency(q.Salary.Currency):
-		return r, buf, what("currency", q.Salary.Currency)
+	case !slices.Contains(scopes, p.Location.Scope):
+		return what("location scope", p.Location.Scope)
+	case !slices.Contains(workplaces, p.Location.Workplace):
+		return what("workplace", p.Location.Workplace)
+	case !slices.Contains(periods, p.Salary.Period):
+		return what("salary period", p.Salary.Period)
+	case !isCurrency(p.Salary.Currency):
+		return what("currency", p.Salary.Currency)
 	}
-	r.id = postingID(p.Fingerprint, q.Source, q.SourceID)
-	buf = r.appendContent(buf[:0])
-	sum := sha256.Sum256(buf)
-	r.hash = int64(binary.LittleEndian.Uint64(sum[:8]))
-	if r.hash == 0 {
-		r.hash = 1 // 0 is the schema's "unknown"
-	}
-	return r, buf, nil
+	return nil
 }
 
 // isCurrency reports whether s is empty or three ASCII capitals.
@@ -114,53 +83,15 @@ func isCurrency(s string) bool {
 	return len(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z'
 }
 
-// appendContent appends an unambiguous encoding of the content columns (see
-// [contentColumns]) to b: what the content hash covers.
-func (r *postingRow) appendContent(b []byte) []byte {
-	p := &r.p
-	for _, s := range []string{p.Role, p.Seniority, p.Location.Scope} {
-		b = appendString(b, s)
-	}
-	b = appendStrings(b, p.Location.Countries)
-	b = appendStrings(b, p.Location.Regions)
-	b = appendString(b, p.Location.Workplace)
-	for _, f := range []float64{p.Salary.Min, p.Salary.Max, p.Salary.AnnualMin, p.Salary.AnnualMax} {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
-	}
-	b = appendString(b, p.Salary.Currency)
-	b = appendString(b, p.Salary.Period)
-	b = appendStrings(b, p.Skills)
-	for _, s := range []string{p.DescriptionText, p.Source, p.SourceID, p.URL, p.Title, p.Company,
-		p.CompanyLogo, p.Category, p.JobType, p.LocationText, p.SalaryText} {
-		b = appendString(b, s)
-	}
-	b = appendStrings(b, p.Tags)
-	var published int64 = math.MinInt64 // unknown
-	if !p.PublishedAt.IsZero() {
-		published = p.PublishedAt.UnixMicro() // what PostgreSQL keeps
-	}
-	return binary.LittleEndian.AppendUint64(b, uint64(published))
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func appendStrings(b []byte, ss []string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = appendString(b, s)
-	}
-	return b
-}
-
-// encode appends the row, as first and last seen by run, in the order of
-// [postingColumns].
-func (r *postingRow) encode(c *copyBuf, run runKey, at time.Time) {
-	p := &r.p
+// encodeHead appends the start of p's row to c: the row header, id and the
+// columns the content hash covers (role to published_at). It returns that
+// hash: of those columns' bytes as encoded, which say every value and its
+// length, so equal hashes mean equal content (but for a 64-bit collision).
+// Never 0, the schema's "unknown".
+func encodeHead(c *copyBuf, id [16]byte, p *ingest.Posting) int64 {
 	c.row(len(postingColumns))
-	c.uuid(r.id)
+	c.uuid(id)
+	start := len(c.b)
 	c.text(p.Role)
 	c.text(p.Seniority)
 	c.text(p.Location.Scope)
@@ -187,12 +118,29 @@ func (r *postingRow) encode(c *copyBuf, run runKey, at time.Time) {
 	c.text(p.SalaryText)
 	c.texts(p.Tags)
 	c.time(p.PublishedAt)
-	c.text(p.LakeKey)
-	c.int8(r.hash)
+	h := int64(xxhash.Sum64(c.b[start:]))
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// encodeTail appends the rest of a row that encodeHead started: the lake
+// key, the content hash and the lineage (first and last seen by run).
+func encodeTail(c *copyBuf, lakeKey string, hash int64, run runKey, at time.Time) {
+	c.text(lakeKey)
+	c.int8(hash)
 	c.text(run.id)
 	c.text(run.id)
 	c.time(at)
 	c.time(at)
+}
+
+// encode appends the row, as first and last seen by run, in the order of
+// [postingColumns].
+func (r *postingRow) encode(c *copyBuf, run runKey, at time.Time) {
+	encodeHead(c, r.id, &r.p)
+	encodeTail(c, r.p.LakeKey, r.hash, run, at)
 }
 
 // postingID returns the id of a posting: its fingerprint when it is 32 hex

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -139,18 +140,18 @@ func (l *Loader) readState(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read listings: %w", err)
 	}
-	rows, _ = l.tx.Query(ctx, `SELECT posting_id FROM sightings WHERE run_id = $1`, l.run.ID)
-	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+	var sighted [][16]byte
+	err = l.tx.QueryRow(ctx, `SELECT posting_ids FROM run_sightings WHERE run_id = $1`, l.run.ID).Scan(&sighted)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read sightings of run %s: %w", l.run.ID, err)
+	}
+	for _, id := range sighted {
 		if st, ok := l.postings[id]; ok {
 			st.sighted = true
 			l.postings[id] = st
 		} else {
 			l.orphans[id] = true // a sighting of a posting the warehouse lacks
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read sightings of run %s: %w", l.run.ID, err)
 	}
 	return nil
 }
