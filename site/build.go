@@ -177,10 +177,23 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		return res, err
 	}
 	runner := newQueryRunner(tx, log)
+	var all []*page
 	for _, p := range pages {
+		if p.tmpl != nil {
+			made, err := p.expand(ctx, tx, runner)
+			if err != nil {
+				return res, err
+			}
+			all = append(all, made...)
+			continue
+		}
 		if err := p.runQueries(ctx, runner); err != nil {
 			return res, err
 		}
+		all = append(all, p)
+	}
+	if pages, err = sortPages(all); err != nil {
+		return res, err
 	}
 	if err := tx.Rollback(ctx); err != nil {
 		return res, fmt.Errorf("site: end read-only transaction: %w", err)
@@ -189,9 +202,12 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	t = stage("query", t)
 
 	files := assets.files()
-	nav := navigation(pages)
+	pc := pageContext{cfg: cfg, nav: navigation(pages), fresh: fresh, urls: make(map[string]bool, len(pages))}
 	for _, p := range pages {
-		html, err := lay.renderPage(p, pageContext{cfg: cfg, nav: nav, fresh: fresh})
+		pc.urls[p.url] = true
+	}
+	for _, p := range pages {
+		html, err := lay.renderPage(p, pc)
 		if err != nil {
 			return res, err
 		}

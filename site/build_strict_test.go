@@ -111,7 +111,72 @@ func TestBuildStrict(t *testing.T) {
 				"index.md":     testPage("title: T\n", ""),
 				"jobs/[id].md": testPage("title: T\n", ""),
 			},
-			want: []string{"{dir}/jobs/[id].md: templated pages"},
+			want: []string{"{dir}/jobs/[id].md:1: front matter: pages is missing"},
+		},
+		{
+			name: "templated page: duplicate slugs",
+			files: map[string]string{
+				"index.md": testPage("title: T\n", ""),
+				"jobs/[title].md": testPage("title: T\npages: titles\nqueries:\n"+
+					"  titles: SELECT * FROM (VALUES ('Go Dev'), ('go-dev')) AS t (title)\n", ""),
+			},
+			want: []string{"{dir}/jobs/[title].md:5: pages query titles: rows 1 and 2 both make /jobs/go-dev/ (title \"Go Dev\" and \"go-dev\")"},
+		},
+		{
+			name: "templated page: no column for the parameter",
+			files: map[string]string{
+				"index.md":       testPage("title: T\n", ""),
+				"jobs/[role].md": testPage("title: T\npages: titles\nqueries:\n"+titles, ""),
+			},
+			want: []string{`{dir}/jobs/[role].md:5: pages query titles has no column "role", the [role] of the file name (columns: title, postings)`},
+		},
+		{
+			name: "templated page: unknown parameter",
+			files: map[string]string{
+				"index.md": testPage("title: T\n", ""),
+				"jobs/[title].md": testPage("title: T\npages: titles\nqueries:\n"+titles+
+					"  one: SELECT count(*) AS n FROM postings WHERE title = :titel AND title::text <> ':x'\n", ""),
+			},
+			want: []string{"{dir}/jobs/[title].md:6: query one (inline): :titel is not a parameter: the pages query's columns are title, postings"},
+		},
+		{
+			name: "templated page: value without a URL",
+			files: map[string]string{
+				"index.md":        testPage("title: T\n", ""),
+				"jobs/[title].md": testPage("title: T\npages: titles\nqueries:\n  titles: SELECT '***' AS title\n", ""),
+			},
+			want: []string{`{dir}/jobs/[title].md:5: pages query titles, row 1: title "***" makes no URL`},
+		},
+		{
+			name: "templated page: the URL of another page",
+			files: map[string]string{
+				"index.md":        testPage("title: T\n", ""),
+				"jobs/about.md":   testPage("title: T\n", ""),
+				"jobs/[title].md": testPage("title: T\npages: titles\nqueries:\n  titles: SELECT 'About' AS title\n", ""),
+			},
+			want: []string{"{dir}/jobs/about.md: makes /jobs/about/, the URL of {dir}/jobs/[title].md"},
+		},
+		{
+			name: "link to a page the site does not have",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, "```table\nquery: titles\nlink:\n  title: /jobs/[title]/\n```\n"),
+			},
+			want: []string{"{dir}/index.md:6: table: link title: row 1 links to /jobs/backend-engineer/, which is not a page of the site"},
+		},
+		{
+			name: "link to a column the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, "```table\nquery: titles\nlink:\n  title: /jobs/[role]/\n```\n"),
+			},
+			want: []string{`{dir}/index.md:6: table: link title: column "role" is not in the result of query titles`},
+		},
+		{
+			name: "templated page: bad file name",
+			files: map[string]string{
+				"index.md":        testPage("title: T\n", ""),
+				"jobs/[Title].md": testPage("title: T\n", ""),
+			},
+			want: []string{"{dir}/jobs/[Title].md: a templated page is named [name].md"},
 		},
 		{
 			name:  "no home page",

@@ -58,6 +58,8 @@ type page struct {
 	blocks   []*dataBlock
 	results  map[string]*result // by query name, after runQueries
 	hasChart bool
+
+	tmpl *templated // for a templated page file: it makes the pages, is not one
 }
 
 // frontMatter is the YAML header of a page.
@@ -66,6 +68,9 @@ type frontMatter struct {
 	Description string            `yaml:"description"`
 	Nav         int               `yaml:"nav"`
 	Queries     map[string]string `yaml:"queries"`
+	// Pages names the query whose rows make the pages of a templated page
+	// file ([name].md); other pages must not set it.
+	Pages string `yaml:"pages"`
 }
 
 // pageQuery is a named query of a page.
@@ -118,6 +123,21 @@ func loadPages(fsys fs.FS, root string) ([]*page, error) {
 	return pages, nil
 }
 
+// sortPages sorts pages by output path and checks that no two have the same
+// URL: a templated page may make the URL of another page.
+func sortPages(pages []*page) ([]*page, error) {
+	sort.SliceStable(pages, func(i, j int) bool { return pages[i].out < pages[j].out })
+	for i := 1; i < len(pages); i++ {
+		if a, b := pages[i-1], pages[i]; a.url == b.url {
+			if a.file == b.file {
+				return nil, &ContentError{File: a.file, Err: fmt.Errorf("makes %s twice", a.url)}
+			}
+			return nil, &ContentError{File: b.file, Err: fmt.Errorf("makes %s, the URL of %s", b.url, a.file)}
+		}
+	}
+	return pages, nil
+}
+
 // displayPath is the path of a content file as the user knows it.
 func displayPath(root, name string) string {
 	return filepath.Join(root, filepath.FromSlash(name))
@@ -126,8 +146,9 @@ func displayPath(root, name string) string {
 // loadPage reads one page: front matter, queries and Markdown blocks.
 func loadPage(fsys fs.FS, root, name string) (*page, error) {
 	p := &page{file: displayPath(root, name)}
-	if strings.ContainsAny(name, "[]") {
-		return nil, &ContentError{File: p.file, Err: errors.New("templated pages ([name].md) are not supported yet")}
+	param, err := parseTemplated(name)
+	if err != nil {
+		return nil, &ContentError{File: p.file, Err: err}
 	}
 	p.url, p.out = pageURL(name)
 	src, err := fs.ReadFile(fsys, name)
@@ -144,6 +165,21 @@ func loadPage(fsys fs.FS, root, name string) (*page, error) {
 	}
 	if err := p.parseBody(); err != nil {
 		return nil, err
+	}
+	switch {
+	case param != "" && p.meta.Pages == "":
+		return nil, &ContentError{File: p.file, Line: 1, Err: fmt.Errorf(
+			"front matter: pages is missing: a templated page names the query whose rows make its pages (one per %s)", param)}
+	case param == "" && p.meta.Pages != "":
+		return nil, &ContentError{File: p.file, Line: 1, Err: errors.New(
+			"front matter: pages is only for templated pages, named [name].md")}
+	case param != "":
+		pq := p.query(p.meta.Pages)
+		if pq == nil {
+			return nil, &ContentError{File: p.file, Line: 1, Err: fmt.Errorf(
+				"front matter: pages: query %q is not declared (queries: %s)", p.meta.Pages, p.queryNames())}
+		}
+		p.tmpl = &templated{param: param, pages: pq}
 	}
 	return p, nil
 }

@@ -42,6 +42,7 @@ type pageContext struct {
 	cfg   BuildConfig
 	nav   []*page
 	fresh *freshness
+	urls  map[string]bool // of every page, for links
 }
 
 // layoutData is what layouts/base.html renders.
@@ -98,14 +99,14 @@ func navigation(pages []*page) []*page {
 // renderPage renders the page's blocks, its Markdown body and the base
 // layout around them.
 func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
-	if err := l.renderBlocks(p); err != nil {
+	root := strings.Repeat("../", strings.Count(p.out, "/"))
+	if err := l.renderBlocks(p, root, pc.urls); err != nil {
 		return nil, err
 	}
 	body, err := p.renderBody()
 	if err != nil {
 		return nil, err
 	}
-	root := strings.Repeat("../", strings.Count(p.out, "/"))
 	d := layoutData{
 		Title:       p.meta.Title,
 		Description: p.meta.Description,
@@ -145,8 +146,9 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 }
 
 // renderBlocks renders each chart and table block of the page with its
-// layout; charts are numbered chart-1, chart-2... in page order.
-func (l *layout) renderBlocks(p *page) error {
+// layout; charts are numbered chart-1, chart-2... in page order. root is the
+// path from the page to the site root; urls are the site's pages.
+func (l *layout) renderBlocks(p *page, root string, urls map[string]bool) error {
 	charts := 0
 	for _, b := range p.blocks {
 		var (
@@ -162,7 +164,7 @@ func (l *layout) renderBlocks(p *page) error {
 			data, err = b.chart.view(fmt.Sprintf("chart-%d", charts), p.results[b.chart.Query])
 		case b.table != nil:
 			name = layoutTable
-			data = newTableView(b.table.Title, p.results[b.table.Query], b.table.Columns)
+			data, err = tableWithLinks(b.table, p.results[b.table.Query], root, urls)
 		}
 		if err == nil {
 			err = l.t.ExecuteTemplate(&buf, name, data)
@@ -176,4 +178,27 @@ func (l *layout) renderBlocks(p *page) error {
 		b.html = buf.Bytes()
 	}
 	return nil
+}
+
+// tableWithLinks makes the view of a table block, with its links: each must
+// lead to a page of the site.
+func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]bool) (tableView, error) {
+	v := newTableView(spec.Title, res, spec.Columns)
+	for i, c := range v.Columns {
+		pattern, ok := spec.Link[c.Name]
+		if !ok {
+			continue
+		}
+		for r, row := range res.rows {
+			u := href(pattern, res, row)
+			if u == "" {
+				continue
+			}
+			if !urls[u] {
+				return v, fmt.Errorf("link %s: row %d links to %s, which is not a page of the site", c.Name, r+1, u)
+			}
+			v.Rows[r][i].Href = root + strings.TrimPrefix(u, "/")
+		}
+	}
+	return v, nil
 }

@@ -1,7 +1,11 @@
 package site
 
 import (
+	"fmt"
+	"maps"
 	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +19,51 @@ type tableSpec struct {
 	Columns []string `yaml:"columns"`
 	// Title is the table's caption.
 	Title string `yaml:"title"`
+	// Link makes the cells of a column links to pages of the site: column
+	// name to URL pattern, where [name] is the slug of the row's value in
+	// that column, e.g. role: /roles/[role]/. A link to a page the build
+	// does not make fails the build.
+	Link map[string]string `yaml:"link"`
+}
+
+// linkParam matches the [name] parts of a link pattern.
+var linkParam = regexp.MustCompile(`\[([^\]]*)\]`)
+
+// check checks the table's columns and links against its query's result.
+func (s *tableSpec) check(res *result) error {
+	if err := res.missingColumn(s.Query, s.Columns...); err != nil {
+		return err
+	}
+	for _, col := range slices.Sorted(maps.Keys(s.Link)) {
+		pattern := s.Link[col]
+		if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || strings.Contains(pattern, "//") {
+			return fmt.Errorf("link %s: %q: want a page's URL from the site root, such as /roles/[role]/", col, pattern)
+		}
+		if err := res.missingColumn(s.Query, col); err != nil {
+			return fmt.Errorf("link: %w", err)
+		}
+		for _, m := range linkParam.FindAllStringSubmatch(pattern, -1) {
+			if err := res.missingColumn(s.Query, m[1]); err != nil {
+				return fmt.Errorf("link %s: %w", col, err)
+			}
+		}
+	}
+	return nil
+}
+
+// href returns the URL of the page a cell links to, from the site root, or
+// "" when a value in it makes no slug (it can have no page).
+func href(pattern string, res *result, row []any) string {
+	ok := true
+	u := linkParam.ReplaceAllStringFunc(pattern, func(m string) string {
+		s := slug(formatValue(row[res.column(m[1:len(m)-1])]))
+		ok = ok && s != ""
+		return s
+	})
+	if !ok {
+		return ""
+	}
+	return u
 }
 
 // tableView is what layouts/table.html renders. Values are plain text: the
@@ -33,10 +82,12 @@ type tableColumn struct {
 	Numeric bool
 }
 
-// tableCell is one formatted value.
+// tableCell is one formatted value, and the page it links to, relative to
+// the page it is on.
 type tableCell struct {
 	Text    string
 	Numeric bool
+	Href    string
 }
 
 // newTableView formats the named columns of res (all when names is empty).

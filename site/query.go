@@ -17,6 +17,7 @@ import (
 // and tables deal with few types.
 type result struct {
 	columns []string
+	oids    []uint32 // the columns' types
 	rows    [][]any
 }
 
@@ -48,46 +49,99 @@ type queryRunner struct {
 	tx    pgx.Tx
 	log   *slog.Logger
 	cache map[string]*result
+	types map[uint32]string
 	count int
 }
 
 func newQueryRunner(tx pgx.Tx, log *slog.Logger) *queryRunner {
-	return &queryRunner{tx: tx, log: log, cache: map[string]*result{}}
+	return &queryRunner{tx: tx, log: log, cache: map[string]*result{}, types: map[uint32]string{}}
 }
 
-// run runs sql, or returns the result of the same SQL run before; what
-// names the query in logs.
-func (q *queryRunner) run(ctx context.Context, what, sql string) (*result, error) {
-	if r, ok := q.cache[sql]; ok {
+// run runs sql with args, or returns the result of the same query run
+// before; what names the query in logs.
+func (q *queryRunner) run(ctx context.Context, what, sql string, args ...any) (*result, error) {
+	key := sql
+	if len(args) > 0 {
+		key += fmt.Sprint("\x00", args)
+	}
+	if r, ok := q.cache[key]; ok {
 		return r, nil
 	}
 	start := time.Now()
-	rows, err := q.tx.Query(ctx, sql)
+	res, _, err := collect(q.tx.Query(ctx, sql, args...))
 	if err != nil {
 		return nil, err
 	}
+	q.cache[key] = res
+	q.count++
+	q.log.Debug("query", "query", what, "rows", len(res.rows), "duration", time.Since(start))
+	return res, nil
+}
+
+// runText runs sql with the simple protocol, so that values come back as
+// PostgreSQL's text, which casts back to the same values: it returns the
+// result and each value's text ("\x00null" for NULL).
+func runText(ctx context.Context, tx pgx.Tx, sql string) (*result, [][]string, error) {
+	return collect(tx.Query(ctx, sql, pgx.QueryExecModeSimpleProtocol))
+}
+
+// collect reads rows into a result and, when they came in text format, the
+// text of each value.
+func collect(rows pgx.Rows, err error) (*result, [][]string, error) {
+	if err != nil {
+		return nil, nil, err
+	}
 	defer rows.Close()
 	res := &result{}
+	text := true
 	for _, fd := range rows.FieldDescriptions() {
 		res.columns = append(res.columns, fd.Name)
+		res.oids = append(res.oids, fd.DataTypeOID)
+		text = text && fd.Format == pgx.TextFormatCode
 	}
+	var texts [][]string
 	for rows.Next() {
 		vals, err := rows.Values()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i, v := range vals {
 			vals[i] = normalize(v)
 		}
 		res.rows = append(res.rows, vals)
+		if text {
+			raw := rows.RawValues()
+			t := make([]string, len(raw))
+			for i, r := range raw {
+				if r == nil {
+					t[i] = "\x00null"
+				} else {
+					t[i] = string(r)
+				}
+			}
+			texts = append(texts, t)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	q.cache[sql] = res
-	q.count++
-	q.log.Debug("query", "query", what, "rows", len(res.rows), "duration", time.Since(start))
-	return res, nil
+	return res, texts, nil
+}
+
+// typeNames returns the SQL names of types, e.g. "text", "integer".
+func (q *queryRunner) typeNames(ctx context.Context, oids []uint32) ([]string, error) {
+	names := make([]string, len(oids))
+	for i, oid := range oids {
+		if n, ok := q.types[oid]; ok {
+			names[i] = n
+			continue
+		}
+		if err := q.tx.QueryRow(ctx, "SELECT format_type($1, NULL)", oid).Scan(&names[i]); err != nil {
+			return nil, fmt.Errorf("site: name of type %d: %w", oid, err)
+		}
+		q.types[oid] = names[i]
+	}
+	return names, nil
 }
 
 // runQueries runs every query the page declares and checks each block
@@ -102,13 +156,18 @@ func (p *page) runQueries(ctx context.Context, q *queryRunner) error {
 		}
 		p.results[pq.name] = res
 	}
+	return p.checkBlocks()
+}
+
+// checkBlocks checks each block of the page against its query's result.
+func (p *page) checkBlocks() error {
 	for _, b := range p.blocks {
 		var err error
 		switch {
 		case b.chart != nil:
 			err = b.chart.check(p.results[b.chart.Query])
 		case b.table != nil:
-			err = p.results[b.table.Query].missingColumn(b.table.Query, b.table.Columns...)
+			err = b.table.check(p.results[b.table.Query])
 		}
 		if err != nil {
 			return &ContentError{File: p.file, Line: b.line, Err: fmt.Errorf("%s: %w", b.kind, err)}

@@ -1,0 +1,236 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/unicode/norm"
+)
+
+// A templated page is a content file named after a parameter, such as
+// roles/[role].md. Its front matter names, with pages:, one of its queries
+// whose rows make the pages: one page per row, at a URL made from the
+// parameter column's value (/roles/backend-engineer/). Every column of that
+// row is a parameter of the page's other queries, written :name in their
+// SQL, and may appear as {name} in its title and description:
+//
+//	---
+//	title: "{role}"
+//	pages: roles
+//	queries:
+//	  roles: SELECT role, count(*) AS postings FROM postings GROUP BY role
+//	  seniority: |
+//	    SELECT seniority, count(*) AS postings FROM postings
+//	    WHERE role = :role GROUP BY 1 ORDER BY 2 DESC
+//	---
+//
+// The pages of one file share one round trip per query: each query runs once
+// for all of them, joined laterally to the parameter rows (see
+// [familySQL]), and its result is split by page.
+type templated struct {
+	param string     // the bracket name, e.g. role
+	pages *pageQuery // the query with one row per page
+}
+
+// templatedName matches the base name of a templated page file.
+var templatedName = regexp.MustCompile(`^\[([a-z][a-z0-9_]*)\]\.md$`)
+
+// parseTemplated recognises a templated page file name; it returns the
+// parameter's name, or "" for an ordinary page.
+func parseTemplated(name string) (string, error) {
+	dir, base := path.Split(name)
+	if !strings.ContainsAny(name, "[]") {
+		return "", nil
+	}
+	m := templatedName.FindStringSubmatch(base)
+	if m == nil || strings.ContainsAny(dir, "[]") {
+		return "", errors.New("a templated page is named [name].md, name in lower case letters, digits and _, " +
+			"in a folder without brackets, e.g. roles/[role].md")
+	}
+	return m[1], nil
+}
+
+// slug turns a value into a URL path segment: lower case ASCII letters and
+// digits, accents dropped, anything else a single "-". Values from the
+// warehouse never reach a path otherwise, so no slug can leave its folder.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// expand runs the pages query of the templated page m and the rest of its
+// queries, and returns one page per row, with its results.
+func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, error) {
+	tq := m.tmpl.pages
+	fail := func(line int, err error) error { return &ContentError{File: m.file, Line: line, Err: err} }
+	rows, texts, err := runText(ctx, tx, tq.sql)
+	if err != nil {
+		return nil, fail(tq.line, fmt.Errorf("pages query %s (%s): %w", tq.name, tq.from, err))
+	}
+	q.count++
+	ci := rows.column(m.tmpl.param)
+	if ci < 0 {
+		return nil, fail(tq.line, fmt.Errorf("pages query %s has no column %q, the [%s] of the file name (columns: %s)",
+			tq.name, m.tmpl.param, m.tmpl.param, strings.Join(rows.columns, ", ")))
+	}
+	for _, field := range []string{m.meta.Title, m.meta.Description} {
+		for _, name := range placeholders(field) {
+			if rows.column(name) < 0 {
+				return nil, fail(1, fmt.Errorf("front matter: {%s}: pages query %s has no such column (columns: %s)",
+					name, tq.name, strings.Join(rows.columns, ", ")))
+			}
+		}
+	}
+	dir := path.Dir(strings.Trim(m.url, "/")) // m.url is /dir/[param]/
+	if dir == "." {
+		dir = ""
+	} else {
+		dir += "/"
+	}
+	bySlug := map[string]int{}
+	out := make([]*page, 0, len(rows.rows))
+	for i, row := range rows.rows {
+		value := formatValue(row[ci])
+		s := slug(value)
+		if s == "" {
+			return nil, fail(tq.line, fmt.Errorf("pages query %s, row %d: %s %q makes no URL (no letter or digit)",
+				tq.name, i+1, m.tmpl.param, value))
+		}
+		if j, ok := bySlug[s]; ok {
+			return nil, fail(tq.line, fmt.Errorf("pages query %s: rows %d and %d both make /%s%s/ (%s %q and %q): "+
+				"the query must return each page once", tq.name, j+1, i+1, dir, s, m.tmpl.param,
+				formatValue(rows.rows[j][ci]), value))
+		}
+		bySlug[s] = i
+		p := *m
+		p.tmpl = nil
+		p.url, p.out = "/"+dir+s+"/", dir+s+"/index.html"
+		p.meta.Nav = 0
+		p.meta.Title = fill(m.meta.Title, rows, row)
+		p.meta.Description = fill(m.meta.Description, rows, row)
+		p.results = map[string]*result{tq.name: rows}
+		out = append(out, &p)
+	}
+	for _, pq := range m.queries {
+		if pq == tq {
+			continue
+		}
+		if err := m.runFamily(ctx, q, pq, rows, texts, out); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) > 0 {
+		if err := out[0].checkBlocks(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// runFamily runs one query of a templated page for all its pages at once
+// and gives each page its share of the result.
+func (m *page) runFamily(ctx context.Context, q *queryRunner, pq *pageQuery, params *result, texts [][]string, pages []*page) error {
+	sql, used, err := bindParams(pq.sql, params.columns)
+	if err != nil {
+		return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
+	}
+	if len(used) == 0 || len(pages) == 0 { // the same for every page
+		res, err := q.run(ctx, m.file+" "+pq.name, pq.sql)
+		if err != nil {
+			return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
+		}
+		for _, p := range pages {
+			p.results[pq.name] = res
+		}
+		return nil
+	}
+	args := make([]any, len(params.columns))
+	for c := range params.columns {
+		col := make([]*string, len(texts))
+		for r := range texts {
+			if texts[r][c] != "\x00null" {
+				col[r] = &texts[r][c]
+			}
+		}
+		args[c] = col
+	}
+	types, err := q.typeNames(ctx, params.oids)
+	if err != nil {
+		return err
+	}
+	res, err := q.run(ctx, m.file+" "+pq.name, familySQL(sql, params.columns, types), args...)
+	if err != nil {
+		return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
+	}
+	cols := res.columns[1:]
+	for _, p := range pages {
+		p.results[pq.name] = &result{columns: cols}
+	}
+	for _, row := range res.rows {
+		n, ok := row[0].(int64)
+		if !ok || n < 1 || int(n) > len(pages) {
+			return fmt.Errorf("site: %s: query %s: bad page number %v", m.file, pq.name, row[0])
+		}
+		r := pages[n-1].results[pq.name]
+		r.rows = append(r.rows, row[1:])
+	}
+	return nil
+}
+
+// familySQL wraps a query whose parameters bindParams turned into
+// references to jobpulse_p: it runs once per parameter row ($1, $2... are
+// text arrays, one per column, cast back to the columns' types), and each
+// result row starts with the 1-based number of its parameter row. The
+// lateral join keeps each run's rows in the query's own order.
+func familySQL(sql string, columns, types []string) string {
+	var arrays, names []string
+	for i, c := range columns {
+		arrays = append(arrays, fmt.Sprintf("$%d::text[]::%s[]", i+1, types[i]))
+		names = append(names, pgx.Identifier{c}.Sanitize())
+	}
+	return "SELECT jobpulse_p.jobpulse_n, jobpulse_q.* FROM unnest(" + strings.Join(arrays, ", ") +
+		") WITH ORDINALITY AS jobpulse_p (" + strings.Join(names, ", ") + ", jobpulse_n)" +
+		" CROSS JOIN LATERAL (\n" + sql + "\n) AS jobpulse_q"
+}
+
+// placeholders returns the names of the {name} placeholders of s.
+func placeholders(s string) []string {
+	var names []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
+var placeholderRE = regexp.MustCompile(`\{([a-z_][a-z0-9_]*)\}`)
+
+// fill replaces the {name} placeholders of s by the row's values.
+func fill(s string, res *result, row []any) string {
+	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
+		if c := res.column(m[1 : len(m)-1]); c >= 0 {
+			return formatValue(row[c])
+		}
+		return m
+	})
+}
