@@ -171,6 +171,22 @@ func TestBuildStrict(t *testing.T) {
 			want: []string{`{dir}/index.md:6: table: link title: column "role" is not in the result of query titles`},
 		},
 		{
+			name: "templated page: by a column the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\n", ""),
+				"jobs/[title].md": testPage("title: T\npages: titles\nqueries:\n"+titles+
+					"  split:\n    by: title\n    sql: SELECT 1 AS n\n", ""),
+			},
+			want: []string{`{dir}/jobs/[title].md:6: query split (inline): by: "title" is not a column of its result (columns: n)`},
+		},
+		{
+			name: "by in an ordinary page",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n  split:\n    by: title\n    sql: SELECT 1 AS n\n", ""),
+			},
+			want: []string{`{dir}/index.md:4: query split: by is only for templated pages`},
+		},
+		{
 			name: "templated page: bad file name",
 			files: map[string]string{
 				"index.md":        testPage("title: T\n", ""),

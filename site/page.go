@@ -64,10 +64,10 @@ type page struct {
 
 // frontMatter is the YAML header of a page.
 type frontMatter struct {
-	Title       string            `yaml:"title"`
-	Description string            `yaml:"description"`
-	Nav         int               `yaml:"nav"`
-	Queries     map[string]string `yaml:"queries"`
+	Title       string                 `yaml:"title"`
+	Description string                 `yaml:"description"`
+	Nav         int                    `yaml:"nav"`
+	Queries     map[string]querySource `yaml:"queries"`
 	// Pages names the query whose rows make the pages of a templated page
 	// file ([name].md); other pages must not set it.
 	Pages string `yaml:"pages"`
@@ -79,6 +79,34 @@ type pageQuery struct {
 	sql  string
 	from string // where the SQL is: a query file's path, or "inline"
 	line int    // line of the page where the query is declared
+	by   string // of a templated page: the column that splits the result between its pages
+}
+
+// querySource is a query of the front matter: SQL or a query file name, or
+// a mapping with sql: and, for a templated page, by: (see [templated]).
+type querySource struct {
+	SQL string `yaml:"sql"`
+	By  string `yaml:"by"`
+}
+
+// UnmarshalYAML accepts a string (the SQL or file name) or a mapping.
+func (q *querySource) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&q.SQL)
+	}
+	type plain querySource
+	var v plain
+	dec := n.Decode
+	if err := dec(&v); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; k != "sql" && k != "by" {
+			return fmt.Errorf("line %d: query: unknown key %q (sql, by)", n.Content[i].Line, k)
+		}
+	}
+	*q = querySource(v)
+	return nil
 }
 
 // queryName is the form of query names: they are used in blocks and URLs.
@@ -173,7 +201,14 @@ func loadPage(fsys fs.FS, root, name string) (*page, error) {
 	case param == "" && p.meta.Pages != "":
 		return nil, &ContentError{File: p.file, Line: 1, Err: errors.New(
 			"front matter: pages is only for templated pages, named [name].md")}
-	case param != "":
+	case param == "":
+		for _, q := range p.queries {
+			if q.by != "" {
+				return nil, &ContentError{File: p.file, Line: q.line, Err: fmt.Errorf(
+					"query %s: by is only for templated pages, named [name].md", q.name)}
+			}
+		}
+	default:
 		pq := p.query(p.meta.Pages)
 		if pq == nil {
 			return nil, &ContentError{File: p.file, Line: 1, Err: fmt.Errorf(
@@ -228,8 +263,9 @@ func (p *page) parseFrontMatter(fsys fs.FS, root string, fm []byte) error {
 		return &ContentError{File: p.file, Line: 1, Err: errors.New("front matter: title is missing")}
 	}
 	lines := queryLines(fm)
-	for name, val := range p.meta.Queries {
-		q := &pageQuery{name: name, line: lines[name] + 1, from: "inline"}
+	for name, src := range p.meta.Queries {
+		val := src.SQL
+		q := &pageQuery{name: name, line: lines[name] + 1, from: "inline", by: src.By}
 		if !queryName.MatchString(name) {
 			return &ContentError{File: p.file, Line: q.line,
 				Err: fmt.Errorf("query name %q: use lower case letters, digits and _", name)}

@@ -32,7 +32,14 @@ import (
 //
 // The pages of one file share one round trip per query: each query runs once
 // for all of them, joined laterally to the parameter rows (see
-// [familySQL]), and its result is split by page.
+// [familySQL]), and its result is split by page. The server still runs a
+// :name query once per page; a query declared with by: runs once in all,
+// and its rows go to the page whose parameter of that name they match:
+//
+//	queries:
+//	  seniority:
+//	    by: role
+//	    sql: SELECT role, seniority, count(*) AS postings FROM postings GROUP BY 1, 2
 type templated struct {
 	param string     // the bracket name, e.g. role
 	pages *pageQuery // the query with one row per page
@@ -133,10 +140,16 @@ func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, 
 		out = append(out, &p)
 	}
 	for _, pq := range m.queries {
-		if pq == tq {
+		var err error
+		switch {
+		case pq == tq:
 			continue
+		case pq.by != "":
+			err = m.runSplit(ctx, q, pq, rows, out)
+		default:
+			err = m.runFamily(ctx, q, pq, rows, texts, out)
 		}
-		if err := m.runFamily(ctx, q, pq, rows, texts, out); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -194,6 +207,38 @@ func (m *page) runFamily(ctx context.Context, q *queryRunner, pq *pageQuery, par
 		}
 		r := pages[n-1].results[pq.name]
 		r.rows = append(r.rows, row[1:])
+	}
+	return nil
+}
+
+// runSplit runs a query of a templated page declared with by: once, and
+// gives each page the rows whose by column has the page's value in the
+// pages query's column of the same name. It costs one scan for all pages,
+// where a :name parameter costs a run of the query per page.
+func (m *page) runSplit(ctx context.Context, q *queryRunner, pq *pageQuery, params *result, pages []*page) error {
+	fail := func(err error) error {
+		return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
+	}
+	pi := params.column(pq.by)
+	if pi < 0 {
+		return fail(fmt.Errorf("by: %q is not a column of the pages query %s (columns: %s)",
+			pq.by, m.tmpl.pages.name, strings.Join(params.columns, ", ")))
+	}
+	res, err := q.run(ctx, m.file+" "+pq.name, pq.sql)
+	if err != nil {
+		return fail(err)
+	}
+	ri := res.column(pq.by)
+	if ri < 0 {
+		return fail(fmt.Errorf("by: %q is not a column of its result (columns: %s)", pq.by, strings.Join(res.columns, ", ")))
+	}
+	groups := map[string][][]any{}
+	for _, row := range res.rows {
+		k := formatValue(row[ri])
+		groups[k] = append(groups[k], row)
+	}
+	for i, p := range pages {
+		p.results[pq.name] = &result{columns: res.columns, oids: res.oids, rows: groups[formatValue(params.rows[i][pi])]}
 	}
 	return nil
 }
