@@ -113,6 +113,8 @@ type BuildResult struct {
 	// Duration is the time of the whole build; Stages splits it.
 	Duration time.Duration
 	Stages   []Stage
+	// Heaviest are the largest pages, largest first (at most 5).
+	Heaviest []PageSize
 }
 
 // Stage is the time one step of a build took.
@@ -206,14 +208,29 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	for _, p := range pages {
 		pc.urls[p.url] = true
 	}
+	sizes := make([]PageSize, 0, len(pages))
 	for _, p := range pages {
 		html, err := lay.renderPage(p, pc)
 		if err != nil {
 			return res, err
 		}
 		files = append(files, outFile{Path: p.out, Data: html})
+		sizes = append(sizes, PageSize{URL: p.url, Bytes: len(html)})
 	}
 	res.Pages = len(pages)
+	res.Heaviest = heaviest(sizes, 5)
+	nf, err := notFoundPage(cfg)
+	if err != nil {
+		return res, err
+	}
+	html, err := lay.renderPage(nf, pc)
+	if err != nil {
+		return res, err
+	}
+	files = append(files, outFile{Path: nf.out, Data: html})
+	if cfg.BaseURL != "" {
+		files = append(files, outFile{Path: "sitemap.xml", Data: sitemap(cfg.BaseURL, pages)})
+	}
 	t = stage("render", t)
 
 	if err := writeSite(cfg.Out, files); err != nil {

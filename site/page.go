@@ -60,6 +60,7 @@ type page struct {
 	hasChart bool
 
 	tmpl *templated // for a templated page file: it makes the pages, is not one
+	root string     // the site root for links, when not relative (404.html)
 }
 
 // frontMatter is the YAML header of a page.

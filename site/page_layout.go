@@ -100,6 +100,9 @@ func navigation(pages []*page) []*page {
 // layout around them.
 func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 	root := strings.Repeat("../", strings.Count(p.out, "/"))
+	if p.root != "" {
+		root = p.root
+	}
 	if err := l.renderBlocks(p, root, pc.urls); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/jobpulse/jobpulse/site"
@@ -63,6 +64,18 @@ func (r *report) write(out io.Writer, asJSON bool, err error) error {
 	}
 	if b := r.Build; b != nil {
 		fmt.Fprintf(out, "built %d pages from %d queries into %s in %s\n", b.Pages, b.Queries, b.Out, b.Duration.Round(time.Millisecond))
+		var stages []string
+		for _, s := range b.Stages {
+			stages = append(stages, fmt.Sprintf("%s %s", s.Name, s.Duration.Round(time.Millisecond)))
+		}
+		fmt.Fprintf(out, "  stages: %s\n", strings.Join(stages, ", "))
+		var pages []string
+		for _, p := range b.Heaviest {
+			pages = append(pages, fmt.Sprintf("%s %.1f kB", p.URL, float64(p.Bytes)/1000))
+		}
+		if len(pages) > 0 {
+			fmt.Fprintf(out, "  heaviest pages: %s\n", strings.Join(pages, ", "))
+		}
 	}
 	if p := r.Publish; p != nil {
 		if p.Target == "" {
