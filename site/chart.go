@@ -141,9 +141,13 @@ type chartView struct {
 // view builds the chart's option and its data table.
 func (s *chartSpec) view(id string, res *result) (chartView, error) {
 	v := chartView{ID: id, Title: s.Title, Empty: len(res.rows) == 0}
-	v.Table = newTableView(s.Title, res, append([]string{s.X}, s.Y...))
 	if v.Empty {
+		v.Table = newTableView(s.Title, res, append([]string{s.X}, s.Y...))
 		return v, nil
+	}
+	var err error
+	if v.Table, err = newTableView(s.Title, res, append([]string{s.X}, s.Y...)).withData(s.Query, res); err != nil {
+		return v, err
 	}
 	kind := chartKinds[s.Type]
 	opt, err := kind.build(s, res)

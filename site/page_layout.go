@@ -186,7 +186,11 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]bool) error 
 // tableWithLinks makes the view of a table block, with its links: each must
 // lead to a page of the site.
 func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]bool) (tableView, error) {
-	v := newTableView(spec.Title, res, spec.Columns)
+	v, err := newTableView(spec.Title, res, spec.Columns).withData(spec.Query, res)
+	if err != nil {
+		return v, err
+	}
+	v.Interactive = true
 	for i, c := range v.Columns {
 		pattern, ok := spec.Link[c.Name]
 		if !ok {

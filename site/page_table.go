@@ -1,7 +1,9 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
+	"html/template"
 	"maps"
 	"math"
 	"regexp"
@@ -74,6 +76,15 @@ type tableView struct {
 	Rows    [][]tableCell
 	// Empty is true when the query returned no rows.
 	Empty bool
+	// Name names the query, for the downloads' file names; Data is its
+	// whole result as JSON (see [resultJSON]), from which the site's script
+	// makes the CSV and JSON downloads. Data is "" for a table without
+	// downloads.
+	Name string
+	Data template.JS
+	// Interactive tables can be sorted, searched and paged by the site's
+	// script; a chart's data table is not.
+	Interactive bool
 }
 
 // tableColumn is a column head; numeric columns are right-aligned.
@@ -88,6 +99,8 @@ type tableCell struct {
 	Text    string
 	Numeric bool
 	Href    string
+	// Value is a number's exact value, for sorting: "" for other values.
+	Value string
 }
 
 // newTableView formats the named columns of res (all when names is empty).
@@ -104,11 +117,55 @@ func newTableView(caption string, res *result, names []string) tableView {
 	for _, row := range res.rows {
 		cells := make([]tableCell, len(idx))
 		for i, c := range idx {
-			cells[i] = tableCell{Text: formatValue(row[c]), Numeric: v.Columns[i].Numeric}
+			cells[i] = tableCell{Text: formatValue(row[c]), Numeric: v.Columns[i].Numeric, Value: exactNumber(row[c])}
 		}
 		v.Rows = append(v.Rows, cells)
 	}
 	return v
+}
+
+// exactNumber returns a number's value in full, "" for other values.
+func exactNumber(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return ""
+}
+
+// withData adds the query's name and whole result to a table, for
+// downloads.
+func (v tableView) withData(name string, res *result) (tableView, error) {
+	js, err := resultJSON(res)
+	if err != nil {
+		return v, fmt.Errorf("encode the result of query %s: %w", name, err)
+	}
+	v.Name, v.Data = name, js
+	return v, nil
+}
+
+// resultJSON encodes a result as {"columns": [...], "rows": [[...], ...]}:
+// numbers as numbers, times as RFC 3339 text, NULL as null. encoding/json
+// escapes <, > and &, so the JSON can sit in a <script> element.
+func resultJSON(res *result) (template.JS, error) {
+	rows := make([][]any, len(res.rows))
+	for i, row := range res.rows {
+		out := make([]any, len(row))
+		for j, v := range row {
+			if t, ok := v.(time.Time); ok {
+				v = t.UTC().Format(time.RFC3339)
+			}
+			out[j] = v
+		}
+		rows[i] = out
+	}
+	b, err := json.Marshal(struct {
+		Columns []string `json:"columns"`
+		Rows    [][]any  `json:"rows"`
+	}{res.columns, rows})
+	return template.JS(b), err
 }
 
 // numericColumn reports whether column i holds numbers (and at least one).

@@ -78,7 +78,7 @@ func TestTableView(t *testing.T) {
 		Caption: "Cap",
 		Columns: []tableColumn{{Name: "n", Numeric: true}, {Name: "name"}},
 		Rows: [][]tableCell{
-			{{Text: "1,000", Numeric: true}, {Text: "a"}},
+			{{Text: "1,000", Numeric: true, Value: "1000"}, {Text: "a"}},
 			{{Text: "", Numeric: true}, {Text: "b"}},
 		},
 	}
