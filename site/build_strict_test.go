@@ -82,8 +82,8 @@ func TestBuildStrict(t *testing.T) {
 		},
 		{
 			name:  "unknown chart type",
-			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: donut\nquery: titles\nx: title\ny: postings\n"))},
-			want:  []string{"{dir}/index.md:8: chart: ", `unknown type "donut" (one of bar, hbar)`},
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: doughnut\nquery: titles\nx: title\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: ", `unknown type "doughnut" (one of area, bar, donut, hbar, heatmap, histogram, line, pie, scatter, stacked, treemap)`},
 		},
 		{
 			name:  "unknown key in a chart",
@@ -185,6 +185,21 @@ func TestBuildStrict(t *testing.T) {
 				"index.md": testPage("title: T\nqueries:\n  split:\n    by: title\n    sql: SELECT 1 AS n\n", ""),
 			},
 			want: []string{`{dir}/index.md:4: query split: by is only for templated pages`},
+		},
+		{
+			name:  "heatmap without value",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: heatmap\nquery: titles\nx: title\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: heatmap: value is missing"},
+		},
+		{
+			name:  "histogram with y",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: histogram\nquery: titles\nx: postings\ny: postings\n"))},
+			want:  []string{"{dir}/index.md:8: chart: histogram: y is not used"},
+		},
+		{
+			name:  "scatter over a column of text",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: scatter\nquery: titles\nx: title\ny: postings\n"))},
+			want:  []string{`{dir}/index.md:8: chart: column "title" of query titles is not numeric: row 1 holds "Backend Engineer"`},
 		},
 		{
 			name: "templated page: bad file name",

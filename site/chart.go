@@ -23,6 +23,11 @@ type chartSpec struct {
 	Y columnList `yaml:"y"`
 	// Title is shown above the chart and names it for screen readers.
 	Title string `yaml:"title"`
+	// Value is the column of values of a heatmap, whose x and y are both
+	// categories.
+	Value string `yaml:"value"`
+	// Bins is the number of bins of a histogram (20 by default).
+	Bins int `yaml:"bins"`
 }
 
 // columnList is one column name or a list of them.
@@ -50,12 +55,34 @@ type chartKind struct {
 	build func(spec *chartSpec, res *result) (map[string]any, error)
 	// height returns the height of the chart in CSS pixels for n rows.
 	height func(n int) int
+	// reads says which columns the kind reads (seriesY by default).
+	reads int
 }
+
+// What a chart kind reads from its query's result.
+const (
+	seriesY  = iota // x: categories; y: one or more numeric columns, a series each
+	oneY            // x: names; y: one numeric column
+	numericX        // x: numbers; y: one or more numeric columns (scatter)
+	gridXY          // x and y: categories; value: numbers (heatmap)
+	onlyX           // x: numbers, counted into bins (histogram)
+)
+
+func fixedHeight(h int) func(int) int { return func(int) int { return h } }
 
 // chartKinds are the chart types a chart block can name.
 var chartKinds = map[string]chartKind{
-	"bar":  {build: barOption(false), height: func(int) int { return 360 }},
-	"hbar": {build: barOption(true), height: func(n int) int { return max(240, 80+34*n) }},
+	"bar":       {build: barOption(false), height: fixedHeight(360)},
+	"hbar":      {build: barOption(true), height: func(n int) int { return max(240, 80+34*n) }},
+	"stacked":   {build: stackedBarOption, height: fixedHeight(360)},
+	"line":      {build: lineOption(false, false), height: fixedHeight(320)},
+	"area":      {build: lineOption(true, true), height: fixedHeight(320)},
+	"pie":       {build: pieOption(false), height: fixedHeight(340), reads: oneY},
+	"donut":     {build: pieOption(true), height: fixedHeight(340), reads: oneY},
+	"treemap":   {build: treemapOption, height: fixedHeight(360), reads: oneY},
+	"scatter":   {build: scatterOption, height: fixedHeight(360), reads: numericX},
+	"heatmap":   {build: heatmapOption, height: func(n int) int { return 420 }, reads: gridXY},
+	"histogram": {build: histogramOption, height: fixedHeight(320), reads: onlyX},
 }
 
 // tooltip is the tooltip option of every chart. It is drawn on the canvas
@@ -83,7 +110,8 @@ func chartTypes() string {
 
 // validate checks what can be checked before the query runs.
 func (s *chartSpec) validate() error {
-	if _, ok := chartKinds[s.Type]; !ok {
+	kind, ok := chartKinds[s.Type]
+	if !ok {
 		if s.Type == "" {
 			return fmt.Errorf("type is missing (one of %s)", chartTypes())
 		}
@@ -92,24 +120,61 @@ func (s *chartSpec) validate() error {
 	if s.X == "" {
 		return errors.New("x is missing: name the column of categories")
 	}
-	if len(s.Y) == 0 {
-		return errors.New("y is missing: name the column of values")
-	}
 	for _, y := range s.Y {
 		if y == "" {
 			return errors.New("y names an empty column")
 		}
 	}
+	switch kind.reads {
+	case onlyX:
+		if len(s.Y) > 0 {
+			return fmt.Errorf("%s: y is not used: a histogram counts the values of x", s.Type)
+		}
+	case oneY, gridXY:
+		if len(s.Y) != 1 {
+			return fmt.Errorf("%s: y names one column, not %d", s.Type, len(s.Y))
+		}
+	default:
+		if len(s.Y) == 0 {
+			return errors.New("y is missing: name the column of values")
+		}
+	}
+	if (s.Value != "") != (kind.reads == gridXY) {
+		if s.Value == "" {
+			return fmt.Errorf("%s: value is missing: name the column of numbers that colours the cells", s.Type)
+		}
+		return fmt.Errorf("%s: value is only for heatmaps", s.Type)
+	}
+	if s.Bins != 0 && kind.reads != onlyX {
+		return fmt.Errorf("%s: bins is only for histograms", s.Type)
+	}
+	if s.Bins < 0 || s.Bins > 500 {
+		return fmt.Errorf("bins %d: want 1 to 500", s.Bins)
+	}
 	return nil
+}
+
+// columns returns the columns the chart reads, and of those, the ones that
+// must hold numbers.
+func (s *chartSpec) columns() (all, numeric []string) {
+	all = append([]string{s.X}, s.Y...)
+	switch chartKinds[s.Type].reads {
+	case gridXY:
+		return append(all, s.Value), []string{s.Value}
+	case numericX, onlyX:
+		return all, all
+	}
+	return all, s.Y
 }
 
 // check checks the chart against the result of its query: every column it
 // names exists, and the value columns hold numbers.
 func (s *chartSpec) check(res *result) error {
-	if err := res.missingColumn(s.Query, append([]string{s.X}, s.Y...)...); err != nil {
+	all, numeric := s.columns()
+	if err := res.missingColumn(s.Query, all...); err != nil {
 		return err
 	}
-	for _, y := range s.Y {
+	for _, y := range numeric {
 		i := res.column(y)
 		for r, row := range res.rows {
 			switch row[i].(type) {
@@ -141,12 +206,13 @@ type chartView struct {
 // view builds the chart's option and its data table.
 func (s *chartSpec) view(id string, res *result) (chartView, error) {
 	v := chartView{ID: id, Title: s.Title, Empty: len(res.rows) == 0}
+	cols, _ := s.columns()
 	if v.Empty {
-		v.Table = newTableView(s.Title, res, append([]string{s.X}, s.Y...))
+		v.Table = newTableView(s.Title, res, cols)
 		return v, nil
 	}
 	var err error
-	if v.Table, err = newTableView(s.Title, res, append([]string{s.X}, s.Y...)).withData(s.Query, res); err != nil {
+	if v.Table, err = newTableView(s.Title, res, cols).withData(s.Query, res); err != nil {
 		return v, err
 	}
 	kind := chartKinds[s.Type]

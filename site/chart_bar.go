@@ -55,7 +55,7 @@ func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error
 		bar.SetGlobalOptions(
 			charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "transparent"}),
 			charts.WithAnimation(false),
-			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.Y) > 1)}),
+			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.Y) > 1), Top: "0"}),
 			charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
 				ContainLabel: opts.Bool(true)}),
 			charts.WithXAxisOpts(xAxis),

@@ -20,12 +20,18 @@
 // in the prose; their body is YAML:
 //
 //	```chart
-//	type: bar          # bar | hbar
+//	type: bar          # see below
 //	query: top_titles
 //	x: title
 //	y: postings        # or a list of columns, one series each
 //	title: Most demanded job titles
 //	```
+//
+// Chart types: bar, hbar (horizontal bars), stacked (stacked bars), line,
+// area (stacked areas): x categories, y one or more numeric columns; pie,
+// donut, treemap: x names, y one numeric column; scatter: x and y numeric;
+// heatmap: x and y categories, value: the numeric column that colours each
+// cell; histogram: x numeric, counted into bins: (20 by default).
 //
 //	```table
 //	query: top_titles

@@ -146,7 +146,7 @@ func TestLoadPagesErrors(t *testing.T) {
 		{name: "chart without y", files: map[string]string{"index.md": "---\ntitle: T\n---\n```chart\ntype: bar\nx: a\n```\n"},
 			want: "site: content/index.md:4: chart: y is missing"},
 		{name: "chart without type", files: map[string]string{"index.md": "---\ntitle: T\n---\n```chart\nx: a\n```\n"},
-			want: "site: content/index.md:4: chart: type is missing (one of bar, hbar)"},
+			want: "site: content/index.md:4: chart: type is missing (one of area, bar, donut, hbar, heatmap, histogram, line, pie, scatter, stacked, treemap)"},
 		{name: "bad YAML in a block", files: map[string]string{"index.md": "---\ntitle: T\n---\n\n```chart\ntype: bar\ny: {\n```\n"},
 			want: "site: content/index.md:"},
 		{name: "y of the wrong shape", files: map[string]string{"index.md": "---\ntitle: T\n---\n```chart\ntype: bar\nx: a\ny: {a: 1}\n```\n"},

@@ -1,0 +1,102 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// chartKindsPage draws every kind of chart from one query of generated rows.
+const chartKindsPage = `---
+title: Every chart
+queries:
+  grid: |
+    SELECT r AS role, l AS location, (r_i * 7 + l_i * 3) % 11 + 1 AS postings, (r_i * 5 + l_i) % 7 AS remote,
+           40000 + r_i * 9000 + l_i * 1000 AS salary
+    FROM unnest(ARRAY['Backend Engineer', 'Data Analyst', 'Designer', '<b>x</b> & "y"']) WITH ORDINALITY AS a (r, r_i),
+         unnest(ARRAY['Europe', 'USA', 'Worldwide']) WITH ORDINALITY AS b (l, l_i)
+  roles: SELECT role, sum(postings) AS postings, sum(remote) AS remote FROM (SELECT * FROM (VALUES
+    ('Backend Engineer', 9, 3), ('Data Analyst', 5, 2), ('Designer', 2, 0), ('<b>x</b> & "y"', 1, 1)) AS v (role, postings, remote)) AS t
+    GROUP BY role ORDER BY postings DESC
+  days: SELECT to_char(d, 'YYYY-MM-DD') AS day, (extract(day FROM d)::int * 7) % 13 AS new, (extract(day FROM d)::int * 3) % 5 AS gone
+    FROM generate_series('2026-11-01'::date, '2026-11-20'::date, '1 day') AS d
+---
+`
+
+// chartBlocks are the blocks of chartKindsPage, one per kind.
+var chartBlocks = []string{
+	"type: bar\nquery: roles\nx: role\ny: [postings, remote]",
+	"type: hbar\nquery: roles\nx: role\ny: postings",
+	"type: stacked\nquery: roles\nx: role\ny: [postings, remote]",
+	"type: line\nquery: days\nx: day\ny: [new, gone]",
+	"type: area\nquery: days\nx: day\ny: [new, gone]",
+	"type: pie\nquery: roles\nx: role\ny: postings",
+	"type: donut\nquery: roles\nx: role\ny: postings",
+	"type: treemap\nquery: roles\nx: role\ny: postings",
+	"type: scatter\nquery: grid\nx: salary\ny: postings",
+	"type: heatmap\nquery: grid\nx: location\ny: role\nvalue: postings",
+	"type: histogram\nquery: grid\nx: salary\nbins: 6",
+}
+
+// TestBrowserChartKinds checks in headless Chromium that every kind of chart
+// draws, with the real ECharts and nothing on the console.
+// JOBPULSE_SCREENSHOT=file.png saves a screenshot.
+func TestBrowserChartKinds(t *testing.T) {
+	echarts := realECharts(t)
+	browserCtx := browser(t)
+	pool := pgtest.New(t)
+	if len(chartBlocks) != len(chartKinds) {
+		t.Fatalf("%d chart blocks for %d kinds: draw every kind", len(chartBlocks), len(chartKinds))
+	}
+	var body strings.Builder
+	body.WriteString(chartKindsPage)
+	for _, b := range chartBlocks {
+		kind, _, _ := strings.Cut(strings.TrimPrefix(b, "type: "), "\n")
+		body.WriteString("\n```chart\n" + b + "\ntitle: A " + kind + " chart\n```\n")
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"index.md": body.String()})
+	cfg := testConfig(t)
+	cfg.Content, cfg.ECharts = dir, echarts
+	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
+	defer srv.Close()
+
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	defer cancel()
+	w := watch(ctx)
+	ctx, cancel = context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](strings.Replace(chartsDrawn, "%d", strconv.Itoa(len(chartBlocks)), 1))); err != nil {
+		t.Fatalf("charts not all drawn: %v (console: %q)", err, w.all())
+	}
+	if file := os.Getenv("JOBPULSE_SCREENSHOT"); file != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(file, png, 0o644)
+		}
+		if err != nil {
+			t.Errorf("screenshot: %v", err)
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
+		t.Fatal(err)
+	}
+	if p := w.all(); len(p) > 0 {
+		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}

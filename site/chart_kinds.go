@@ -1,0 +1,303 @@
+package site
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Chart kinds beyond bars. Each builds its option with go-echarts' typed
+// structs from data only, as barOption does.
+
+// baseOptions are the global options every chart shares.
+func baseOptions(legend bool) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "transparent"}),
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0"}),
+	}
+}
+
+// categories formats column x of every row.
+func categories(res *result, x string) []string {
+	xi := res.column(x)
+	out := make([]string, len(res.rows))
+	for r, row := range res.rows {
+		out[r] = formatValue(row[xi])
+	}
+	return out
+}
+
+// number returns a numeric value as float64, ok false for NULL.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// valueOrGap is a value for a series: the number, or ECharts' "-" (no value).
+func valueOrGap(v any) any {
+	if v == nil {
+		return "-"
+	}
+	return v
+}
+
+// lineOption builds line charts, filled (area) or not; stacked sums the
+// series.
+func lineOption(area, stacked bool) func(*chartSpec, *result) (map[string]any, error) {
+	return func(s *chartSpec, res *result) (map[string]any, error) {
+		line := charts.NewLine()
+		line.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
+			charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
+				ContainLabel: opts.Bool(true)}),
+			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+		)...)
+		line.SetXAxis(categories(res, s.X))
+		for _, y := range s.Y {
+			yi := res.column(y)
+			data := make([]opts.LineData, len(res.rows))
+			for r, row := range res.rows {
+				data[r] = opts.LineData{Value: valueOrGap(row[yi])}
+			}
+			line.AddSeries(y, data, charts.WithSeriesOpts(func(ss *charts.SingleSeries) {
+				if stacked {
+					ss.Stack = "total"
+				}
+				if area {
+					ss.AreaStyle = &opts.AreaStyle{Opacity: opts.Float(0.35)}
+				}
+			}))
+		}
+		line.Validate()
+		opt := line.JSON()
+		opt["tooltip"] = tooltip("axis")
+		return opt, nil
+	}
+}
+
+// stackedBarOption builds bars whose series stack on each other.
+func stackedBarOption(s *chartSpec, res *result) (map[string]any, error) {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
+			ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category",
+			AxisLabel: &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "truncate", HideOverlap: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+	)...)
+	bar.SetXAxis(categories(res, s.X))
+	for _, y := range s.Y {
+		yi := res.column(y)
+		data := make([]opts.BarData, len(res.rows))
+		for r, row := range res.rows {
+			data[r] = opts.BarData{Value: valueOrGap(row[yi])}
+		}
+		bar.AddSeries(y, data, charts.WithSeriesOpts(func(ss *charts.SingleSeries) {
+			ss.Stack = "total"
+			ss.BarMaxWidth = "48"
+		}))
+	}
+	bar.Validate()
+	opt := bar.JSON()
+	opt["tooltip"] = tooltip("axis")
+	return opt, nil
+}
+
+// pieOption builds pie charts, or donuts (a ring).
+func pieOption(donut bool) func(*chartSpec, *result) (map[string]any, error) {
+	return func(s *chartSpec, res *result) (map[string]any, error) {
+		names := categories(res, s.X)
+		yi := res.column(s.Y[0])
+		data := make([]opts.PieData, 0, len(res.rows))
+		for r, row := range res.rows {
+			if v, ok := number(row[yi]); ok && v > 0 {
+				data = append(data, opts.PieData{Name: names[r], Value: row[yi]})
+			}
+		}
+		pie := charts.NewPie()
+		pie.SetGlobalOptions(baseOptions(false)...)
+		radius := any("70%")
+		if donut {
+			radius = []string{"40%", "70%"}
+		}
+		pie.AddSeries(s.Y[0], data, charts.WithPieChartOpts(opts.PieChart{Radius: radius}))
+		pie.Validate()
+		opt := pie.JSON()
+		opt["tooltip"] = tooltip("item")
+		return opt, nil
+	}
+}
+
+// scatterOption plots each y column against the numeric x column.
+func scatterOption(s *chartSpec, res *result) (map[string]any, error) {
+	xi := res.column(s.X)
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
+			ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.X, Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true)}),
+	)...)
+	for _, y := range s.Y {
+		yi := res.column(y)
+		var data []opts.ScatterData
+		for _, row := range res.rows {
+			if row[xi] != nil && row[yi] != nil {
+				data = append(data, opts.ScatterData{Value: []any{row[xi], row[yi]}})
+			}
+		}
+		sc.AddSeries(y, data)
+	}
+	sc.Validate()
+	opt := sc.JSON()
+	opt["tooltip"] = tooltip("item")
+	return opt, nil
+}
+
+// heatmapOption colours a grid of x by y categories by the value column.
+func heatmapOption(s *chartSpec, res *result) (map[string]any, error) {
+	xs, ys := distinct(categories(res, s.X)), distinct(categories(res, s.Y[0]))
+	xIndex, yIndex := indexOf(xs), indexOf(ys)
+	xi, yi, vi := res.column(s.X), res.column(s.Y[0]), res.column(s.Value)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	data := make([]opts.HeatMapData, 0, len(res.rows))
+	for _, row := range res.rows {
+		v, ok := number(row[vi])
+		if !ok {
+			continue
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+		data = append(data, opts.HeatMapData{Value: [3]any{xIndex[formatValue(row[xi])], yIndex[formatValue(row[yi])], row[vi]}})
+	}
+	if len(data) == 0 {
+		lo, hi = 0, 0
+	}
+	hm := charts.NewHeatMap()
+	hm.SetGlobalOptions(append(baseOptions(false),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "56", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xs, SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
+			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
+			Orient: "horizontal", Left: "center", Bottom: "0"}),
+	)...)
+	hm.AddSeries(s.Value, data)
+	hm.Validate()
+	opt := hm.JSON()
+	opt["tooltip"] = tooltip("item")
+	return opt, nil
+}
+
+// treemapOption sizes a rectangle per x by its y value.
+func treemapOption(s *chartSpec, res *result) (map[string]any, error) {
+	names := categories(res, s.X)
+	yi := res.column(s.Y[0])
+	var nodes []opts.TreeMapNode
+	for r, row := range res.rows {
+		if v, ok := number(row[yi]); ok && v >= 1 {
+			nodes = append(nodes, opts.TreeMapNode{Name: names[r], Value: int(math.Round(v))})
+		}
+	}
+	tm := charts.NewTreeMap()
+	tm.SetGlobalOptions(baseOptions(false)...)
+	tm.AddSeries(s.Y[0], nodes, charts.WithTreeMapOpts(opts.TreeMapChart{Roam: opts.Bool(false)}))
+	tm.Validate()
+	opt := tm.JSON()
+	opt["tooltip"] = tooltip("item")
+	return opt, nil
+}
+
+// histogramOption counts the numeric x values into s.Bins equal bins (20
+// by default) and draws them as bars.
+func histogramOption(s *chartSpec, res *result) (map[string]any, error) {
+	xi := res.column(s.X)
+	var vals []float64
+	for _, row := range res.rows {
+		if v, ok := number(row[xi]); ok {
+			vals = append(vals, v)
+		}
+	}
+	bins := s.Bins
+	if bins <= 0 {
+		bins = 20
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if len(vals) == 0 {
+		lo, hi = 0, 0
+	}
+	width := (hi - lo) / float64(bins)
+	if width == 0 {
+		bins, width = 1, 1
+	}
+	counts := make([]int, bins)
+	for _, v := range vals {
+		counts[min(bins-1, int((v-lo)/width))]++
+	}
+	labels := make([]string, bins)
+	data := make([]opts.BarData, bins)
+	for i := range bins {
+		labels[i] = fmt.Sprintf("%s–%s", shortNumber(lo+float64(i)*width), shortNumber(lo+float64(i+1)*width))
+		data[i] = opts.BarData{Value: counts[i]}
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOptions(false),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "8", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: s.X,
+			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
+	)...)
+	bar.SetXAxis(labels)
+	bar.AddSeries("count", data, charts.WithSeriesOpts(func(ss *charts.SingleSeries) {
+		ss.BarCategoryGap = "1%"
+	}))
+	bar.Validate()
+	opt := bar.JSON()
+	opt["tooltip"] = tooltip("axis")
+	return opt, nil
+}
+
+// shortNumber formats a bin edge: from 100 up as a whole number, below
+// that to three significant digits.
+func shortNumber(f float64) string {
+	if math.Abs(f) >= 100 && math.Abs(f) < 1e15 {
+		f = math.Round(f)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return formatValue(int64(f))
+	}
+	return strconv.FormatFloat(f, 'g', 3, 64)
+}
+
+// distinct returns the values in first-seen order, each once.
+func distinct(vals []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range vals {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// indexOf maps each value to its position.
+func indexOf(vals []string) map[string]int {
+	m := make(map[string]int, len(vals))
+	for i, v := range vals {
+		m[v] = i
+	}
+	return m
+}
