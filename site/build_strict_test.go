@@ -202,6 +202,42 @@ func TestBuildStrict(t *testing.T) {
 			want:  []string{`{dir}/index.md:8: chart: column "title" of query titles is not numeric: row 1 holds "Backend Engineer"`},
 		},
 		{
+			name:  "value of an unknown query",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "Intro.\n\nWe have ${title.postings}.\n")},
+			want:  []string{`{dir}/index.md:8: ${title.postings}: query "title" is not declared in the front matter (queries: titles)`},
+		},
+		{
+			name:  "value of a missing column",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "We have ${titles.count}.\n")},
+			want:  []string{`{dir}/index.md:6: ${titles.count}: column "count" is not in the result of query titles`},
+		},
+		{
+			name:  "if without end",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "Intro.\n\n:::if titles\nYes.\n")},
+			want:  []string{"{dir}/index.md:8: :::if without :::end"},
+		},
+		{
+			name:  "end without if",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "Intro.\n:::end\n")},
+			want:  []string{"{dir}/index.md:7: :::end without :::if or :::each"},
+		},
+		{
+			name:  "bad condition",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, ":::if titles.postings ~ 3\n:::end\n")},
+			want:  []string{"{dir}/index.md:6: :::if titles.postings ~ 3: want query, or query.column OP value"},
+		},
+		{
+			name:  "value in a link's address",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, "[go](/x/${titles.title}/)\n")},
+			want:  []string{"{dir}/index.md: a ${...} value is used in a link's address"},
+		},
+		{
+			name: "each over too many rows",
+			files: map[string]string{"index.md": testPage("title: T\nqueries:\n  many: SELECT i FROM generate_series(1, 101) AS i\n",
+				":::each many\n${row.i}\n:::end\n")},
+			want: []string{"{dir}/index.md:6: :::each many: 101 rows, at most 100: limit the query"},
+		},
+		{
 			name: "templated page: bad file name",
 			files: map[string]string{
 				"index.md":        testPage("title: T\n", ""),

@@ -59,8 +59,9 @@ type page struct {
 	results  map[string]*result // by query name, after runQueries
 	hasChart bool
 
-	tmpl *templated // for a templated page file: it makes the pages, is not one
-	root string     // the site root for links, when not relative (404.html)
+	tmpl  *templated // for a templated page file: it makes the pages, is not one
+	root  string     // the site root for links, when not relative (404.html)
+	prose bool       // the body has ${...} values or ::: directives (see page_values.go)
 }
 
 // frontMatter is the YAML header of a page.
@@ -189,6 +190,7 @@ func loadPage(fsys fs.FS, root, name string) (*page, error) {
 		return nil, &ContentError{File: p.file, Line: 1, Err: err}
 	}
 	p.body, p.bodyLine = body, bodyLine
+	p.prose = hasDynamicProse(body)
 	if err := p.parseFrontMatter(fsys, root, fm); err != nil {
 		return nil, err
 	}

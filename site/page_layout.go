@@ -103,12 +103,30 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 	if p.root != "" {
 		root = p.root
 	}
+	var values []string
+	if p.prose {
+		q := *p // the expanded body and its blocks belong to this rendering only
+		md, vals, err := p.expandProse()
+		if err != nil {
+			return nil, err
+		}
+		q.body, q.blocks, q.hasChart, values = md, nil, false, vals
+		if err := q.parseBody(); err != nil {
+			return nil, err
+		}
+		p = &q
+	}
 	if err := l.renderBlocks(p, root, pc.urls); err != nil {
 		return nil, err
 	}
 	body, err := p.renderBody()
 	if err != nil {
 		return nil, err
+	}
+	if p.prose {
+		if body, err = putValues(body, values); err != nil {
+			return nil, &ContentError{File: p.file, Err: err}
+		}
 	}
 	d := layoutData{
 		Title:       p.meta.Title,
