@@ -80,6 +80,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		applied_at timestamptz NOT NULL DEFAULT now(),
 		sha256     text NOT NULL DEFAULT '' -- of the migration's SQL, to catch one edited after it was applied
 	)`)
+	if err == nil { // made by a jobpulse from before migrations had hashes
+		_, err = conn.Exec(ctx, `ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS sha256 text NOT NULL DEFAULT ''`)
+	}
 	if err != nil {
 		return fmt.Errorf("warehouse: migrate: create schema_migrations: %w", err)
 	}
@@ -90,6 +93,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 			var applied string
 			err := tx.QueryRow(ctx, "SELECT sha256 FROM schema_migrations WHERE version = $1", m.Version).Scan(&applied)
 			switch {
+			case err == nil && applied == "": // applied before hashes were kept: trust it, keep its hash
+				_, err = tx.Exec(ctx, "UPDATE schema_migrations SET sha256 = $2 WHERE version = $1", m.Version, hash)
+				return err
 			case err == nil && applied != hash:
 				return fmt.Errorf("%w: the database applied another version of it (sha256 %.12s, this binary has %.12s): "+
 					"this warehouse was made by another build of jobpulse; use a new database or replay the lake into one",

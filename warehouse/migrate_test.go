@@ -127,3 +127,30 @@ func TestMigrateSightingsPerRun(t *testing.T) {
 		t.Errorf("sightings view: %d rows, want 4", n)
 	}
 }
+
+// TestMigrateBeforeHashes checks that a database migrated by a jobpulse that
+// kept no hashes of its migrations (schema_migrations without sha256) is
+// taken as it is, and its hashes recorded.
+func TestMigrateBeforeHashes(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewEmpty(t)
+	all, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := all[0].SQL + `;
+		CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+		INSERT INTO schema_migrations (version) VALUES ('` + all[0].Version + `')`
+	if _, err := pool.Exec(ctx, setup); err != nil {
+		t.Fatalf("set up a warehouse without migration hashes: %v", err)
+	}
+	if err := warehouse.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, pool, "SELECT count(*) FROM schema_migrations WHERE sha256 = ''"); n != 0 {
+		t.Errorf("%d migrations without a hash after Migrate", n)
+	}
+	if err := warehouse.Migrate(ctx, pool); err != nil {
+		t.Errorf("second Migrate: %v", err)
+	}
+}
