@@ -6,7 +6,8 @@ package content
 
 import "embed"
 
-// FS holds the default pages (*.md) and queries (queries/*.sql).
+// FS holds the default pages (*.md, roles/[role].md: one page per role)
+// and queries (queries/*.sql).
 //
-//go:embed *.md queries
+//go:embed *.md roles queries
 var FS embed.FS

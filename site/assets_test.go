@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -110,7 +111,35 @@ func TestEmbeddedTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) == 0 || pages[0].url != "/" || len(pages[0].blocks) != 4 {
-		t.Errorf("embedded content: want the home page with 2 charts and 2 tables, got %d pages", len(pages))
+	if len(pages) != 2 || pages[0].url != "/" || len(pages[0].blocks) != 5 || pages[1].tmpl == nil {
+		t.Errorf("embedded content: want the home page with 2 charts and 3 tables and the role pages, got %d pages", len(pages))
+	}
+}
+
+// TestRoleSlugs checks that every role the normalizer can give
+// (ingest/normalize/rules/roles.tsv) makes a slug of its own: the embedded
+// report's roles/[role].md fails the build on two roles with one URL.
+func TestRoleSlugs(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "ingest", "normalize", "rules", "roles.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySlug := map[string]string{}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		role, _, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(role, "#") || strings.TrimSpace(role) == "" {
+			continue
+		}
+		s := slug(role)
+		if s == "" {
+			t.Errorf("role %q makes no slug", role)
+		}
+		if other, ok := bySlug[s]; ok && other != role {
+			t.Errorf("roles %q and %q both make /roles/%s/", other, role, s)
+		}
+		bySlug[s] = role
+	}
+	if len(bySlug) < 20 {
+		t.Errorf("%d roles read from roles.tsv: the file's format changed?", len(bySlug))
 	}
 }
