@@ -1,15 +1,11 @@
 package site
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
@@ -75,20 +71,10 @@ func BenchmarkBuild10kPages(b *testing.B) {
 	}
 	dir := b.TempDir()
 	content := filepath.Join(dir, "content")
-	for name, data := range bench10kContent {
-		p := filepath.Join(content, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cfg := DefaultBuildConfig()
-	cfg.Out = filepath.Join(dir, "public")
-	cfg.ECharts = stubECharts
+	writeTree(b, content, bench10kContent)
+	cfg := testConfig(b)
 	cfg.Content = content
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset the peak RSS (Linux)
+	testenv.ResetPeakRSS()
 	var res BuildResult
 	for b.Loop() {
 		var err error
@@ -100,23 +86,5 @@ func BenchmarkBuild10kPages(b *testing.B) {
 		b.Fatalf("built %d pages, want 10,001", res.Pages)
 	}
 	b.ReportMetric(float64(res.Pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
-	b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
-}
-
-// peakRSS returns the process's peak resident set size in bytes (VmHWM), 0
-// if unknown.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:")); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(string(rest)), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
+	b.ReportMetric(float64(testenv.PeakRSS())/1e6, "peak-RSS-MB")
 }

@@ -2,13 +2,9 @@ package site
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -70,33 +66,10 @@ func TestBrowserChartKinds(t *testing.T) {
 	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
-	defer srv.Close()
-
-	ctx, cancel := chromedp.NewContext(browserCtx)
-	defer cancel()
-	w := watch(ctx)
-	ctx, cancel = context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
+	ctx, w := openSite(t, browserCtx, cfg.Out)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](strings.Replace(chartsDrawn, "%d", strconv.Itoa(len(chartBlocks)), 1))); err != nil {
 		t.Fatalf("charts not all drawn: %v (console: %q)", err, w.all())
 	}
-	if file := os.Getenv("JOBPULSE_SCREENSHOT"); file != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(file, png, 0o644)
-		}
-		if err != nil {
-			t.Errorf("screenshot: %v", err)
-		}
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
-		t.Fatal(err)
-	}
-	if p := w.all(); len(p) > 0 {
-		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
-	}
+	screenshot(t, ctx, "")
+	checkQuiet(t, ctx, w)
 }

@@ -2,8 +2,6 @@ package site
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,18 +39,8 @@ func TestBrowserTables(t *testing.T) {
 	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
-	defer srv.Close()
 	downloads := t.TempDir()
-
-	ctx, cancel := chromedp.NewContext(browserCtx)
-	defer cancel()
-	w := watch(ctx)
-	ctx, cancel = context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
+	ctx, w := openSite(t, browserCtx, cfg.Out)
 	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
 		t.Fatal(err)
@@ -112,12 +100,7 @@ func TestBrowserTables(t *testing.T) {
 			t.Errorf("CSV download does not defuse the formula-like text:\n%s", body)
 		}
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
-		t.Fatal(err)
-	}
-	if p := w.all(); len(p) > 0 {
-		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
-	}
+	checkQuiet(t, ctx, w)
 }
 
 func firstBytes(b []byte, n int) string {

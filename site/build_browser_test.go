@@ -184,25 +184,59 @@ func TestBrowserHome(t *testing.T) {
 				return chromedp.Void{}, err
 			})
 
-			if file := os.Getenv("JOBPULSE_SCREENSHOT"); file != "" {
-				if scheme != "light" {
-					file = strings.TrimSuffix(file, ".png") + "-" + scheme + ".png"
-				}
-				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-				if err == nil {
-					err = os.WriteFile(file, png, 0o644)
-				}
-				if err != nil {
-					t.Errorf("screenshot: %v", err)
-				}
+			suffix := ""
+			if scheme != "light" {
+				suffix = "-" + scheme
 			}
-			// A round trip, so that pending console messages arrive first.
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
-				t.Fatal(err)
-			}
-			if p := w.all(); len(p) > 0 {
-				t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
-			}
+			screenshot(t, ctx, suffix)
+			checkQuiet(t, ctx, w)
 		})
+	}
+}
+
+// openSite serves the built site in out and opens its home page in a new
+// tab of browserCtx, watched, with a minute for the test to use it.
+func openSite(t *testing.T, browserCtx context.Context, out string) (context.Context, *pageWatch) {
+	t.Helper()
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	ctx, cancelTab := chromedp.NewContext(browserCtx)
+	t.Cleanup(cancelTab)
+	w := watch(ctx)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	t.Cleanup(cancel)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, w
+}
+
+// screenshot saves a screenshot of the page when JOBPULSE_SCREENSHOT names
+// a file (file.png; with a suffix, file<suffix>.png).
+func screenshot(t *testing.T, ctx context.Context, suffix string) {
+	t.Helper()
+	file := os.Getenv("JOBPULSE_SCREENSHOT")
+	if file == "" {
+		return
+	}
+	file = strings.TrimSuffix(file, ".png") + suffix + ".png"
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(file, png, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+	}
+}
+
+// checkQuiet fails the test when the page said anything on its console or
+// opened a dialog. A round trip first lets pending messages arrive.
+func checkQuiet(t *testing.T, ctx context.Context, w *pageWatch) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
+		t.Fatal(err)
+	}
+	if p := w.all(); len(p) > 0 {
+		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
 	}
 }

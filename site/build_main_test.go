@@ -72,7 +72,7 @@ func seedRun(t *testing.T, pool *pgxpool.Pool, sample bool, postings []testPosti
 }
 
 // testConfig is a build configuration writing into a fresh temporary folder.
-func testConfig(t *testing.T) BuildConfig {
+func testConfig(t testing.TB) BuildConfig {
 	t.Helper()
 	cfg := DefaultBuildConfig()
 	cfg.Out = filepath.Join(t.TempDir(), "public")
@@ -100,7 +100,7 @@ func readTree(t *testing.T, dir string) map[string]string {
 }
 
 // writeTree writes files (slash-separated relative path -> content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
+func writeTree(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))

@@ -1,7 +1,6 @@
 package warehouse_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -22,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -170,8 +170,7 @@ type memoryPeak struct {
 }
 
 func startMemoryPeak() *memoryPeak {
-	// Writing 5 to clear_refs resets the peak RSS (Linux 4.0+).
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	testenv.ResetPeakRSS()
 	m := &memoryPeak{stop: make(chan struct{})}
 	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	m.done.Go(func() {
@@ -196,24 +195,7 @@ func startMemoryPeak() *memoryPeak {
 func (m *memoryPeak) end() (goMB, rssMB float64) {
 	close(m.stop)
 	m.done.Wait()
-	return float64(m.heapPeak.Load()) / 1e6, float64(vmHWM()) / 1e6
-}
-
-// vmHWM returns the process's peak resident set size in bytes, 0 if unknown.
-func vmHWM() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:")); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(string(rest)), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
+	return float64(m.heapPeak.Load()) / 1e6, float64(testenv.PeakRSS()) / 1e6
 }
 
 // cpuTimes reads the CPU time used so far by this process and by the
