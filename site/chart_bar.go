@@ -52,15 +52,11 @@ func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error
 		}
 
 		bar := charts.NewBar()
-		bar.SetGlobalOptions(
-			charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "transparent"}),
-			charts.WithAnimation(false),
-			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.Y) > 1), Top: "0"}),
-			charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
-				ContainLabel: opts.Bool(true)}),
+		bar.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
+			charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 			charts.WithXAxisOpts(xAxis),
 			charts.WithYAxisOpts(yAxis),
-		)
+		)...)
 		bar.SetXAxis(categories)
 		for k, y := range s.Y {
 			bar.AddSeries(y, series[k], charts.WithSeriesOpts(func(s *charts.SingleSeries) {
@@ -70,17 +66,6 @@ func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error
 		if horizontal {
 			bar.XYReversal()
 		}
-		bar.Validate()
-		opt := bar.JSON()
-		opt["tooltip"] = tooltip("axis")
-		return opt, nil
+		return option(bar, "axis"), nil
 	}
-}
-
-// gridTop leaves room for the legend when there is one.
-func gridTop(legend bool) string {
-	if legend {
-		return "40"
-	}
-	return "16"
 }

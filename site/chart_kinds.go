@@ -21,6 +21,34 @@ func baseOptions(legend bool) []charts.GlobalOpts {
 	}
 }
 
+// plotGrid is the plot area of charts with axes, with room above for the
+// legend when there is one.
+func plotGrid(legend bool) opts.Grid {
+	return opts.Grid{Left: "8", Right: "24", Top: gridTop(legend), Bottom: "8", ContainLabel: opts.Bool(true)}
+}
+
+// gridTop leaves room for the legend when there is one.
+func gridTop(legend bool) string {
+	if legend {
+		return "40"
+	}
+	return "16"
+}
+
+// builtChart is a go-echarts chart ready to be turned into an option.
+type builtChart interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// option returns the chart's option, with the tooltip of every chart.
+func option(c builtChart, trigger string) map[string]any {
+	c.Validate()
+	opt := c.JSON()
+	opt["tooltip"] = tooltip(trigger)
+	return opt
+}
+
 // categories formats column x of every row.
 func categories(res *result, x string) []string {
 	xi := res.column(x)
@@ -56,8 +84,7 @@ func lineOption(area, stacked bool) func(*chartSpec, *result) (map[string]any, e
 	return func(s *chartSpec, res *result) (map[string]any, error) {
 		line := charts.NewLine()
 		line.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
-			charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
-				ContainLabel: opts.Bool(true)}),
+			charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
 			charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
 		)...)
@@ -77,10 +104,7 @@ func lineOption(area, stacked bool) func(*chartSpec, *result) (map[string]any, e
 				}
 			}))
 		}
-		line.Validate()
-		opt := line.JSON()
-		opt["tooltip"] = tooltip("axis")
-		return opt, nil
+		return option(line, "axis"), nil
 	}
 }
 
@@ -88,8 +112,7 @@ func lineOption(area, stacked bool) func(*chartSpec, *result) (map[string]any, e
 func stackedBarOption(s *chartSpec, res *result) (map[string]any, error) {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
-			ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category",
 			AxisLabel: &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "truncate", HideOverlap: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
@@ -106,10 +129,7 @@ func stackedBarOption(s *chartSpec, res *result) (map[string]any, error) {
 			ss.BarMaxWidth = "48"
 		}))
 	}
-	bar.Validate()
-	opt := bar.JSON()
-	opt["tooltip"] = tooltip("axis")
-	return opt, nil
+	return option(bar, "axis"), nil
 }
 
 // pieOption builds pie charts, or donuts (a ring).
@@ -130,10 +150,7 @@ func pieOption(donut bool) func(*chartSpec, *result) (map[string]any, error) {
 			radius = []string{"40%", "70%"}
 		}
 		pie.AddSeries(s.Y[0], data, charts.WithPieChartOpts(opts.PieChart{Radius: radius}))
-		pie.Validate()
-		opt := pie.JSON()
-		opt["tooltip"] = tooltip("item")
-		return opt, nil
+		return option(pie, "item"), nil
 	}
 }
 
@@ -142,8 +159,7 @@ func scatterOption(s *chartSpec, res *result) (map[string]any, error) {
 	xi := res.column(s.X)
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: gridTop(len(s.Y) > 1), Bottom: "8",
-			ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.X, Scale: opts.Bool(true)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true)}),
 	)...)
@@ -157,10 +173,7 @@ func scatterOption(s *chartSpec, res *result) (map[string]any, error) {
 		}
 		sc.AddSeries(y, data)
 	}
-	sc.Validate()
-	opt := sc.JSON()
-	opt["tooltip"] = tooltip("item")
-	return opt, nil
+	return option(sc, "item"), nil
 }
 
 // heatmapOption colours a grid of x by y categories by the value column.
@@ -181,9 +194,11 @@ func heatmapOption(s *chartSpec, res *result) (map[string]any, error) {
 	if len(data) == 0 {
 		lo, hi = 0, 0
 	}
+	grid := plotGrid(false)
+	grid.Bottom = "56" // room for the colour scale
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(append(baseOptions(false),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "56", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(grid),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xs, SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
 			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
@@ -191,10 +206,7 @@ func heatmapOption(s *chartSpec, res *result) (map[string]any, error) {
 			Orient: "horizontal", Left: "center", Bottom: "0"}),
 	)...)
 	hm.AddSeries(s.Value, data)
-	hm.Validate()
-	opt := hm.JSON()
-	opt["tooltip"] = tooltip("item")
-	return opt, nil
+	return option(hm, "item"), nil
 }
 
 // treemapOption sizes a rectangle per x by its y value.
@@ -210,10 +222,7 @@ func treemapOption(s *chartSpec, res *result) (map[string]any, error) {
 	tm := charts.NewTreeMap()
 	tm.SetGlobalOptions(baseOptions(false)...)
 	tm.AddSeries(s.Y[0], nodes, charts.WithTreeMapOpts(opts.TreeMapChart{Roam: opts.Bool(false)}))
-	tm.Validate()
-	opt := tm.JSON()
-	opt["tooltip"] = tooltip("item")
-	return opt, nil
+	return option(tm, "item"), nil
 }
 
 // histogramOption counts the numeric x values into s.Bins equal bins (20
@@ -253,7 +262,7 @@ func histogramOption(s *chartSpec, res *result) (map[string]any, error) {
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOptions(false),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "8", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(plotGrid(false)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: s.X,
 			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
@@ -262,10 +271,7 @@ func histogramOption(s *chartSpec, res *result) (map[string]any, error) {
 	bar.AddSeries("count", data, charts.WithSeriesOpts(func(ss *charts.SingleSeries) {
 		ss.BarCategoryGap = "1%"
 	}))
-	bar.Validate()
-	opt := bar.JSON()
-	opt["tooltip"] = tooltip("axis")
-	return opt, nil
+	return option(bar, "axis"), nil
 }
 
 // shortNumber formats a bin edge: from 100 up as a whole number, below
