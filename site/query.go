@@ -57,14 +57,12 @@ func newQueryRunner(tx pgx.Tx, log *slog.Logger) *queryRunner {
 	return &queryRunner{tx: tx, log: log, cache: map[string]*result{}, types: map[uint32]string{}}
 }
 
-// run runs sql with args, or returns the result of the same query run
-// before; what names the query in logs.
+// run runs sql with args; without args, it returns the result of the same
+// SQL run before. what names the query in logs. Queries with args (the
+// family queries of templated pages, whose args are every page's
+// parameters) are not cached: each is the SQL of one file's query.
 func (q *queryRunner) run(ctx context.Context, what, sql string, args ...any) (*result, error) {
-	key := sql
-	if len(args) > 0 {
-		key += fmt.Sprint("\x00", args)
-	}
-	if r, ok := q.cache[key]; ok {
+	if r, ok := q.cache[sql]; ok && len(args) == 0 {
 		return r, nil
 	}
 	start := time.Now()
@@ -72,7 +70,9 @@ func (q *queryRunner) run(ctx context.Context, what, sql string, args ...any) (*
 	if err != nil {
 		return nil, err
 	}
-	q.cache[key] = res
+	if len(args) == 0 {
+		q.cache[sql] = res
+	}
 	q.count++
 	q.log.Debug("query", "query", what, "rows", len(res.rows), "duration", time.Since(start))
 	return res, nil
