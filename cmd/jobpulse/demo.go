@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/jobpulse/jobpulse/ingest"
@@ -15,13 +18,20 @@ import (
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
-// maxDemoJobs bounds the sample data of the demo.
-const maxDemoJobs = 1_000_000
+// Bounds of the demo's flags.
+const (
+	maxDemoJobs = 1_000_000
+	maxDemoDays = 400
+)
+
+// demoHour is the hour (UTC) of the demo's simulated nightly runs.
+const demoHour = 2
 
 func newDemoCommand(a *app) *cobra.Command {
 	var (
 		dir     string
 		jobs    int
+		days    int
 		noServe bool
 	)
 	cmd := &cobra.Command{
@@ -30,6 +40,16 @@ func newDemoCommand(a *app) *cobra.Command {
 		Long: `demo runs ingest and build on sample data that jobpulse generates (Remotive-shaped job
 offers, served from 127.0.0.1, so nothing leaves the machine), then serves the site at
 serve.addr until interrupted. The site says that its data is sample data.
+
+So that the report has a history to show, demo simulates --days nightly runs, oldest first:
+one ingest per night at 02:00 UTC, the last night being the latest 02:00 UTC that has passed,
+each fetching the jobs the sample board lists that day. From day to day about one job in
+eight is new and about as many are gone, the number of open jobs varies by up to 10%, and the
+mix of roles drifts, so that some roles rise and others fall. The runs, their lake keys and
+the postings' first and last sightings carry the simulated night.
+
+A night the demo database already holds a sample run for is not run again: a second demo on
+the same day only rebuilds the site, and a demo on a later day adds the nights since.
 
 demo keeps its lake and site under --dir (default ./data/demo) and loads a database of its
 own (jobpulse_demo) on the PostgreSQL server that jobpulse starts itself: it never writes
@@ -40,11 +60,17 @@ to a configured warehouse, lake or publish target.`,
 			if jobs < 1 || jobs > maxDemoJobs {
 				return fmt.Errorf("demo: --jobs %d: want 1 to %d", jobs, maxDemoJobs)
 			}
+			if days < 1 || days > maxDemoDays {
+				return fmt.Errorf("demo: --days %d: want 1 to %d", days, maxDemoDays)
+			}
+			nights := demoNights(time.Now(), days)
+			clock := &nightClock{}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return fmt.Errorf("demo: start the sample source: %w", err)
 			}
-			srv := &http.Server{Handler: sample.Handler(time.Now(), jobs), ReadHeaderTimeout: 10 * time.Second}
+			board := sample.Board{Size: jobs}
+			srv := &http.Server{Handler: board.Handler(clock.now), ReadHeaderTimeout: 10 * time.Second}
 			go srv.Serve(ln)
 			defer srv.Close()
 
@@ -52,19 +78,42 @@ to a configured warehouse, lake or publish target.`,
 			whCfg.URL, whCfg.Database = "", "jobpulse_demo"
 			siteCfg := a.cfg.Site
 			siteCfg.Out, siteCfg.Sample = filepath.Join(dir, "public"), true
-			var rep report
+			var (
+				rep     report
+				made    int
+				skipped int
+			)
 			err = a.withWarehouse(ctx, whCfg, func(wh *warehouse.Warehouse) error {
+				done, err := sampleNights(ctx, wh.Pool, nights)
+				if err != nil {
+					return err
+				}
 				remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
 				fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 				sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
-				if err := a.ingestInto(ctx, &rep, wh, filepath.Join(dir, "lake"), sources, true); err != nil {
-					return err
+				for _, night := range nights {
+					if done[night.Unix()] {
+						skipped++
+						continue
+					}
+					// The run's start and finish times, its lake keys and its
+					// sightings are the simulated night's. The fetch time in
+					// the lake's metadata stays the real one: it records when
+					// the bytes were received, which is now, from a generator
+					// asked for that night's jobs.
+					clock.set(night)
+					if err := a.ingestAt(ctx, &rep, wh, filepath.Join(dir, "lake"), sources, true, clock.now); err != nil {
+						return fmt.Errorf("demo: night of %s: %w", night.Format(time.DateOnly), err)
+					}
+					made++
 				}
-				var err error
 				rep.Build, err = a.build(ctx, wh, siteCfg)
 				return err
 			})
-			if err := rep.write(out, false, err); err != nil {
+			err = rep.write(out, false, err)
+			fmt.Fprintf(out, "demo: %d nights, %s to %s: runs made %d, already in the warehouse %d\n",
+				len(nights), nights[0].Format(time.DateOnly), nights[len(nights)-1].Format(time.DateOnly), made, skipped)
+			if err != nil {
 				return err
 			}
 			if noServe {
@@ -77,7 +126,76 @@ to a configured warehouse, lake or publish target.`,
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "./data/demo", "folder for the demo's lake and site")
-	cmd.Flags().IntVar(&jobs, "jobs", 400, "how many sample job offers to generate")
+	cmd.Flags().IntVar(&jobs, "jobs", 400, "how many sample job offers are open on a typical day")
+	cmd.Flags().IntVar(&days, "days", 14, fmt.Sprintf("how many nightly runs to simulate, up to %d", maxDemoDays))
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after the build instead of serving the site")
 	return cmd
+}
+
+// demoNights returns the starts of days simulated nightly runs, oldest first:
+// demoHour UTC of each day, the last being the latest that is not after now
+// (a run never starts in the future).
+func demoNights(now time.Time, days int) []time.Time {
+	now = now.UTC()
+	last := time.Date(now.Year(), now.Month(), now.Day(), demoHour, 0, 0, 0, time.UTC)
+	if last.After(now) {
+		last = last.AddDate(0, 0, -1)
+	}
+	nights := make([]time.Time, days)
+	for i := range nights {
+		nights[i] = last.AddDate(0, 0, i-days+1)
+	}
+	return nights
+}
+
+// sampleNights returns which of nights (by their Unix time) the warehouse
+// already has a loaded sample run for: a run that started within the hour
+// after the night's start.
+func sampleNights(ctx context.Context, pool *pgxpool.Pool, nights []time.Time) (map[int64]bool, error) {
+	rows, err := pool.Query(ctx, `SELECT started_at FROM runs
+		WHERE sample AND status IN ('ok', 'partial') AND started_at >= $1 AND started_at < $2`,
+		nights[0], nights[len(nights)-1].Add(time.Hour))
+	if err != nil {
+		return nil, fmt.Errorf("demo: read the runs of the demo database: %w", err)
+	}
+	defer rows.Close()
+	done := make(map[int64]bool, len(nights))
+	for rows.Next() {
+		var started time.Time
+		if err := rows.Scan(&started); err != nil {
+			return nil, fmt.Errorf("demo: read the runs of the demo database: %w", err)
+		}
+		started = started.UTC()
+		night := time.Date(started.Year(), started.Month(), started.Day(), demoHour, 0, 0, 0, time.UTC)
+		if !started.Before(night) && started.Before(night.Add(time.Hour)) {
+			done[night.Unix()] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("demo: read the runs of the demo database: %w", err)
+	}
+	return done, nil
+}
+
+// nightClock is the clock of a simulated night: set to the night's start, it
+// then advances with the real clock, so that a run's finish time is its start
+// plus what the run really took. The sample source reads it too, to serve the
+// night's jobs; it is safe for concurrent use.
+type nightClock struct {
+	mu    sync.Mutex
+	shift time.Duration
+}
+
+// set makes the clock read t now.
+func (c *nightClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.shift = time.Until(t)
+}
+
+// now returns the simulated time.
+func (c *nightClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.shift)
 }

@@ -40,7 +40,11 @@ func (a *app) withWarehouse(ctx context.Context, cfg warehouse.Config, fn func(*
 // from the lake in one transaction, exactly as a replay would load it. It
 // fails only when nothing could be collected or loaded; a run in which some
 // sources failed is "partial" and says so.
-func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) (warehouse.Run, warehouse.LoadStats, error) {
+//
+// now is the clock of the run's start and finish times, which also date its
+// lake keys (see [ingest.RawKey]) and the sightings of its postings: the
+// real clock, except in the demo, which simulates past nights.
+func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool, now func() time.Time) (warehouse.Run, warehouse.LoadStats, error) {
 	if len(sources) == 0 {
 		return warehouse.Run{}, warehouse.LoadStats{}, errors.New("ingest: no source is enabled")
 	}
@@ -48,7 +52,7 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	if err != nil {
 		return warehouse.Run{}, warehouse.LoadStats{}, err
 	}
-	started := time.Now().UTC()
+	started := now().UTC()
 	run := warehouse.Run{ID: warehouse.NewRunID(started), StartedAt: started, Sample: sample}
 	logger := a.logger.With(slog.Group("ingest", "run", run.ID))
 	logger.Info("run started", "lake", lake.String(), "sources", len(sources))
@@ -63,7 +67,7 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 		}
 		run.Sources = append(run.Sources, sr)
 	}
-	run.FinishedAt = time.Now().UTC()
+	run.FinishedAt = now().UTC()
 	// The manifest goes to the lake before the load, so that a replay can
 	// restore the run (and its fetch errors) even if the load never happens.
 	if err := putManifest(ctx, lake, run); err != nil {
@@ -80,10 +84,15 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	return run, stats, nil
 }
 
-// ingestInto runs one ingest with [app.collect] and records its run in rep
-// whenever the run began, loaded or not.
+// ingestInto runs one ingest now with [app.collect] and records its run in
+// rep whenever the run began, loaded or not.
 func (a *app) ingestInto(ctx context.Context, rep *report, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) error {
-	run, stats, err := a.collect(ctx, wh, lakeURL, sources, sample)
+	return a.ingestAt(ctx, rep, wh, lakeURL, sources, sample, time.Now)
+}
+
+// ingestAt is [app.ingestInto] with the clock now for the run's times.
+func (a *app) ingestAt(ctx context.Context, rep *report, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool, now func() time.Time) error {
+	run, stats, err := a.collect(ctx, wh, lakeURL, sources, sample, now)
 	if run.ID != "" {
 		rep.addRun(run, stats)
 	}

@@ -1,6 +1,11 @@
 // Package sample generates Remotive-shaped job data for the demo and for
 // tests: deterministic (the same day gives the same bytes), plausible, and
 // clearly fake (every company name ends in "(sample)").
+//
+// The data has a history, as a real board does: jobs have stable ids, about
+// one in eight is new each day and about as many are gone, the number of open
+// jobs varies a little from day to day ([Board]), and the mix of roles drifts
+// over weeks, so that some roles rise while others fall.
 package sample
 
 import (
@@ -8,47 +13,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strings"
+	"sync"
 	"time"
-)
-
-var (
-	seniorities = []string{"", "", "Senior ", "Junior ", "Lead ", "Staff ", "Principal "}
-	roles       = []struct{ title, category string }{
-		{"Backend Engineer", "Software Development"},
-		{"Frontend Developer", "Software Development"},
-		{"Full Stack Developer", "Software Development"},
-		{"Data Engineer", "Data"},
-		{"Data Analyst", "Data"},
-		{"Machine Learning Engineer", "Data"},
-		{"DevOps Engineer", "DevOps / Sysadmin"},
-		{"Site Reliability Engineer", "DevOps / Sysadmin"},
-		{"Product Designer", "Design"},
-		{"Product Manager", "Product"},
-		{"QA Engineer", "QA"},
-		{"Customer Success Manager", "Customer Service"},
-		{"Technical Writer", "Writing"},
-		{"Sales Development Representative", "Sales / Business"},
-		{"Mobile Developer", "Software Development"},
-	}
-	// roleWeights makes some roles much more common than others, as on a
-	// real board.
-	roleWeights = []int{14, 10, 9, 7, 5, 5, 6, 3, 4, 4, 2, 3, 1, 2, 3}
-	locations   = []string{
-		"Worldwide", "Worldwide", "Worldwide", "USA", "USA", "USA, Canada", "Europe", "Europe",
-		"UK", "Germany", "Americas, Europe, Israel", "USA timezones", "LATAM", "Canada", "France",
-	}
-	companies = []string{
-		"Acme Analytics", "Blue Harbor", "Cobalt Labs", "Delta Freight", "Evergreen Health",
-		"Foxglove", "Granite Cloud", "Helio Energy", "Ivy Learning", "Juniper Pay",
-		"Kestrel Security", "Lumen Media", "Maple Robotics", "Nimbus Data", "Orbit Travel",
-	}
-	skills = []string{
-		"go", "python", "sql", "postgresql", "aws", "kubernetes", "react", "typescript", "java",
-		"terraform", "figma", "spark", "airflow", "docker", "rust", "swift", "kotlin", "excel",
-	}
-	salaries = []string{"", "", "", "$80k - $100k", "$120k - $150k", "$45 - $60/hr", "€60.000 - €75.000", "$150k - $230k", "£50k"}
-	jobTypes = []string{"full_time", "full_time", "full_time", "contract", "part_time"}
 )
 
 // Job is one generated job in Remotive's shape.
@@ -67,67 +33,46 @@ type Job struct {
 	Description               string   `json:"description"`
 }
 
-// Jobs returns the n jobs open on day. Jobs have stable ids: a job open on
-// two days is the same job, and about one job in eight changes each day.
-func Jobs(day time.Time, n int) []Job {
-	day = day.UTC().Truncate(24 * time.Hour)
-	// Each job's life is drawn from its id: ids are numbered from an epoch
-	// so that consecutive days share most of their jobs.
-	offset := int(day.Unix()/86400) * (n / 8)
-	jobs := make([]Job, 0, n)
-	for i := range n {
-		id := 1_000_000 + offset + i
-		jobs = append(jobs, job(id, day))
+// Board is a generated job board, day by day. Jobs are numbered in the order
+// they appear: about Size/8 appear each day (between 0.2 and 1.8 times that)
+// and the oldest go, so a job stays open about eight days. A job is the same
+// on every day it is open; its role is drawn with weights that drift with the
+// day it appeared.
+type Board struct {
+	// Size is the number of jobs open on a typical day.
+	Size int
+	// Steady keeps exactly Size jobs open every day: as many go as appear.
+	// Otherwise the number open varies by up to 10% around Size from day to
+	// day, and the jobs that appear and those that go differ in number.
+	Steady bool
+}
+
+// idBase is added to a job's number to give its id.
+const idBase = 1_000_000
+
+// Jobs returns the jobs open on day (a UTC day), oldest first.
+func (b Board) Jobs(day time.Time) []Job {
+	if b.Size <= 0 {
+		return nil
+	}
+	d := dayNumber(day)
+	first, end := b.first(d), b.end(d)
+	jobs := make([]Job, 0, end-first)
+	born, bornEnd := int64(0), int64(-1) // jobs numbered below bornEnd appeared by day born
+	for n := first; n < end; n++ {
+		for n >= bornEnd {
+			born = b.bornDay(n)
+			bornEnd = b.end(born)
+		}
+		jobs = append(jobs, job(idBase+n, born, float64(n)/float64(b.rate())))
 	}
 	return jobs
 }
 
-func job(id int, day time.Time) Job {
-	r := rand.New(rand.NewPCG(uint64(id), 0x6a6f6270756c7365))
-	role := roles[weighted(r, roleWeights)]
-	title := seniorities[r.IntN(len(seniorities))] + role.title
-	tags := make([]string, 0, 4)
-	for _, k := range r.Perm(len(skills))[:2+r.IntN(3)] {
-		tags = append(tags, skills[k])
-	}
-	company := companies[r.IntN(len(companies))] + " (sample)"
-	published := day.Add(-time.Duration(r.IntN(14*24)) * time.Hour)
-	slug := strings.ToLower(strings.NewReplacer(" ", "-", "/", "-").Replace(strings.TrimSpace(title)))
-	return Job{
-		ID:                        id,
-		URL:                       fmt.Sprintf("https://remotive.com/remote-jobs/sample/%s-%d", slug, id),
-		Title:                     title,
-		CompanyName:               company,
-		CompanyLogo:               "",
-		Category:                  role.category,
-		Tags:                      tags,
-		JobType:                   jobTypes[r.IntN(len(jobTypes))],
-		PublicationDate:           published.Format("2006-01-02T15:04:05"),
-		CandidateRequiredLocation: locations[r.IntN(len(locations))],
-		Salary:                    salaries[r.IntN(len(salaries))],
-		Description:               fmt.Sprintf("<p>%s at %s. This is generated sample data, not a real job offer.</p>", title, company),
-	}
-}
-
-func weighted(r *rand.Rand, weights []int) int {
-	total := 0
-	for _, w := range weights {
-		total += w
-	}
-	n := r.IntN(total)
-	for i, w := range weights {
-		if n < w {
-			return i
-		}
-		n -= w
-	}
-	return len(weights) - 1
-}
-
 // RemotiveResponse returns the body of a Remotive /api/remote-jobs response
-// with the n jobs open on day.
-func RemotiveResponse(day time.Time, n int) []byte {
-	jobs := Jobs(day, n)
+// with the jobs open on day.
+func (b Board) RemotiveResponse(day time.Time) []byte {
+	jobs := b.Jobs(day)
 	body, err := json.MarshalIndent(map[string]any{
 		"0-legal-notice":  "Sample data generated by jobpulse; not real job offers.",
 		"job-count":       len(jobs),
@@ -140,14 +85,93 @@ func RemotiveResponse(day time.Time, n int) []byte {
 	return body
 }
 
+// Handler serves, at /api/remote-jobs as the Remotive API would, the
+// [Board.RemotiveResponse] of the day that day returns at each request. It
+// keeps the last day's response, so asking again on the same day is cheap.
+// day must be safe for concurrent use.
+func (b Board) Handler(day func() time.Time) http.Handler {
+	var (
+		mu      sync.Mutex
+		lastDay int64
+		body    []byte
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/remote-jobs", func(w http.ResponseWriter, _ *http.Request) {
+		d := dayNumber(day())
+		mu.Lock()
+		if body == nil || d != lastDay {
+			body, lastDay = b.RemotiveResponse(time.Unix(d*secondsPerDay, 0)), d
+		}
+		page := body
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	})
+	return mux
+}
+
+// Jobs returns the n jobs open on day on a steady board of n jobs (see
+// [Board]): a job open on two days is the same job, and about one job in
+// eight changes each day.
+func Jobs(day time.Time, n int) []Job {
+	return Board{Size: n, Steady: true}.Jobs(day)
+}
+
+// RemotiveResponse returns the body of a Remotive /api/remote-jobs response
+// with the n jobs open on day on a steady board of n jobs.
+func RemotiveResponse(day time.Time, n int) []byte {
+	return Board{Size: n, Steady: true}.RemotiveResponse(day)
+}
+
 // Handler serves [RemotiveResponse] for day at /api/remote-jobs, as the
 // Remotive API would.
 func Handler(day time.Time, n int) http.Handler {
-	body := RemotiveResponse(day, n)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/remote-jobs", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
-	})
-	return mux
+	return Board{Size: n, Steady: true}.Handler(func() time.Time { return day })
+}
+
+const secondsPerDay = 24 * 60 * 60
+
+// dayNumber returns the UTC day of t as days since 1970-01-01.
+func dayNumber(t time.Time) int64 {
+	s := t.Unix()
+	d := s / secondsPerDay
+	if s < 0 && s%secondsPerDay != 0 {
+		d-- // floor, not truncation, before 1970
+	}
+	return d
+}
+
+// rate is the number of jobs that appear on a typical day.
+func (b Board) rate() int64 { return max(int64(b.Size)/8, 1) }
+
+// jitter returns a number in [0, 0.8*rate) drawn from day d and salt.
+func (b Board) jitter(d int64, salt uint64) int64 {
+	r := rand.New(rand.NewPCG(uint64(d), seed^salt))
+	return int64(r.Float64() * 0.8 * float64(b.rate()))
+}
+
+// end returns the number after the last job that appeared by day d. It
+// grows by between 0.2 and 1.8 times the rate from one day to the next.
+func (b Board) end(d int64) int64 { return d*b.rate() + b.jitter(d, 1) }
+
+// first returns the number of the oldest job open on day d. It never
+// decreases from one day to the next, so a job that is gone stays gone.
+func (b Board) first(d int64) int64 {
+	if b.Steady {
+		return b.end(d) - int64(b.Size)
+	}
+	return d*b.rate() - int64(b.Size) + b.jitter(d, 2)
+}
+
+// bornDay returns the day job n appeared: the first day whose end is past n.
+// end(d) is in [d*rate, (d+0.8)*rate), so that is n/rate or the day after.
+func (b Board) bornDay(n int64) int64 {
+	d := n / b.rate()
+	if n < 0 && n%b.rate() != 0 {
+		d--
+	}
+	if b.end(d) > n {
+		return d
+	}
+	return d + 1
 }
