@@ -170,9 +170,11 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		return res, fmt.Errorf("site: begin read-only transaction: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
-	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)",
+	// Dates are UTC whatever the server's or the role's time zone, so that
+	// started_at::date means the same day on every warehouse.
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', 'UTC', true)",
 		fmt.Sprint(statementTimeout.Milliseconds())); err != nil {
-		return res, fmt.Errorf("site: set statement_timeout: %w", err)
+		return res, fmt.Errorf("site: set statement_timeout and TimeZone: %w", err)
 	}
 	fresh, err := loadFreshness(ctx, tx)
 	if err != nil {
@@ -204,9 +206,9 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	t = stage("query", t)
 
 	files := assets.files()
-	pc := pageContext{cfg: cfg, nav: navigation(pages), fresh: fresh, urls: make(map[string]bool, len(pages))}
+	pc := pageContext{cfg: cfg, nav: navigation(pages), fresh: fresh, urls: make(map[string]*page, len(pages))}
 	for _, p := range pages {
-		pc.urls[p.url] = true
+		pc.urls[p.url] = p
 	}
 	sizes := make([]PageSize, 0, len(pages))
 	for _, p := range pages {
@@ -228,6 +230,11 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		return res, err
 	}
 	files = append(files, outFile{Path: nf.out, Data: html})
+	index, err := searchIndex(pages, pc.urls)
+	if err != nil {
+		return res, err
+	}
+	files = append(files, outFile{Path: searchFile, Data: index})
 	if cfg.BaseURL != "" {
 		files = append(files, outFile{Path: "sitemap.xml", Data: sitemap(cfg.BaseURL, pages)})
 	}

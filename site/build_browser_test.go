@@ -112,10 +112,10 @@ const chartsDrawn = `(() => {
 		}));
 })()`
 
-// TestBrowserHome serves the default site, built with the real ECharts, to
-// headless Chromium, in light and dark colour schemes, and checks that both
-// charts of the home page are drawn, that a tooltip shows on hover, and that
-// nothing goes to the console. JOBPULSE_SCREENSHOT=file.png saves screenshots
+// TestBrowserHome serves a home page (homeContent), built with the real
+// ECharts, to headless Chromium, in light and dark colour schemes, and
+// checks that both charts of the home page are drawn, that a tooltip shows
+// on hover, and that nothing goes to the console. JOBPULSE_SCREENSHOT=file.png saves screenshots
 // of the page (file.png and file-dark.png).
 func TestBrowserHome(t *testing.T) {
 	echarts := realECharts(t)
@@ -126,7 +126,7 @@ func TestBrowserHome(t *testing.T) {
 		postings = append(postings, testPosting{Title: title, Location: "Europe"})
 	}
 	seedRun(t, pool, true, postings)
-	cfg := testConfig(t)
+	cfg := homeConfig(t)
 	cfg.ECharts = echarts
 	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
 		t.Fatal(err)

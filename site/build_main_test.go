@@ -112,3 +112,52 @@ func writeTree(t testing.TB, dir string, files map[string]string) {
 		}
 	}
 }
+
+// homeContent is a content folder like the embedded report's first home
+// page: the top job titles and locations, each as a chart and a table, and
+// the postings per title with links to a page per title. The engine's tests
+// build it rather than the embedded content, which the report changes (the
+// report has tests of its own in content/).
+var homeContent = map[string]string{
+	"index.md": `---
+title: The job market
+description: Which jobs are in demand and where.
+nav: 1
+queries:
+  top_titles: top_titles.sql
+  top_locations: top_locations.sql
+---
+
+# The job market
+
+` + "```chart\ntype: hbar\nquery: top_titles\nx: Job title\ny: Postings\ntitle: Most demanded job titles\n```\n\n" +
+		"```table\nquery: top_titles\ntitle: Postings per job title\n```\n\n" +
+		"```chart\ntype: bar\nquery: top_locations\nx: Location\ny: Postings\ntitle: Locations with the most offers\n```\n\n" +
+		"```table\nquery: top_locations\ntitle: Postings per location\n```\n",
+	"queries/top_titles.sql": `-- The 10 most demanded job titles: postings per title, ties broken by title.
+SELECT title AS "Job title", count(*) AS "Postings"
+FROM postings
+GROUP BY title
+ORDER BY count(*) DESC, title
+LIMIT 10
+`,
+	"queries/top_locations.sql": `-- The 5 locations with the most offers, as the source writes them.
+SELECT CASE WHEN btrim(location_text) = '' THEN 'Unspecified' ELSE location_text END AS "Location",
+       count(*) AS "Postings"
+FROM postings
+GROUP BY 1
+ORDER BY count(*) DESC, 1
+LIMIT 5
+`,
+}
+
+// homeConfig writes homeContent into a temporary folder and returns a build
+// configuration that builds it.
+func homeConfig(t *testing.T) BuildConfig {
+	t.Helper()
+	dir := t.TempDir()
+	writeTree(t, dir, homeContent)
+	cfg := testConfig(t)
+	cfg.Content = dir
+	return cfg
+}

@@ -171,6 +171,27 @@ func TestBuildStrict(t *testing.T) {
 			want: []string{`{dir}/index.md:6: table: link title: column "role" is not in the result of query titles`},
 		},
 		{
+			name: "link to a column of URLs the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, "```table\nquery: titles\nlink:\n  title: \"[url]\"\n```\n"),
+			},
+			want: []string{`{dir}/index.md:6: table: link title: column "url" is not in the result of query titles (columns: title, postings)`},
+		},
+		{
+			name: "link outside from a column the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, "Intro.\n\n```table\nquery: titles\nlink:\n  Title: \"[title]\"\n```\n"),
+			},
+			want: []string{`{dir}/index.md:8: table: link: column "Title" is not in the result of query titles`},
+		},
+		{
+			name: "link to an address that is neither a page nor a column",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, "```table\nquery: titles\nlink:\n  title: \"https://example.com/[title]\"\n```\n"),
+			},
+			want: []string{`{dir}/index.md:6: table: link title: "https://example.com/[title]": want a page's URL from the site root, such as /roles/[role]/, or [column] for the web addresses in a column`},
+		},
+		{
 			name: "templated page: by a column the result lacks",
 			files: map[string]string{
 				"index.md": testPage("title: T\n", ""),
@@ -298,8 +319,19 @@ queries:
   settings: |
     SELECT current_setting('transaction_read_only') AS read_only,
            current_setting('transaction_isolation') AS isolation,
-           current_setting('statement_timeout') AS timeout
+           current_setting('statement_timeout') AS timeout,
+           current_setting('TimeZone') AS tz,
+           (timestamptz '2026-11-29 01:00:00+00')::date::text AS day
 `, "```table\nquery: settings\n```\n")})
+	// A warehouse west of UTC must still date 01:00 UTC on the 29th.
+	var db string
+	if err := pool.QueryRow(context.Background(), "SELECT current_database()").Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(context.Background(), "ALTER DATABASE "+db+" SET TimeZone = 'America/Los_Angeles'"); err != nil {
+		t.Fatal(err)
+	}
+	pool.Reset() // new connections take the database's setting
 	cfg := testConfig(t)
 	cfg.Content = dir
 	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
@@ -310,7 +342,7 @@ queries:
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"<tr><td>on</td><td>repeatable read</td><td>1min</td></tr>",
+		"<tr><td>on</td><td>repeatable read</td><td>1min</td><td>UTC</td><td>2026-11-29</td></tr>",
 		"No data collected yet", // no run in the warehouse
 	} {
 		if !strings.Contains(string(html), want) {

@@ -201,6 +201,8 @@ type chartView struct {
 	Empty bool
 	// Table is the chart's data, the accessible alternative to the chart.
 	Table tableView
+	// SQL links to the chart's query in the page's SQL section.
+	SQL *sqlLink
 }
 
 // view builds the chart's option and its data table.

@@ -36,7 +36,18 @@
 //	```table
 //	query: top_titles
 //	columns: [title, postings]   # optional: all columns by default
+//	link:                        # optional: cells that are links,
+//	  role: /roles/[role]/       # to the page of the row's role,
+//	  title: "[url]"             # or outside, to the http(s) URL in column url
 //	```
+//
+// Every figure must be reproducible from the warehouse: a page that uses
+// queries ends with a section, "How these figures were computed"
+// (layouts/sql.html), that shows the SQL of each, and every chart and table
+// links to its query there (#sql-NAME). The build also writes search.json,
+// one entry per page, which the search box of assets/site.js reads; the
+// navigation marks the page and its section, and pages two folders down
+// get a breadcrumb.
 //
 // [Build] parses every page first (so a typo fails before any query runs),
 // then runs all queries of the build in one read-only REPEATABLE READ

@@ -62,6 +62,12 @@ type page struct {
 	tmpl  *templated // for a templated page file: it makes the pages, is not one
 	root  string     // the site root for links, when not relative (404.html)
 	prose bool       // the body has ${...} values or ::: directives (see page_values.go)
+
+	// Of a page made by a templated page file: the file's templated, and
+	// the page's row of the pages query as PostgreSQL text ("NULL" for
+	// NULL), for the SQL section (see page_sql.go).
+	family *templated
+	params []string
 }
 
 // frontMatter is the YAML header of a page.
@@ -80,6 +86,7 @@ type pageQuery struct {
 	name string
 	sql  string
 	from string // where the SQL is: a query file's path, or "inline"
+	file string // the query file's path in the content folder (queries/x.sql), "" for inline SQL
 	line int    // line of the page where the query is declared
 	by   string // of a templated page: the column that splits the result between its pages
 }
@@ -275,7 +282,7 @@ func (p *page) parseFrontMatter(fsys fs.FS, root string, fm []byte) error {
 		}
 		if v := strings.TrimSpace(val); strings.HasSuffix(v, ".sql") && !strings.ContainsAny(v, " \t\n") {
 			file := path.Join(queriesDir, v)
-			q.from = displayPath(root, file)
+			q.from, q.file = displayPath(root, file), file
 			if !fs.ValidPath(file) || !strings.HasPrefix(file, queriesDir+"/") {
 				return &ContentError{File: p.file, Line: q.line, Err: fmt.Errorf("query %s: bad file name %q", name, v)}
 			}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/jobpulse/jobpulse/templates"
 )
 
 // Layout files every templates folder must have under layouts/.
@@ -23,11 +25,17 @@ type layout struct {
 }
 
 // parseLayouts parses layouts/*.html; templates call {{asset "style.css"}}
-// for the hashed path of an asset.
+// for the hashed path of an asset. A templates folder without
+// layouts/sql.html gets the embedded one (see page_sql.go).
 func parseLayouts(fsys fs.FS, assets *assetSet) (*layout, error) {
 	t, err := template.New("").Funcs(template.FuncMap{"asset": assets.path}).ParseFS(fsys, "layouts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("site: parse templates layouts: %w", err)
+	}
+	if t.Lookup(layoutSQL) == nil {
+		if t, err = t.ParseFS(templates.FS, "layouts/"+layoutSQL); err != nil {
+			return nil, fmt.Errorf("site: parse embedded layouts/%s: %w", layoutSQL, err)
+		}
 	}
 	for _, name := range []string{layoutBase, layoutChart, layoutTable} {
 		if t.Lookup(name) == nil {
@@ -42,7 +50,7 @@ type pageContext struct {
 	cfg   BuildConfig
 	nav   []*page
 	fresh *freshness
-	urls  map[string]bool // of every page, for links
+	urls  map[string]*page // every page by URL, for links
 }
 
 // layoutData is what layouts/base.html renders.
@@ -57,17 +65,13 @@ type layoutData struct {
 	// Canonical is the page's absolute URL when site.base_url is set.
 	Canonical string
 	Nav       []navLink
-	Content   template.HTML
-	HasCharts bool
-	Sample    bool
-	Fresh     *freshView
-}
-
-// navLink is one entry of the navigation.
-type navLink struct {
-	Title   string
-	Href    string
-	Current bool
+	// Breadcrumb leads from the home page to a page two or more folders
+	// down; nil for others.
+	Breadcrumb []crumb
+	Content    template.HTML
+	HasCharts  bool
+	Sample     bool
+	Fresh      *freshView
 }
 
 // freshView is the data-freshness stamp of the footer.
@@ -103,6 +107,10 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 	if p.root != "" {
 		root = p.root
 	}
+	sql, err := l.renderSQL(p)
+	if err != nil {
+		return nil, err
+	}
 	var values []string
 	if p.prose {
 		q := *p // the expanded body and its blocks belong to this rendering only
@@ -128,6 +136,7 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 			return nil, &ContentError{File: p.file, Err: err}
 		}
 	}
+	body = append(body, sql...)
 	d := layoutData{
 		Title:       p.meta.Title,
 		Description: p.meta.Description,
@@ -135,6 +144,8 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 		URL:         p.url,
 		Content:     template.HTML(body), // goldmark output: raw HTML disabled, blocks from html/template
 		HasCharts:   p.hasChart,
+		Nav:         navLinks(p, pc.nav, root),
+		Breadcrumb:  breadcrumb(p, pc.urls, root),
 		Sample:      pc.cfg.Sample || (pc.fresh != nil && pc.fresh.Sample),
 	}
 	if d.Description == "" {
@@ -142,13 +153,6 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 	}
 	if pc.cfg.BaseURL != "" {
 		d.Canonical = strings.TrimSuffix(pc.cfg.BaseURL, "/") + p.url
-	}
-	for _, n := range pc.nav {
-		href := root + strings.TrimPrefix(n.url, "/")
-		if href == "" {
-			href = "./"
-		}
-		d.Nav = append(d.Nav, navLink{Title: n.meta.Title, Href: href, Current: n == p})
 	}
 	if f := pc.fresh; f != nil {
 		d.Fresh = &freshView{
@@ -168,8 +172,9 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 
 // renderBlocks renders each chart and table block of the page with its
 // layout; charts are numbered chart-1, chart-2... in page order. root is the
-// path from the page to the site root; urls are the site's pages.
-func (l *layout) renderBlocks(p *page, root string, urls map[string]bool) error {
+// path from the page to the site root; urls are the site's pages. Each
+// block links to its query in the page's SQL section.
+func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) error {
 	charts := 0
 	for _, b := range p.blocks {
 		var (
@@ -182,10 +187,16 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]bool) error 
 		case b.chart != nil:
 			charts++
 			name = layoutChart
-			data, err = b.chart.view(fmt.Sprintf("chart-%d", charts), p.results[b.chart.Query])
+			var v chartView
+			v, err = b.chart.view(fmt.Sprintf("chart-%d", charts), p.results[b.chart.Query])
+			v.SQL = newSQLLink(b.chart.Query)
+			data = v
 		case b.table != nil:
 			name = layoutTable
-			data, err = tableWithLinks(b.table, p.results[b.table.Query], root, urls)
+			var v tableView
+			v, err = tableWithLinks(b.table, p.results[b.table.Query], root, urls)
+			v.SQL = newSQLLink(b.table.Query)
+			data = v
 		}
 		if err == nil {
 			err = l.t.ExecuteTemplate(&buf, name, data)
@@ -201,9 +212,11 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]bool) error 
 	return nil
 }
 
-// tableWithLinks makes the view of a table block, with its links: each must
-// lead to a page of the site.
-func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]bool) (tableView, error) {
+// tableWithLinks makes the view of a table block, with its links: a link
+// to a page must lead to a page of the site; a link to a column of URLs
+// is made only of the values that are http or https URLs (see
+// [externalURL]).
+func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]*page) (tableView, error) {
 	v, err := newTableView(spec.Title, res, spec.Columns).withData(spec.Query, res)
 	if err != nil {
 		return v, err
@@ -214,12 +227,21 @@ func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]b
 		if !ok {
 			continue
 		}
+		if col, ok := externalColumn(pattern); ok {
+			ci := res.column(col)
+			for r, row := range res.rows {
+				if u := externalURL(row[ci]); u != "" {
+					v.Rows[r][i].Href, v.Rows[r][i].External = u, true
+				}
+			}
+			continue
+		}
 		for r, row := range res.rows {
 			u := href(pattern, res, row)
 			if u == "" {
 				continue
 			}
-			if !urls[u] {
+			if urls[u] == nil {
 				return v, fmt.Errorf("link %s: row %d links to %s, which is not a page of the site", c.Name, r+1, u)
 			}
 			v.Rows[r][i].Href = root + strings.TrimPrefix(u, "/")

@@ -67,7 +67,11 @@ func (blockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // parseBody parses the Markdown body and replaces chart and table fences by
 // data blocks, checking each against the page's queries.
 func (p *page) parseBody() error {
-	doc := markdown.Parser().Parse(text.NewReader(p.body))
+	pc := parser.NewContext()
+	for _, id := range p.reservedIDs() {
+		pc.IDs().Put([]byte(id))
+	}
+	doc := markdown.Parser().Parse(text.NewReader(p.body), parser.WithContext(pc))
 	var fences []*ast.FencedCodeBlock
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if fc, ok := n.(*ast.FencedCodeBlock); ok && entering {

@@ -6,11 +6,17 @@ import (
 	"html/template"
 	"maps"
 	"math"
+	"net"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // tableSpec is the YAML body of a table block.
@@ -21,15 +27,28 @@ type tableSpec struct {
 	Columns []string `yaml:"columns"`
 	// Title is the table's caption.
 	Title string `yaml:"title"`
-	// Link makes the cells of a column links to pages of the site: column
-	// name to URL pattern, where [name] is the slug of the row's value in
-	// that column, e.g. role: /roles/[role]/. A link to a page the build
-	// does not make fails the build.
+	// Link makes the cells of a column links: column name to URL pattern.
+	// A pattern from the site root leads to a page of the site, where
+	// [name] is the slug of the row's value in that column, e.g. role:
+	// /roles/[role]/; a link to a page the build does not make fails the
+	// build. A pattern that is only [name] leads outside, to the URL in
+	// that column, e.g. title: "[url]": a value that is not an http or
+	// https URL leaves its cell plain text (see [externalURL]).
 	Link map[string]string `yaml:"link"`
 }
 
 // linkParam matches the [name] parts of a link pattern.
 var linkParam = regexp.MustCompile(`\[([^\]]*)\]`)
+
+// externalColumn reports whether a link pattern is [name], a link to the
+// URL in column name, and returns the name.
+func externalColumn(pattern string) (string, bool) {
+	m := linkParam.FindStringSubmatch(pattern)
+	if m == nil || m[0] != pattern {
+		return "", false
+	}
+	return m[1], true
+}
 
 // check checks the table's columns and links against its query's result.
 func (s *tableSpec) check(res *result) error {
@@ -38,11 +57,18 @@ func (s *tableSpec) check(res *result) error {
 	}
 	for _, col := range slices.Sorted(maps.Keys(s.Link)) {
 		pattern := s.Link[col]
-		if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || strings.Contains(pattern, "//") {
-			return fmt.Errorf("link %s: %q: want a page's URL from the site root, such as /roles/[role]/", col, pattern)
-		}
 		if err := res.missingColumn(s.Query, col); err != nil {
 			return fmt.Errorf("link: %w", err)
+		}
+		if target, ok := externalColumn(pattern); ok {
+			if err := res.missingColumn(s.Query, target); err != nil {
+				return fmt.Errorf("link %s: %w", col, err)
+			}
+			continue
+		}
+		if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || strings.Contains(pattern, "//") {
+			return fmt.Errorf("link %s: %q: want a page's URL from the site root, such as /roles/[role]/, "+
+				"or [column] for the web addresses in a column", col, pattern)
 		}
 		for _, m := range linkParam.FindAllStringSubmatch(pattern, -1) {
 			if err := res.missingColumn(s.Query, m[1]); err != nil {
@@ -85,6 +111,9 @@ type tableView struct {
 	// Interactive tables can be sorted, searched and paged by the site's
 	// script; a chart's data table is not.
 	Interactive bool
+	// SQL links to the table's query in the page's SQL section; nil for
+	// a chart's data table, whose chart links to it.
+	SQL *sqlLink
 }
 
 // tableColumn is a column head; numeric columns are right-aligned.
@@ -99,6 +128,8 @@ type tableCell struct {
 	Text    string
 	Numeric bool
 	Href    string
+	// External marks a link that leads outside the site.
+	External bool
 	// Value is a number's exact value, for sorting: "" for other values.
 	Value string
 }
@@ -243,3 +274,44 @@ func groupThousands(digits string) string {
 	}
 	return b.String()
 }
+
+// externalURL returns the link of a table cell to a web address taken from
+// the warehouse: the value when it is an absolute http or https URL with a
+// host and no user name, with a non-ASCII host in its ASCII form and
+// quotes and angle brackets escaped, else ""
+// (the cell stays text). Outside data never makes a javascript:, data: or
+// relative link, and never fails the build.
+func externalURL(v any) string {
+	s, ok := v.(string)
+	if !ok || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.User != nil || u.Hostname() == "" {
+		return ""
+	}
+	host := u.Hostname()
+	if strings.IndexFunc(host, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		ascii, err := idna.Lookup.ToASCII(host)
+		if err != nil {
+			return ""
+		}
+		host = ascii
+		if port := u.Port(); port != "" {
+			ascii += ":" + port
+		}
+		u.Host = ascii
+	}
+	if net.ParseIP(host) == nil && !hostName.MatchString(host) {
+		return ""
+	}
+	return urlQuotes.Replace(u.String())
+}
+
+// hostName is the form of a host name in a link: letters, digits, - and _
+// in dot-separated labels.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$`)
+
+// urlQuotes escapes what url.URL.String leaves as it was in a query and
+// could close an attribute or look like markup.
+var urlQuotes = strings.NewReplacer(`"`, "%22", "'", "%27", "<", "%3C", ">", "%3E", "`", "%60")

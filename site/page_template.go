@@ -64,21 +64,35 @@ func parseTemplated(name string) (string, error) {
 }
 
 // slug turns a value into a URL path segment: lower case ASCII letters and
-// digits, accents dropped, anything else a single "-". Values from the
-// warehouse never reach a path otherwise, so no slug can leave its folder.
+// digits, accents dropped, "+" and "#" spelled out as words (C, C++ and C#
+// are three skills: c, c-plus-plus, c-sharp), anything else a single "-".
+// Values from the warehouse never reach a path otherwise, so no slug can
+// leave its folder.
 func slug(s string) string {
 	var b strings.Builder
 	dash := false
+	sep := func() {
+		if dash && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		dash = false
+	}
 	for _, r := range norm.NFD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
+			sep()
 			b.WriteRune(unicode.ToLower(r))
+		case r == '+' || r == '#':
+			dash = true
+			sep()
+			if r == '+' {
+				b.WriteString("plus")
+			} else {
+				b.WriteString("sharp")
+			}
+			dash = true
 		default:
 			dash = true
 		}
@@ -131,7 +145,16 @@ func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, 
 		}
 		bySlug[s] = i
 		p := *m
-		p.tmpl = nil
+		p.tmpl, p.family = nil, m.tmpl
+		if i < len(texts) {
+			p.params = make([]string, len(texts[i]))
+			for c, t := range texts[i] {
+				if t == "\x00null" {
+					t = "NULL"
+				}
+				p.params[c] = t
+			}
+		}
 		p.url, p.out = "/"+dir+s+"/", dir+s+"/index.html"
 		p.meta.Nav = 0
 		p.meta.Title = fill(m.meta.Title, rows, row)

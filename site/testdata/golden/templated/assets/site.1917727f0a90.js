@@ -1,0 +1,521 @@
+// jobpulse: starts every chart of the page, the tools of its tables, the
+// links to its SQL and the search box (below). A chart is a
+// <div class="chart" data-chart="ID"> whose ECharts option is the JSON in the
+// element with that ID (<script type="application/json" id="ID">). The option
+// is data only: it is parsed with JSON.parse, never evaluated.
+(function () {
+  'use strict';
+
+  var dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var charts = [];
+
+  function theme() {
+    return dark && dark.matches ? 'dark' : null;
+  }
+
+  function draw(item) {
+    if (item.chart) {
+      item.chart.dispose();
+    }
+    item.chart = window.echarts.init(item.div, theme(), { renderer: 'canvas' });
+    item.chart.setOption(item.option);
+  }
+
+  function start() {
+    var divs = document.querySelectorAll('div.chart[data-chart]');
+    if (divs.length === 0) {
+      return;
+    }
+    if (!window.echarts) {
+      console.error('jobpulse: ECharts did not load; charts cannot be drawn');
+      return;
+    }
+    divs.forEach(function (div) {
+      var data = document.getElementById(div.getAttribute('data-chart'));
+      if (!data) {
+        console.error('jobpulse: no chart data for ' + div.getAttribute('data-chart'));
+        return;
+      }
+      var option;
+      try {
+        option = JSON.parse(data.textContent);
+      } catch (err) {
+        console.error('jobpulse: bad chart data in ' + data.id + ': ' + err);
+        return;
+      }
+      var height = parseInt(div.getAttribute('data-height'), 10);
+      if (height > 0) {
+        div.style.height = height + 'px';
+      }
+      var item = { div: div, option: option, chart: null };
+      draw(item);
+      charts.push(item);
+    });
+
+    var pending = 0;
+    window.addEventListener('resize', function () {
+      window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(function () {
+        charts.forEach(function (item) {
+          item.chart.resize();
+        });
+      });
+    });
+    if (dark && dark.addEventListener) {
+      dark.addEventListener('change', function () {
+        charts.forEach(draw);
+      });
+    }
+  }
+
+  // Tables: every table block can be downloaded as CSV or JSON (from the
+  // query's whole result, kept as JSON in the block); interactive ones can
+  // also be sorted by a column, searched and paged. The table is built by the
+  // server and stays readable without this script. Text from the data only
+  // ever goes into textContent, never into markup.
+  var pageSize = 25;
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      e.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined) {
+      e.textContent = text;
+    }
+    return e;
+  }
+
+  // csvField quotes a field, and keeps a spreadsheet from reading text as a
+  // formula (text starting with =, +, -, @, tab or return gets a ').
+  function csvField(v) {
+    if (v === null || v === undefined) {
+      return '';
+    }
+    var s = String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) {
+      s = "'" + s;
+    }
+    if (/[",\r\n]/.test(s)) {
+      s = '"' + s.replace(/"/g, '""') + '"';
+    }
+    return s;
+  }
+
+  function toCSV(data) {
+    var lines = [data.columns.map(csvField).join(',')];
+    data.rows.forEach(function (row) {
+      lines.push(row.map(csvField).join(','));
+    });
+    return lines.join('\r\n') + '\r\n';
+  }
+
+  function toJSON(data) {
+    return JSON.stringify(data.rows.map(function (row) {
+      var o = {};
+      data.columns.forEach(function (c, i) {
+        o[c] = row[i];
+      });
+      return o;
+    }), null, 2) + '\n';
+  }
+
+  function download(name, type, body) {
+    var url = URL.createObjectURL(new Blob([body], { type: type }));
+    var a = el('a', { href: url, download: name });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    window.setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 1000);
+  }
+
+  // toolsOf returns the bar of tools of a table block: the one the server
+  // put there with the link to the block's SQL (for a chart's data table,
+  // the chart's), or a new one.
+  function toolsOf(block) {
+    var owner = block.parentNode && block.parentNode.closest ? block.parentNode.closest('figure.chart-block') : null;
+    owner = owner || block;
+    for (var c = owner.firstElementChild; c; c = c.nextElementSibling) {
+      if (c.classList.contains('table-tools')) {
+        return { bar: c, placed: true };
+      }
+    }
+    return { bar: el('div', { class: 'table-tools' }), placed: false };
+  }
+
+  function enhance(block) {
+    var table = block.querySelector('table');
+    var script = block.querySelector('script.table-data');
+    if (!table) {
+      return;
+    }
+    var tools = toolsOf(block);
+    var bar = tools.bar;
+    var sql = bar.querySelector('.sql-link');
+    var name = (block.getAttribute('data-name') || 'data').replace(/[^a-z0-9_-]/gi, '_');
+    if (script) {
+      var data;
+      try {
+        data = JSON.parse(script.textContent);
+      } catch (err) {
+        console.error('jobpulse: bad table data: ' + err);
+      }
+      if (data) {
+        var csv = el('button', { type: 'button', class: 'download' }, 'CSV');
+        csv.addEventListener('click', function () {
+          download(name + '.csv', 'text/csv;charset=utf-8', toCSV(data));
+        });
+        var json = el('button', { type: 'button', class: 'download' }, 'JSON');
+        json.addEventListener('click', function () {
+          download(name + '.json', 'application/json', toJSON(data));
+        });
+        bar.insertBefore(el('span', { class: 'label' }, 'Download'), sql);
+        bar.insertBefore(csv, sql);
+        bar.insertBefore(json, sql);
+      }
+    }
+    if (block.hasAttribute('data-interactive')) {
+      interactive(block, table, bar);
+    }
+    if (!tools.placed && bar.childNodes.length > 0) {
+      block.insertBefore(bar, block.firstChild);
+    }
+  }
+
+  function interactive(block, table, bar) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var shown = rows;
+    var page = 0;
+    var status = el('p', { class: 'table-status', 'aria-live': 'polite' });
+    var nav = el('div', { class: 'table-pages' });
+    var prev = el('button', { type: 'button' }, 'Previous');
+    var next = el('button', { type: 'button' }, 'Next');
+    nav.appendChild(prev);
+    nav.appendChild(status);
+    nav.appendChild(next);
+
+    function render() {
+      var pages = Math.max(1, Math.ceil(shown.length / pageSize));
+      page = Math.min(page, pages - 1);
+      while (body.firstChild) {
+        body.removeChild(body.firstChild);
+      }
+      shown.slice(page * pageSize, (page + 1) * pageSize).forEach(function (r) {
+        body.appendChild(r);
+      });
+      status.textContent = shown.length === 0 ? 'No matching rows' :
+        (pages > 1 ? 'Page ' + (page + 1) + ' of ' + pages + ', ' : '') + shown.length + ' rows';
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+      nav.hidden = rows.length <= pageSize && shown.length === rows.length;
+    }
+    prev.addEventListener('click', function () {
+      page--;
+      render();
+    });
+    next.addEventListener('click', function () {
+      page++;
+      render();
+    });
+
+    if (rows.length > 10) {
+      var search = el('input', { type: 'search', placeholder: 'Filter rows', 'aria-label': 'Filter rows' });
+      search.addEventListener('input', function () {
+        var q = search.value.trim().toLowerCase();
+        shown = rows.filter(function (r) {
+          return q === '' || r.textContent.toLowerCase().indexOf(q) >= 0;
+        });
+        page = 0;
+        render();
+      });
+      bar.insertBefore(search, bar.firstChild);
+    }
+
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var button = el('button', { type: 'button', class: 'sort' }, th.textContent);
+      th.textContent = '';
+      th.appendChild(button);
+      button.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(heads, function (h) {
+          h.removeAttribute('aria-sort');
+        });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var numeric = th.classList.contains('num');
+        var key = function (r) {
+          var cell = r.cells[col];
+          if (numeric) {
+            var v = parseFloat(cell.getAttribute('data-v'));
+            return isNaN(v) ? -Infinity : v;
+          }
+          return cell.textContent.toLowerCase();
+        };
+        var order = rows.map(function (r, i) {
+          return { r: r, k: key(r), i: i };
+        });
+        order.sort(function (a, b) {
+          var c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+          return c === 0 ? a.i - b.i : (asc ? c : -c);
+        });
+        rows = order.map(function (o) {
+          return o.r;
+        });
+        var q = block.querySelector('input[type=search]');
+        page = 0;
+        shown = rows.filter(function (r) {
+          return !q || q.value.trim() === '' || r.textContent.toLowerCase().indexOf(q.value.trim().toLowerCase()) >= 0;
+        });
+        render();
+      });
+    });
+    block.appendChild(nav);
+    render();
+  }
+
+  function startTables() {
+    document.querySelectorAll('div.table-block').forEach(enhance);
+  }
+
+  // The SQL of a page: a link to #sql-NAME opens that query's details.
+  function openTarget() {
+    var id = '';
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (err) {
+      return; // not a fragment of ours
+    }
+    var target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === 'DETAILS') {
+      target.open = true;
+    }
+  }
+
+  // Search: the form in the header searches search.json at the site root
+  // (its data-index, relative to the page), loaded on first use. Titles and
+  // descriptions are text from the site's data: the list is built with
+  // textContent, never from markup.
+  var maxResults = 10;
+
+  function fold(s) {
+    return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  }
+
+  function words(s) {
+    return fold(s).split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+      return w !== '';
+    });
+  }
+
+  // matches reports whether every query word starts a word of ws.
+  function matches(query, ws) {
+    return query.every(function (q) {
+      return ws.some(function (w) {
+        return w.lastIndexOf(q, 0) === 0;
+      });
+    });
+  }
+
+  // rank: 0 when the title starts with the first word and holds all, 1 when
+  // the title holds all words, 2 when title and description do; -1 for no
+  // match.
+  function rank(query, entry) {
+    if (matches(query, entry.titleWords)) {
+      return entry.titleWords[0].lastIndexOf(query[0], 0) === 0 ? 0 : 1;
+    }
+    return matches(query, entry.titleWords.concat(entry.descWords)) ? 2 : -1;
+  }
+
+  function search(index, text) {
+    var query = words(text);
+    if (query.length === 0) {
+      return [];
+    }
+    var found = [];
+    index.forEach(function (entry, i) {
+      var r = rank(query, entry);
+      if (r >= 0) {
+        found.push({ entry: entry, rank: r, i: i });
+      }
+    });
+    found.sort(function (a, b) {
+      return a.rank - b.rank || a.i - b.i;
+    });
+    return found.slice(0, maxResults).map(function (f) {
+      return f.entry;
+    });
+  }
+
+  function startSearch() {
+    var form = document.querySelector('form.site-search');
+    var input = form ? form.querySelector('input[type=search]') : null;
+    if (!input) {
+      return;
+    }
+    var base = new URL(form.getAttribute('data-index') || 'search.json', document.baseURI);
+    var list = el('ul', { class: 'search-results', id: 'site-search-results', hidden: '' });
+    var status = el('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+    form.appendChild(list);
+    form.appendChild(status);
+    input.setAttribute('aria-controls', list.id);
+    var index = null;
+    var loading = null;
+
+    function load() {
+      if (!loading) {
+        loading = window.fetch(base.href).then(function (r) {
+          if (!r.ok) {
+            throw new Error('HTTP ' + r.status);
+          }
+          return r.json();
+        }).then(function (pages) {
+          index = pages.map(function (p) {
+            return {
+              title: String(p.title || ''),
+              url: new URL(String(p.url || ''), base).href,
+              section: String(p.section || ''),
+              titleWords: words(p.title),
+              descWords: words(p.description)
+            };
+          });
+          return index;
+        });
+      }
+      return loading;
+    }
+
+    function close() {
+      list.hidden = true;
+    }
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll('a'));
+    }
+
+    function show(text, message) {
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      if (text.trim() === '') {
+        status.textContent = '';
+        close();
+        return;
+      }
+      var found = message ? [] : search(index, text);
+      found.forEach(function (entry) {
+        var a = el('a', { href: entry.url });
+        a.appendChild(el('span', { class: 'search-title' }, entry.title));
+        if (entry.section && entry.section !== entry.title) {
+          a.appendChild(el('span', { class: 'search-section' }, entry.section));
+        }
+        var li = el('li');
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      if (found.length === 0) {
+        list.appendChild(el('li', { class: 'search-none' }, message || 'No page matches'));
+      }
+      status.textContent = message || (found.length === 0 ? 'No page matches' :
+        found.length + (found.length === 1 ? ' page matches' : ' pages match'));
+      list.hidden = false;
+    }
+
+    function update() {
+      var text = input.value;
+      if (index) {
+        show(text);
+        return;
+      }
+      load().then(function () {
+        if (input.value === text) {
+          show(text);
+        }
+      }, function (err) {
+        console.warn('jobpulse: search index ' + base.href + ': ' + err);
+        show(text, 'Search is not available here');
+      });
+    }
+
+    input.addEventListener('focus', function () {
+      load().catch(function () {});
+      if (input.value.trim() !== '') {
+        update();
+      }
+    });
+    input.addEventListener('input', update);
+    // A click on a result must not take the focus away first (and close
+    // the list) in browsers that do not focus links on click.
+    list.addEventListener('mousedown', function (e) {
+      e.preventDefault();
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var first = links()[0];
+      if (first) {
+        window.location.href = first.href;
+      }
+    });
+    form.addEventListener('keydown', function (e) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (!index || all.length === 0) {
+          return;
+        }
+        e.preventDefault();
+        if (list.hidden) {
+          show(input.value);
+          all = links();
+        }
+        var next = e.key === 'ArrowDown' ? at + 1 : (at < 0 ? all.length - 1 : at - 1);
+        if (next < 0 || next >= all.length) {
+          input.focus();
+        } else {
+          all[next].focus();
+        }
+      } else if (e.key === 'Escape' && !list.hidden) {
+        e.preventDefault();
+        close();
+        input.focus();
+      }
+    });
+    form.addEventListener('focusout', function (e) {
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) {
+        close();
+      }
+    });
+  }
+
+  // On a phone the navigation scrolls sideways: bring the entry of the page
+  // or its section into view, without scrolling the page itself.
+  function showCurrentNav() {
+    var a = document.querySelector('.site-nav a[aria-current]');
+    var ul = a ? a.closest('ul') : null;
+    if (!ul || ul.scrollWidth <= ul.clientWidth) {
+      return;
+    }
+    var box = ul.getBoundingClientRect();
+    var r = a.getBoundingClientRect();
+    if (r.left < box.left || r.right > box.right) {
+      ul.scrollLeft += r.left - box.left - 16;
+    }
+  }
+
+  function startAll() {
+    start();
+    startTables();
+    startSearch();
+    showCurrentNav();
+    openTarget();
+    window.addEventListener('hashchange', openTarget);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', startAll);
+  } else {
+    startAll();
+  }
+})();
