@@ -6,8 +6,10 @@ package content
 
 import "embed"
 
-// FS holds the default pages (*.md, roles/[role].md: one page per role)
-// and queries (queries/*.sql).
+// FS holds the default pages (*.md; roles/, locations/ and skills/ each
+// with an index page and one page per role, place or skill) and the queries
+// they share (queries/*.sql). Test files are not pages: only *.md and
+// *.sql are embedded.
 //
-//go:embed *.md roles queries
+//go:embed *.md roles/*.md locations/*.md skills/*.md queries/*.sql
 var FS embed.FS

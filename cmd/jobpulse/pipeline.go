@@ -81,6 +81,10 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	if run.Status == warehouse.RunFailed {
 		return run, stats, fmt.Errorf("ingest: run %s: every source failed (first: %s)", run.ID, run.Sources[0].Error)
 	}
+	if err := warehouse.Analyze(ctx, wh.Pool); err != nil {
+		// The run is loaded; only the report's query plans may suffer.
+		logger.Warn("statistics not refreshed", "err", err)
+	}
 	return run, stats, nil
 }
 

@@ -62,7 +62,10 @@ without fetching it again.
 				for _, r := range res.Runs {
 					rep.addRun(r.Run, r.Stats)
 				}
-				return err
+				if err != nil {
+					return err
+				}
+				return warehouse.Analyze(ctx, wh.Pool)
 			})
 			prog.done()
 			return rep.write(cmd.OutOrStdout(), out.json, err)
