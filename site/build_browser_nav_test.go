@@ -19,7 +19,7 @@ import (
 
 // navContent is a site with a navigation, a section of templated pages
 // (one with a hostile title), a page found only by its description, a
-// chart and a table.
+// chart whose bars link to the pages, and a table.
 var navContent = map[string]string{
 	"index.md": `---
 title: Overview
@@ -31,7 +31,7 @@ queries:
 
 # Overview
 
-` + "```chart\ntype: hbar\nquery: roles\nx: Role\ny: Postings\ntitle: Postings per role\n```\n",
+` + "```chart\ntype: hbar\nquery: roles\nx: Role\ny: Postings\ntitle: Postings per role\nlink: /roles/[Role]/\n```\n",
 	"roles/index.md": `---
 title: Roles
 description: Every role, ranked by postings.
@@ -316,4 +316,39 @@ func TestBrowserNoScript(t *testing.T) {
 		t.Errorf("page without scripts (-want +got):\n%s", diff)
 	}
 	checkQuiet(t, ctx, w)
+}
+
+// TestBrowserChartLink clicks bars of a chart whose categories link to pages
+// (through ECharts' own click event) and follows them, a hostile name
+// included.
+func TestBrowserChartLink(t *testing.T) {
+	echarts := realECharts(t)
+	browserCtx := browser(t)
+	pool := pgtest.New(t)
+	dir := t.TempDir()
+	writeTree(t, dir, navContent)
+	cfg := testConfig(t)
+	cfg.Content, cfg.ECharts = dir, echarts
+	if _, err := Build(context.Background(), pool, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, path string }{
+		{"Backend Engineer", "/reports/roles/backend-engineer/"},
+		{"<img src=x onerror=alert(1)> Analyst", "/reports/roles/img-src-x-onerror-alert-1-analyst/"},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			ctx, w, _ := openPath(t, browserCtx, cfg.Out, "")
+			click := `echarts.getInstanceByDom(document.querySelector('div.chart')).trigger('click', {name: ` + jsString(tt.name) + `}), true`
+			if err := chromedp.Do(ctx, waitFor(`!!window.echarts && !!echarts.getInstanceByDom(document.querySelector('div.chart'))`)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](click)); err != nil {
+				t.Fatalf("clicking %q: %v", tt.name, err)
+			}
+			if err := chromedp.Do(ctx, waitFor(`location.pathname === `+jsString(tt.path))); err != nil {
+				t.Fatalf("clicking %q: %v", tt.name, err)
+			}
+			checkQuiet(t, ctx, w)
+		})
+	}
 }

@@ -192,6 +192,34 @@ func TestBuildStrict(t *testing.T) {
 			want: []string{`{dir}/index.md:6: table: link title: "https://example.com/[title]": want a page's URL from the site root, such as /roles/[role]/, or [column] for the web addresses in a column`},
 		},
 		{
+			name: "chart link to a page the site does not have",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: title\ny: postings\nlink: /jobs/[title]/\n")),
+			},
+			want: []string{"{dir}/index.md:8: chart: link: row 1 links to /jobs/backend-engineer/, which is not a page of the site"},
+		},
+		{
+			name: "chart link to a column the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: title\ny: postings\nlink: /jobs/[role]/\n")),
+			},
+			want: []string{`{dir}/index.md:8: chart: link: column "role" is not in the result of query titles`},
+		},
+		{
+			name: "chart link on a heatmap",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: heatmap\nquery: titles\nx: title\ny: title\nvalue: postings\nlink: /jobs/[title]/\n")),
+			},
+			want: []string{"{dir}/index.md:8: chart: heatmap: link is not for this type"},
+		},
+		{
+			name: "chart link outside",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: pie\nquery: titles\nx: title\ny: postings\nlink: \"[title]\"\n")),
+			},
+			want: []string{"{dir}/index.md:8: chart: link: \"[title]\": want a page's URL from the site root"},
+		},
+		{
 			name: "templated page: by a column the result lacks",
 			files: map[string]string{
 				"index.md": testPage("title: T\n", ""),

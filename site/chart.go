@@ -28,6 +28,11 @@ type chartSpec struct {
 	Value string `yaml:"value"`
 	// Bins is the number of bins of a histogram (20 by default).
 	Bins int `yaml:"bins"`
+	// Link makes each category (x) a link to a page of the site, such as
+	// /roles/[role]/: clicking its bar, point or slice opens the page, and
+	// the chart's data table links the category too. Not for scatter,
+	// heatmap and histogram charts, whose marks are not categories.
+	Link string `yaml:"link"`
 }
 
 // columnList is one column name or a list of them.
@@ -148,6 +153,9 @@ func (s *chartSpec) validate() error {
 	if s.Bins != 0 && kind.reads != onlyX {
 		return fmt.Errorf("%s: bins is only for histograms", s.Type)
 	}
+	if s.Link != "" && kind.reads != seriesY && kind.reads != oneY {
+		return fmt.Errorf("%s: link is not for this type: its marks are not categories", s.Type)
+	}
 	if s.Bins < 0 || s.Bins > 500 {
 		return fmt.Errorf("bins %d: want 1 to 500", s.Bins)
 	}
@@ -185,6 +193,11 @@ func (s *chartSpec) check(res *result) error {
 			}
 		}
 	}
+	if s.Link != "" {
+		if err := checkPagePattern(s.Query, res, s.Link); err != nil {
+			return fmt.Errorf("link: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -203,6 +216,9 @@ type chartView struct {
 	Table tableView
 	// SQL links to the chart's query in the page's SQL section.
 	SQL *sqlLink
+	// Links maps each category to the page it links to, relative to the
+	// page, as JSON; "" when the chart links nowhere.
+	Links string
 }
 
 // view builds the chart's option and its data table.

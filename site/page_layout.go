@@ -189,6 +189,9 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) error
 			name = layoutChart
 			var v chartView
 			v, err = b.chart.view(fmt.Sprintf("chart-%d", charts), p.results[b.chart.Query])
+			if err == nil {
+				err = b.chart.linkPages(&v, p.results[b.chart.Query], root, urls)
+			}
 			v.SQL = newSQLLink(b.chart.Query)
 			data = v
 		case b.table != nil:

@@ -66,14 +66,24 @@ func (s *tableSpec) check(res *result) error {
 			}
 			continue
 		}
-		if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || strings.Contains(pattern, "//") {
-			return fmt.Errorf("link %s: %q: want a page's URL from the site root, such as /roles/[role]/, "+
-				"or [column] for the web addresses in a column", col, pattern)
+		if err := checkPagePattern(s.Query, res, pattern); err != nil {
+			return fmt.Errorf("link %s: %w", col, err)
 		}
-		for _, m := range linkParam.FindAllStringSubmatch(pattern, -1) {
-			if err := res.missingColumn(s.Query, m[1]); err != nil {
-				return fmt.Errorf("link %s: %w", col, err)
-			}
+	}
+	return nil
+}
+
+// checkPagePattern checks a link to pages of the site, such as
+// /roles/[role]/: a path from the site root whose [column]s are columns of
+// the result of query.
+func checkPagePattern(query string, res *result, pattern string) error {
+	if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || strings.Contains(pattern, "//") {
+		return fmt.Errorf("%q: want a page's URL from the site root, such as /roles/[role]/, "+
+			"or [column] for the web addresses in a column", pattern)
+	}
+	for _, m := range linkParam.FindAllStringSubmatch(pattern, -1) {
+		if err := res.missingColumn(query, m[1]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -19,6 +19,23 @@
     }
     item.chart = window.echarts.init(item.div, theme(), { renderer: 'canvas' });
     item.chart.setOption(item.option);
+    // A chart with data-links opens the page of the category clicked (the
+    // chart's data table links the same pages, for keyboards).
+    var links = item.div.getAttribute('data-links');
+    if (links) {
+      try {
+        links = JSON.parse(links);
+      } catch (err) {
+        console.error('jobpulse: bad chart links: ' + err);
+        return;
+      }
+      item.chart.on('click', function (p) {
+        var href = Object.prototype.hasOwnProperty.call(links, p.name) ? links[p.name] : null;
+        if (typeof href === 'string') {
+          window.location.href = href;
+        }
+      });
+    }
   }
 
   function start() {

@@ -1,0 +1,416 @@
+package content_test
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/ingest/scrape"
+	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
+)
+
+// rawJob is one record of a real capture, read straight from the raw bytes
+// without jobpulse's parsers.
+type rawJob struct {
+	source, id, title, company, location string
+}
+
+// realJobs reads the three real captures (Remotive, Remote OK, the fake-jobs
+// board) with encoding/json and goquery: a path of its own, so that what the
+// report says can be checked against it.
+func realJobs(t *testing.T, fixtures string) []rawJob {
+	t.Helper()
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(fixtures, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var jobs []rawJob
+
+	var remotive struct {
+		Jobs []struct {
+			ID       json.Number `json:"id"`
+			Title    string      `json:"title"`
+			Company  string      `json:"company_name"`
+			Location string      `json:"candidate_required_location"`
+		} `json:"jobs"`
+	}
+	if err := json.Unmarshal(read("remotive/remote-jobs.json"), &remotive); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range remotive.Jobs {
+		jobs = append(jobs, rawJob{"remotive", j.ID.String(), j.Title, j.Company, j.Location})
+	}
+
+	var remoteok []struct {
+		ID       any    `json:"id"`
+		Position string `json:"position"`
+		Company  string `json:"company"`
+		Location string `json:"location"`
+	}
+	if err := json.Unmarshal(read("remoteok/api.json"), &remoteok); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range remoteok[1:] { // element 0 is the legal notice
+		jobs = append(jobs, rawJob{"remoteok", fmt.Sprint(j.ID), latin1Twice(j.Position), latin1Twice(j.Company), latin1Twice(j.Location)})
+	}
+
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(read("fake-jobs/index.html")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Find("div.card-content").Each(func(i int, card *goquery.Selection) {
+		jobs = append(jobs, rawJob{"fakejobs", fmt.Sprint(i), strings.TrimSpace(card.Find("h2.title").Text()),
+			strings.TrimSpace(card.Find("h3.company").Text()), strings.TrimSpace(card.Find("p.location").Text())})
+	})
+	return jobs
+}
+
+// latin1Twice undoes UTF-8 that was read as Latin-1 and encoded again, as
+// Remote OK serves many strings ("GdaÅ\u0084sk" for "Gdańsk"; its parser
+// repairs them too): when every rune is a Latin-1 byte and those bytes are
+// UTF-8 with some multi-byte sequence, they are the text.
+func latin1Twice(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xff {
+			return s
+		}
+		b = append(b, byte(r))
+	}
+	if !utf8.Valid(b) || utf8.RuneCount(b) == len(b) {
+		return s
+	}
+	return string(b)
+}
+
+// truth is what the report must say, computed from the raw captures.
+type truth struct {
+	read, rejected map[string]int // records per source
+	postings       int            // distinct postings
+	companies      int
+	roles          map[string]int // postings per role
+	places         map[string]int // postings per place (country code, region, "Worldwide")
+}
+
+// computeTruth counts the distinct jobs of the captures as the report
+// defines them (see content/method.md): a record without a title cannot be
+// read; records with the same fingerprint are one posting.
+func computeTruth(jobs []rawJob) truth {
+	tr := truth{read: map[string]int{}, rejected: map[string]int{}, roles: map[string]int{}, places: map[string]int{}}
+	seen, companies := map[string]bool{}, map[string]bool{}
+	for _, j := range jobs {
+		if strings.TrimSpace(j.title) == "" {
+			tr.rejected[j.source]++
+			continue
+		}
+		tr.read[j.source]++
+		loc := normalize.ParseLocation(j.location)
+		key := normalize.Fingerprint(j.company, j.title, loc)
+		if key == "" {
+			key = j.source + "\x00" + j.id
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		tr.postings++
+		if c := strings.TrimSpace(j.company); c != "" {
+			companies[c] = true
+		}
+		if role, _ := normalize.Title(j.title); role != "" {
+			tr.roles[role]++
+		}
+		for _, c := range loc.Countries {
+			tr.places[c]++
+		}
+		for _, r := range loc.Regions {
+			tr.places[r]++
+		}
+		if loc.Scope == normalize.ScopeWorldwide {
+			tr.places["Worldwide"]++
+		}
+	}
+	tr.companies = len(companies)
+	return tr
+}
+
+// TestReportTruth ingests the real captures of every source, builds the
+// embedded report, and checks its key figures (postings, top roles, top
+// places, every role's and country's count, records read and rejected per
+// source) against the same figures computed from the raw captures above.
+func TestReportTruth(t *testing.T) {
+	echarts := installedECharts(t)
+	fixtures := filepath.Join(moduleRoot(t), "..", "shared", "fixtures", "real")
+	jobs := realJobs(t, fixtures)
+	want := computeTruth(jobs)
+	if want.postings < 100 || len(want.roles) < 5 || want.rejected["remoteok"] == 0 {
+		t.Fatalf("the captures give too little to check: %+v", want)
+	}
+
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	ingestCaptures(t, ctx, pool, fixtures)
+	cfg := site.DefaultBuildConfig()
+	cfg.Out = filepath.Join(t.TempDir(), "public")
+	cfg.ECharts = echarts
+	if _, err := site.Build(ctx, pool, cfg, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	names := countryNames(t, pool)
+	place := func(p string) string { return cmp.Or(names[p], p) }
+
+	home := readPage(t, cfg.Out, "index.html")
+	t.Run("open postings", func(t *testing.T) {
+		text := home.text()
+		for _, s := range []string{fmt.Sprintf("%d job offers are open", want.postings), fmt.Sprintf("from %d companies", want.companies)} {
+			if !strings.Contains(text, s) {
+				t.Errorf("home page does not say %q", s)
+			}
+		}
+	})
+	t.Run("top roles", func(t *testing.T) {
+		checkTop(t, home.table(t, "top_roles"), want.roles, want.postings, 10, func(s string) string { return s })
+	})
+	t.Run("top places", func(t *testing.T) {
+		checkTop(t, home.table(t, "top_locations"), want.places, want.postings, 5, place)
+	})
+	t.Run("every role", func(t *testing.T) {
+		got := readPage(t, cfg.Out, "roles/index.html").table(t, "roles")
+		checkAll(t, got, want.roles, func(s string) string { return s })
+	})
+	t.Run("every country", func(t *testing.T) {
+		countries := map[string]int{}
+		for p, n := range want.places {
+			if len(p) == 2 && strings.ToUpper(p) == p {
+				countries[p] = n
+			}
+		}
+		checkAll(t, readPage(t, cfg.Out, "locations/index.html").table(t, "countries"), countries, place)
+	})
+	t.Run("per source", func(t *testing.T) {
+		runs := readPage(t, cfg.Out, "sources/index.html").table(t, "runs")
+		src, read, rejected := runs.col(t, "Source"), runs.col(t, "Postings read"), runs.col(t, "Rejected")
+		got := map[string][2]int{}
+		for _, r := range runs.Rows {
+			got[r[src].(string)] = [2]int{toInt(r[read]), toInt(r[rejected])}
+		}
+		for _, s := range []string{"remotive", "remoteok", "fakejobs"} {
+			if w := [2]int{want.read[s], want.rejected[s]}; got[s] != w {
+				t.Errorf("%s: read, rejected = %v on the site, %v in the capture", s, got[s], w)
+			}
+		}
+	})
+}
+
+// ingestCaptures serves the captures on 127.0.0.1 as the sources publish
+// them and runs one ingest of all three into pool, as `jobpulse ingest` does.
+func ingestCaptures(t *testing.T, ctx context.Context, pool *pgxpool.Pool, fixtures string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /remotive/api/remote-jobs", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(fixtures, "remotive", "remote-jobs.json"))
+	})
+	mux.HandleFunc("GET /remoteok/api", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(fixtures, "remoteok", "api.json"))
+	})
+	mux.Handle("GET /fake-jobs/", http.StripPrefix("/fake-jobs/", http.FileServer(http.Dir(filepath.Join(fixtures, "fake-jobs")))))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	logger := slog.New(slog.DiscardHandler)
+	fetcher := ingest.NewFetcher(ingest.DefaultFetchConfig(), srv.Client(), logger)
+	board := scrape.FakeJobs()
+	board.Enabled, board.URL, board.Delay = true, srv.URL+"/fake-jobs/", time.Millisecond
+	sources := []ingest.Source{
+		ingest.NewRemotive(ingest.RemotiveConfig{Enabled: true, URL: srv.URL + "/remotive"}, fetcher),
+		ingest.NewRemoteOK(ingest.RemoteOKConfig{Enabled: true, URL: srv.URL + "/remoteok"}, fetcher),
+		scrape.New(board, ingest.DefaultFetchConfig(), logger),
+	}
+	lake, err := ingest.NewFolderLake(filepath.Join(t.TempDir(), "lake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Now().UTC()
+	run := warehouse.Run{ID: warehouse.NewRunID(started), StartedAt: started}
+	bySource := map[string]ingest.Source{}
+	for i, r := range ingest.Fetch(ctx, lake, sources, run.ID, started, nil, logger) {
+		if r.Err != nil {
+			t.Fatalf("fetch %s: %v", r.Source, r.Err)
+		}
+		bySource[r.Source] = sources[i]
+		run.Sources = append(run.Sources, warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys})
+	}
+	run.FinishedAt = time.Now().UTC()
+	if _, _, err := warehouse.LoadFromLake(ctx, pool, lake, bySource, run, nil); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+}
+
+// countryNames reads the English country names the report shows for codes.
+func countryNames(t *testing.T, pool *pgxpool.Pool) map[string]string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), "SELECT code, name FROM countries")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			t.Fatal(err)
+		}
+		names[code] = name
+	}
+	return names
+}
+
+// checkTop checks a top-n table (label, Postings, Share %): n rows (or all
+// there are), each with the count the captures give and its share of all
+// postings, in order of count, and no label left out that has more postings
+// than the last row. Ties are ordered by the database's collation, which the
+// test does not second-guess.
+func checkTop(t *testing.T, got *tableData, want map[string]int, total, n int, label func(string) string) {
+	t.Helper()
+	byLabel := map[string]int{}
+	for k, v := range want {
+		byLabel[label(k)] += v
+	}
+	if len(got.Rows) != min(n, len(byLabel)) {
+		t.Errorf("%d rows, want %d", len(got.Rows), min(n, len(byLabel)))
+	}
+	postings, share := got.col(t, "Postings"), got.col(t, "Share %")
+	listed, last := map[string]bool{}, math.MaxInt
+	for _, r := range got.Rows {
+		name, c := r[0].(string), toInt(r[postings])
+		listed[name] = true
+		if c != byLabel[name] {
+			t.Errorf("%s: %d postings on the site, %d in the captures", name, c, byLabel[name])
+		}
+		if c > last {
+			t.Errorf("%s: %d postings after a row of %d: not in order", name, c, last)
+		}
+		last = c
+		if s, w := r[share].(float64), math.Round(1000*float64(c)/float64(total))/10; s != w {
+			t.Errorf("%s: share %v%% on the site, %v%% from the captures", name, s, w)
+		}
+	}
+	for name, c := range byLabel {
+		if !listed[name] && c > last {
+			t.Errorf("%s (%d postings) is missing from the top %d", name, c, n)
+		}
+	}
+}
+
+// checkAll checks a table of every label with its count (first column the
+// label, a column Postings) against want.
+func checkAll(t *testing.T, got *tableData, want map[string]int, label func(string) string) {
+	t.Helper()
+	w := map[string]int{}
+	for k, v := range want {
+		w[label(k)] += v
+	}
+	g := map[string]int{}
+	postings := got.col(t, "Postings")
+	for _, r := range got.Rows {
+		g[r[0].(string)] = toInt(r[postings])
+	}
+	for k := range w {
+		if g[k] != w[k] {
+			t.Errorf("%s: %d postings on the site, %d in the captures", k, g[k], w[k])
+		}
+	}
+	for k := range g {
+		if _, ok := w[k]; !ok {
+			t.Errorf("%s: %d postings on the site, none in the captures", k, g[k])
+		}
+	}
+}
+
+// page is a built page.
+type page struct {
+	name, html string
+}
+
+func readPage(t *testing.T, out, name string) page {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page{name, string(b)}
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// text is the page's text without markup, white space collapsed.
+func (p page) text() string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(p.html, " "))), " ")
+}
+
+// tableData is a table's whole result as the page embeds it for downloads.
+type tableData struct {
+	Columns []string `json:"columns"`
+	Rows    [][]any  `json:"rows"`
+}
+
+// table returns the embedded result of the first table of query name.
+func (p page) table(t *testing.T, name string) *tableData {
+	t.Helper()
+	start := strings.Index(p.html, `data-name="`+name+`"`)
+	if start < 0 {
+		t.Fatalf("%s: no table of query %s", p.name, name)
+	}
+	const open = `<script type="application/json" class="table-data">`
+	i := strings.Index(p.html[start:], open)
+	if i < 0 {
+		t.Fatalf("%s: table %s has no data", p.name, name)
+	}
+	body := p.html[start+i+len(open):]
+	body = body[:strings.Index(body, "</script>")]
+	var d tableData
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatalf("%s: table %s: %v", p.name, name, err)
+	}
+	return &d
+}
+
+// col returns the index of a column.
+func (d *tableData) col(t *testing.T, name string) int {
+	t.Helper()
+	i := slices.Index(d.Columns, name)
+	if i < 0 {
+		t.Fatalf("no column %q in %v", name, d.Columns)
+	}
+	return i
+}
+
+func toInt(v any) int {
+	f, _ := v.(float64)
+	return int(f)
+}
