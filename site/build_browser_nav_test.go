@@ -42,7 +42,8 @@ queries:
 
 # Roles
 
-` + "```table\nquery: roles\nlink:\n  Role: /roles/[Role]/\n```\n",
+` + "```table\nquery: roles\nlink:\n  Role: /roles/[Role]/\n```\n\n" +
+		"```chart\ntype: pie\nquery: roles\nx: Role\ny: Postings\ntitle: Share of postings\nlink: /roles/[Role]/\n```\n",
 	"roles/[role].md": `---
 title: "{role}"
 description: "Open postings for {role}."
@@ -312,15 +313,16 @@ func TestBrowserNoScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"none", "SQL of query roles #sql-roles"}, got); diff != "" {
+	// The table's and the pie chart's tools: only their SQL links.
+	if diff := cmp.Diff([]string{"none", "SQL of query roles #sql-roles, SQL of query roles #sql-roles"}, got); diff != "" {
 		t.Errorf("page without scripts (-want +got):\n%s", diff)
 	}
 	checkQuiet(t, ctx, w)
 }
 
-// TestBrowserChartLink clicks bars of a chart whose categories link to pages
-// (through ECharts' own click event) and follows them, a hostile name
-// included.
+// TestBrowserChartLink follows the links of a chart whose categories link
+// to pages, a hostile name included: the server draws its bars, with each
+// label a link.
 func TestBrowserChartLink(t *testing.T) {
 	echarts := realECharts(t)
 	browserCtx := browser(t)
@@ -338,10 +340,7 @@ func TestBrowserChartLink(t *testing.T) {
 	} {
 		t.Run(tt.path, func(t *testing.T) {
 			ctx, w, _ := openPath(t, browserCtx, cfg.Out, "")
-			click := `echarts.getInstanceByDom(document.querySelector('div.chart')).trigger('click', {name: ` + jsString(tt.name) + `}), true`
-			if err := chromedp.Do(ctx, waitFor(`!!window.echarts && !!echarts.getInstanceByDom(document.querySelector('div.chart'))`)); err != nil {
-				t.Fatal(err)
-			}
+			click := `[...document.querySelectorAll('.bars .bar-label a')].find(a => a.firstChild.textContent === ` + jsString(tt.name) + `).click(), true`
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](click)); err != nil {
 				t.Fatalf("clicking %q: %v", tt.name, err)
 			}
@@ -351,4 +350,20 @@ func TestBrowserChartLink(t *testing.T) {
 			checkQuiet(t, ctx, w)
 		})
 	}
+	// A pie chart is drawn by ECharts: a click on a slice opens its page.
+	t.Run("echarts", func(t *testing.T) {
+		ctx, w, _ := openPath(t, browserCtx, cfg.Out, "roles/")
+		div := `document.querySelector('div.chart')`
+		if err := chromedp.Do(ctx, waitFor(`(`+div+`.scrollIntoView(), !!window.echarts && !!echarts.getInstanceByDom(`+div+`))`)); err != nil {
+			t.Fatal(err)
+		}
+		click := `echarts.getInstanceByDom(` + div + `).trigger('click', {name: 'Data Analyst'}), true`
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](click)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, waitFor(`location.pathname === '/reports/roles/data-analyst/'`)); err != nil {
+			t.Fatal(err)
+		}
+		checkQuiet(t, ctx, w)
+	})
 }

@@ -219,6 +219,9 @@ type chartView struct {
 	// Links maps each category to the page it links to, relative to the
 	// page, as JSON; "" when the chart links nowhere.
 	Links string
+	// Static is the chart drawn by the server, without ECharts; nil when
+	// ECharts draws it (see chart_static.go).
+	Static *staticChart
 }
 
 // view builds the chart's option and its data table.
@@ -232,6 +235,9 @@ func (s *chartSpec) view(id string, res *result) (chartView, error) {
 	var err error
 	if v.Table, err = newTableView(s.Title, res, cols).withData(s.Query, res); err != nil {
 		return v, err
+	}
+	if v.Static = s.static(res); v.Static != nil {
+		return v, nil
 	}
 	kind := chartKinds[s.Type]
 	opt, err := kind.build(s, res)

@@ -38,10 +38,16 @@ func (s *chartSpec) linkPages(v *chartView, res *result, root string, urls map[s
 		}
 		links[name] = rel
 		if ti >= 0 {
-			v.Table.Rows[r][ti].Href = rel
+			v.Table.Rows[r][ti].Href, v.Table.Rows[r][ti].Hint = rel, strings.ToLower(s.X)
 		}
 	}
 	if len(links) == 0 {
+		return nil
+	}
+	if v.Static != nil {
+		for i, b := range v.Static.Bars {
+			v.Static.Bars[i].Href, v.Static.Bars[i].Hint = links[b.Label], strings.ToLower(s.X)
+		}
 		return nil
 	}
 	js, err := json.Marshal(links)

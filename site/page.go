@@ -57,7 +57,6 @@ type page struct {
 	doc      ast.Node // parsed body, data blocks in place
 	blocks   []*dataBlock
 	results  map[string]*result // by query name, after runQueries
-	hasChart bool
 
 	tmpl  *templated // for a templated page file: it makes the pages, is not one
 	root  string     // the site root for links, when not relative (404.html)

@@ -118,13 +118,14 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		q.body, q.blocks, q.hasChart, values = md, nil, false, vals
+		q.body, q.blocks, values = md, nil, vals
 		if err := q.parseBody(); err != nil {
 			return nil, err
 		}
 		p = &q
 	}
-	if err := l.renderBlocks(p, root, pc.urls); err != nil {
+	echarts, err := l.renderBlocks(p, root, pc.urls)
+	if err != nil {
 		return nil, err
 	}
 	body, err := p.renderBody()
@@ -143,7 +144,7 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 		Root:        root,
 		URL:         p.url,
 		Content:     template.HTML(body), // goldmark output: raw HTML disabled, blocks from html/template
-		HasCharts:   p.hasChart,
+		HasCharts:   echarts,
 		Nav:         navLinks(p, pc.nav, root),
 		Breadcrumb:  breadcrumb(p, pc.urls, root),
 		Sample:      pc.cfg.Sample || (pc.fresh != nil && pc.fresh.Sample),
@@ -174,7 +175,7 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 // layout; charts are numbered chart-1, chart-2... in page order. root is the
 // path from the page to the site root; urls are the site's pages. Each
 // block links to its query in the page's SQL section.
-func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) error {
+func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) (echarts bool, err error) {
 	charts := 0
 	for _, b := range p.blocks {
 		var (
@@ -192,6 +193,7 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) error
 			if err == nil {
 				err = b.chart.linkPages(&v, p.results[b.chart.Query], root, urls)
 			}
+			echarts = echarts || (v.Static == nil && !v.Empty)
 			v.SQL = newSQLLink(b.chart.Query)
 			data = v
 		case b.table != nil:
@@ -205,14 +207,14 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) error
 			err = l.t.ExecuteTemplate(&buf, name, data)
 		}
 		if err != nil {
-			return &ContentError{File: p.file, Line: b.line, Err: fmt.Errorf("%s: %w", b.kind, err)}
+			return false, &ContentError{File: p.file, Line: b.line, Err: fmt.Errorf("%s: %w", b.kind, err)}
 		}
 		if !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
 			buf.WriteByte('\n')
 		}
 		b.html = buf.Bytes()
 	}
-	return nil
+	return echarts, nil
 }
 
 // tableWithLinks makes the view of a table block, with its links: a link
@@ -248,6 +250,7 @@ func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]*
 				return v, fmt.Errorf("link %s: row %d links to %s, which is not a page of the site", c.Name, r+1, u)
 			}
 			v.Rows[r][i].Href = root + strings.TrimPrefix(u, "/")
+			v.Rows[r][i].Hint = strings.ToLower(c.Name)
 		}
 	}
 	return v, nil

@@ -92,7 +92,6 @@ func (p *page) parseBody() error {
 		}
 		fc.Parent().ReplaceChild(fc.Parent(), fc, b)
 		p.blocks = append(p.blocks, b)
-		p.hasChart = p.hasChart || b.chart != nil
 	}
 	p.doc = doc
 	return nil

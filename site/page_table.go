@@ -140,6 +140,10 @@ type tableCell struct {
 	Href    string
 	// External marks a link that leads outside the site.
 	External bool
+	// Hint names what a link to a page of the site is, for screen readers
+	// and link lists ("Go" alone says little; "Go (skill)" does): the
+	// column's name, in lower case, hidden on screen.
+	Hint string
 	// Value is a number's exact value, for sorting: "" for other values.
 	Value string
 }

@@ -88,11 +88,10 @@ func TestLoadPages(t *testing.T) {
 		File, URL, Out string
 		Queries        []string
 		Blocks         []blockInfo
-		HasChart       bool
 	}
 	var got []pageInfo
 	for _, p := range pages {
-		pi := pageInfo{File: p.file, URL: p.url, Out: p.out, HasChart: p.hasChart}
+		pi := pageInfo{File: p.file, URL: p.url, Out: p.out}
 		for _, q := range p.queries {
 			pi.Queries = append(pi.Queries, q.name+"="+q.sql+" @"+q.from)
 		}
@@ -110,9 +109,8 @@ func TestLoadPages(t *testing.T) {
 	want := []pageInfo{
 		{File: "content/about.md", URL: "/about/", Out: "about/index.html"},
 		{File: "content/index.md", URL: "/", Out: "index.html",
-			Queries:  []string{"a=SELECT 1 AS n @content/queries/a.sql", "b=SELECT 2 AS n @inline"},
-			Blocks:   []blockInfo{{Kind: "table", Query: "a", Line: 9}, {Kind: "chart", Query: "b", Line: 15}},
-			HasChart: true},
+			Queries: []string{"a=SELECT 1 AS n @content/queries/a.sql", "b=SELECT 2 AS n @inline"},
+			Blocks:  []blockInfo{{Kind: "table", Query: "a", Line: 9}, {Kind: "chart", Query: "b", Line: 15}}},
 		{File: "content/notes/x.md", URL: "/notes/x/", Out: "notes/x/index.html"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

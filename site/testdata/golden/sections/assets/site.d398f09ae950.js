@@ -38,15 +38,56 @@
     }
   }
 
+  // ECharts is loaded only when a chart it draws comes near the screen
+  // (the server draws bars and lines itself): a page whose charts are all
+  // below the first screen costs a phone nothing until the reader scrolls.
+  var echartsState = null; // null, 'loading', 'ready' or 'failed'
+  var echartsWaiting = [];
+
+  function withECharts(fn) {
+    if (echartsState === 'ready') {
+      fn();
+      return;
+    }
+    echartsWaiting.push(fn);
+    if (echartsState !== null) {
+      return;
+    }
+    echartsState = 'loading';
+    var meta = document.querySelector('meta[name="jobpulse-echarts"]');
+    if (!meta) {
+      echartsState = 'failed';
+      console.error('jobpulse: no ECharts on this page; charts cannot be drawn');
+      return;
+    }
+    var script = document.createElement('script');
+    script.src = meta.getAttribute('content');
+    script.onload = function () {
+      if (!window.echarts) {
+        echartsState = 'failed';
+        console.error('jobpulse: ECharts did not load; charts cannot be drawn');
+        return;
+      }
+      echartsState = 'ready';
+      var fns = echartsWaiting;
+      echartsWaiting = [];
+      fns.forEach(function (f) {
+        f();
+      });
+    };
+    script.onerror = function () {
+      echartsState = 'failed';
+      console.error('jobpulse: ECharts did not load; charts cannot be drawn');
+    };
+    document.head.appendChild(script);
+  }
+
   function start() {
     var divs = document.querySelectorAll('div.chart[data-chart]');
     if (divs.length === 0) {
       return;
     }
-    if (!window.echarts) {
-      console.error('jobpulse: ECharts did not load; charts cannot be drawn');
-      return;
-    }
+    var items = [];
     divs.forEach(function (div) {
       var data = document.getElementById(div.getAttribute('data-chart'));
       if (!data) {
@@ -64,10 +105,34 @@
       if (height > 0) {
         div.style.height = height + 'px';
       }
-      var item = { div: div, option: option, chart: null };
-      draw(item);
-      charts.push(item);
+      items.push({ div: div, option: option, chart: null });
     });
+    function show(item) {
+      withECharts(function () {
+        draw(item);
+        charts.push(item);
+      });
+    }
+    if (!('IntersectionObserver' in window)) {
+      items.forEach(show);
+    } else {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) {
+            return;
+          }
+          seen.unobserve(e.target);
+          items.forEach(function (item) {
+            if (item.div === e.target) {
+              show(item);
+            }
+          });
+        });
+      }, { rootMargin: '200px 0px' });
+      items.forEach(function (item) {
+        seen.observe(item.div);
+      });
+    }
 
     var pending = 0;
     window.addEventListener('resize', function () {
@@ -83,6 +148,23 @@
         charts.forEach(draw);
       });
     }
+  }
+
+  // shownText is the text of a row or cell as it shows, in lower case:
+  // without the hidden hints of links ("Go (skill)" filters and sorts as
+  // "go").
+  function shownText(node) {
+    var text = '';
+    (function walk(n) {
+      n.childNodes.forEach(function (c) {
+        if (c.nodeType === 3) {
+          text += c.nodeValue;
+        } else if (c.nodeType === 1 && !c.classList.contains('visually-hidden')) {
+          walk(c);
+        }
+      });
+    })(node);
+    return text.toLowerCase();
   }
 
   // Tables: every table block can be downloaded as CSV or JSON (from the
@@ -243,7 +325,7 @@
       search.addEventListener('input', function () {
         var q = search.value.trim().toLowerCase();
         shown = rows.filter(function (r) {
-          return q === '' || r.textContent.toLowerCase().indexOf(q) >= 0;
+          return q === '' || shownText(r).indexOf(q) >= 0;
         });
         page = 0;
         render();
@@ -269,7 +351,7 @@
             var v = parseFloat(cell.getAttribute('data-v'));
             return isNaN(v) ? -Infinity : v;
           }
-          return cell.textContent.toLowerCase();
+          return shownText(cell);
         };
         var order = rows.map(function (r, i) {
           return { r: r, k: key(r), i: i };
@@ -284,7 +366,7 @@
         var q = block.querySelector('input[type=search]');
         page = 0;
         shown = rows.filter(function (r) {
-          return !q || q.value.trim() === '' || r.textContent.toLowerCase().indexOf(q.value.trim().toLowerCase()) >= 0;
+          return !q || q.value.trim() === '' || shownText(r).indexOf(q.value.trim().toLowerCase()) >= 0;
         });
         render();
       });

@@ -1,0 +1,86 @@
+package site
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNiceStep(t *testing.T) {
+	for _, tt := range []struct{ in, want float64 }{
+		{0, 1}, {-3, 1}, {0.3, 0.5}, {1, 1}, {1.2, 2}, {2.2, 2.5}, {23.5, 25}, {26, 50}, {51, 100}, {101, 200},
+	} {
+		if got := niceStep(tt.in); got != tt.want {
+			t.Errorf("niceStep(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStaticChart(t *testing.T) {
+	res := &result{columns: []string{"day", "n"}, rows: [][]any{
+		{"2026-11-01", int64(10)}, {"2026-11-02", nil}, {"2026-11-03", int64(20)}, {"2026-11-04", 40.0},
+	}}
+	tests := []struct {
+		name string
+		spec chartSpec
+		res  *result
+		want *staticChart
+	}{
+		{
+			name: "line with a gap",
+			spec: chartSpec{Type: "line", X: "day", Y: columnList{"n"}},
+			res:  res,
+			want: &staticChart{Line: &staticLine{
+				// scale 0..40 (step 10); x at the middle of 4 bands of 250
+				Path: "M125,225 M625,150 L875,0",
+				Grid: []string{"0", "75", "150", "225", "300"}, Ticks: []string{"40", "30", "20", "10", "0"},
+				First: "2026-11-01", Middle: "2026-11-03", Last: "2026-11-04",
+				Bands: []staticBand{{"0", "250", "2026-11-01: 10"}, {"250", "250", "2026-11-02: no value"},
+					{"500", "250", "2026-11-03: 20"}, {"750", "250", "2026-11-04: 40"}},
+			}},
+		},
+		{
+			name: "area closes each segment on the axis",
+			spec: chartSpec{Type: "area", X: "day", Y: columnList{"n"}},
+			res:  &result{columns: res.columns, rows: res.rows[2:]},
+			want: &staticChart{Line: &staticLine{
+				Area: true, Path: "M250,150 L750,0", Fill: "M250,150 L750,0 L750,300 L250,300 Z",
+				Grid: []string{"0", "75", "150", "225", "300"}, Ticks: []string{"40", "30", "20", "10", "0"},
+				First: "2026-11-03", Last: "2026-11-04",
+				Bands: []staticBand{{"0", "500", "2026-11-03: 20"}, {"500", "500", "2026-11-04: 40"}},
+			}},
+		},
+		{
+			name: "bars in percent of the longest",
+			spec: chartSpec{Type: "hbar", X: "day", Y: columnList{"n"}},
+			res:  &result{columns: res.columns, rows: res.rows[:3]},
+			want: &staticChart{Bars: []staticBar{
+				{Label: "2026-11-01", Value: "10", Width: "50"}, {Label: "2026-11-02", Width: "0"},
+				{Label: "2026-11-03", Value: "20", Width: "100"},
+			}},
+		},
+		{
+			name: "negative values go to ECharts",
+			spec: chartSpec{Type: "line", X: "day", Y: columnList{"n"}},
+			res:  &result{columns: res.columns, rows: [][]any{{"a", int64(-1)}}},
+		},
+		{
+			name: "two series go to ECharts",
+			spec: chartSpec{Type: "hbar", X: "day", Y: columnList{"n", "n"}},
+			res:  res,
+		},
+		{
+			name: "other kinds go to ECharts",
+			spec: chartSpec{Type: "bar", X: "day", Y: columnList{"n"}},
+			res:  res,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.spec.static(tt.res)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(staticChart{})); diff != "" {
+				t.Errorf("static (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
