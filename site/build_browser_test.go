@@ -158,7 +158,7 @@ func TestBrowserHome(t *testing.T) {
 			// The bars of the first chart are drawn by the server; the
 			// second chart, by ECharts.
 			run("wait for the charts", func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-				_, err := chromedp.Poll[bool](`document.querySelectorAll('.bars .bar-row').length > 0 && ` +
+				_, err := chromedp.Poll[bool](`document.querySelectorAll('.bars .bar-row').length > 0 && `+
 					strings.Replace(chartsDrawn, "%d", "1", 1))(ctx, tg)
 				return chromedp.Void{}, err
 			})
