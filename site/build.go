@@ -218,6 +218,9 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		}
 		files = append(files, outFile{Path: p.out, Data: html})
 		sizes = append(sizes, PageSize{URL: p.url, Bytes: len(html)})
+		// What made the page is not needed any more: 10,000 pages' results
+		// and Markdown trees would otherwise stay in memory until the end.
+		p.results, p.doc, p.blocks, p.body = nil, nil, nil, nil
 	}
 	res.Pages = len(pages)
 	res.Heaviest = heaviest(sizes, 5)
