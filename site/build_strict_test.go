@@ -220,6 +220,27 @@ func TestBuildStrict(t *testing.T) {
 			want: []string{"{dir}/index.md:8: chart: link: \"[title]\": want a page's URL from the site root"},
 		},
 		{
+			name: "series on a pie",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: pie\nquery: titles\nx: title\ny: postings\nseries: title\n")),
+			},
+			want: []string{"{dir}/index.md:8: chart: pie: series is for bar, hbar, stacked, line and area charts"},
+		},
+		{
+			name: "series with two value columns",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: line\nquery: titles\nx: title\ny: [postings, postings]\nseries: title\n")),
+			},
+			want: []string{"{dir}/index.md:8: chart: series: y names the one column of values"},
+		},
+		{
+			name: "series column the result lacks",
+			files: map[string]string{
+				"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: line\nquery: titles\nx: title\ny: postings\nseries: role\n")),
+			},
+			want: []string{`{dir}/index.md:8: chart: column "role" is not in the result of query titles`},
+		},
+		{
 			name: "templated page: by a column the result lacks",
 			files: map[string]string{
 				"index.md": testPage("title: T\n", ""),

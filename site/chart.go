@@ -28,6 +28,11 @@ type chartSpec struct {
 	Value string `yaml:"value"`
 	// Bins is the number of bins of a histogram (20 by default).
 	Bins int `yaml:"bins"`
+	// Series names a column whose values are series: the result is long
+	// (x, series, y per row) and becomes one series per value, in the order
+	// they first appear; y names the column of values. For bar, hbar,
+	// stacked, line and area charts.
+	Series string `yaml:"series"`
 	// Link makes each category (x) a link to a page of the site, such as
 	// /roles/[role]/: clicking its bar, point or slice opens the page, and
 	// the chart's data table links the category too. Not for scatter,
@@ -153,6 +158,9 @@ func (s *chartSpec) validate() error {
 	if s.Bins != 0 && kind.reads != onlyX {
 		return fmt.Errorf("%s: bins is only for histograms", s.Type)
 	}
+	if err := s.checkSeries(); err != nil {
+		return err
+	}
 	if s.Link != "" && kind.reads != seriesY && kind.reads != oneY {
 		return fmt.Errorf("%s: link is not for this type: its marks are not categories", s.Type)
 	}
@@ -166,6 +174,9 @@ func (s *chartSpec) validate() error {
 // must hold numbers.
 func (s *chartSpec) columns() (all, numeric []string) {
 	all = append([]string{s.X}, s.Y...)
+	if s.Series != "" {
+		all = append(all, s.Series)
+	}
 	switch chartKinds[s.Type].reads {
 	case gridXY:
 		return append(all, s.Value), []string{s.Value}
@@ -233,9 +244,29 @@ func (s *chartSpec) view(id string, res *result) (chartView, error) {
 		return v, nil
 	}
 	var err error
+	if s.Series != "" {
+		// The chart and its data table read the wide form; the downloads
+		// keep the query's own result.
+		wide, series, err := s.pivot(res)
+		if err != nil {
+			return v, err
+		}
+		spec := *s
+		spec.Y, spec.Series = series, ""
+		if v.Table, err = newTableView(s.Title, wide, nil).withData(s.Query, res); err != nil {
+			return v, err
+		}
+		return spec.draw(v, wide)
+	}
 	if v.Table, err = newTableView(s.Title, res, cols).withData(s.Query, res); err != nil {
 		return v, err
 	}
+	return s.draw(v, res)
+}
+
+// draw builds the chart of the view v from res: drawn by the server when
+// it can be (see static), else the ECharts option.
+func (s *chartSpec) draw(v chartView, res *result) (chartView, error) {
 	if v.Static = s.static(res); v.Static != nil {
 		return v, nil
 	}

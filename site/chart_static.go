@@ -156,20 +156,31 @@ func drawLine(area bool, res *result, xi, yi int, values []float64, known []bool
 	return l
 }
 
-// niceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
-// that is at least v (1 for v <= 0), so that four steps of it make round
-// axis labels.
+// niceSteps are the multiples of a power of ten an axis steps by: fine
+// enough that the top of the axis is never far above the largest value.
+var niceSteps = []float64{1, 1.2, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10}
+
+// niceStep returns the smallest of niceSteps times a power of ten that is
+// at least v (1 for v <= 0), so that four steps of it make round axis
+// labels.
 func niceStep(v float64) float64 {
 	if v <= 0 {
 		return 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= v*(1-1e-12) {
-			return m * p
+	e := math.Floor(math.Log10(v))
+	// m/10^-e, not m*10^e: 3 * 0.1 is 0.30000000000000004, 3 / 10 is 0.3.
+	scale := func(m float64) float64 {
+		if e < 0 {
+			return m / math.Pow(10, -e)
+		}
+		return m * math.Pow(10, e)
+	}
+	for _, m := range niceSteps {
+		if s := scale(m); s >= v*(1-1e-12) {
+			return s
 		}
 	}
-	return 10 * p
+	return scale(10)
 }
 
 // coord formats an SVG coordinate with at most two decimals.
