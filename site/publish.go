@@ -6,22 +6,25 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/jobpulse/jobpulse/ingest/objstore"
 )
 
-// ErrNotOurs is returned by [Publish] for a target that holds files but was
-// not published by jobpulse: publishing would delete them.
-var ErrNotOurs = errors.New("site: publish target was not published by jobpulse")
+// Errors of [Publish].
+var (
+	// ErrNotOurs is returned for a target that holds files but was not
+	// published by jobpulse: publishing would delete them.
+	ErrNotOurs = errors.New("site: publish target was not published by jobpulse")
+	// ErrTooManyDeletes is returned when the build would delete more
+	// objects from the target than publish.max_deletes allows. The uploads
+	// are done; the delete step is skipped whole.
+	ErrTooManyDeletes = errors.New("site: publish would delete more than publish.max_deletes")
+)
 
-// publishWorkers bounds the uploads, and the comparisons, running at once.
-const publishWorkers = 8
-
-// PublishConfig configures [Publish].
+// PublishConfig configures [Publish]. Start from [DefaultPublishConfig].
 type PublishConfig struct {
 	// Source is the built site folder (site.out).
 	Source string
@@ -29,6 +32,41 @@ type PublishConfig struct {
 	// s3://bucket[/prefix] URL. Publish owns the target: files under it that
 	// are not in the build are deleted.
 	Target string
+	// Workers is how many uploads run at once (publish.workers).
+	Workers int
+	// MaxDeletes is the most objects one publish may delete
+	// (publish.max_deletes); -1 for no limit. Past it the delete step is
+	// refused whole and Publish fails with [ErrTooManyDeletes].
+	MaxDeletes int
+	// Gzip publishes text files gzip-compressed with Content-Encoding: gzip
+	// (publish.gzip; a bucket only, a folder keeps no headers).
+	Gzip bool
+	// CacheControl are Cache-Control rules by key pattern, the first match
+	// winning over the defaults (publish.cache_control).
+	CacheControl []CacheRule
+	// Redirects are published as redirect objects (publish.redirects).
+	Redirects []Redirect
+	// DryRun computes the plan and writes nothing.
+	DryRun bool
+	// Progress, when set, is called after each upload with the number of
+	// uploads done and planned, and the bytes uploaded.
+	Progress func(done, total int, bytes int64)
+}
+
+// Defaults of [PublishConfig].
+const (
+	// DefaultPublishWorkers is enough to keep a link to S3 busy with the
+	// small files of a site, each upload being mostly round trip.
+	DefaultPublishWorkers = 16
+	// DefaultMaxDeletes lets a nightly publish drop the pages of vanished
+	// roles or places, but stops a wrong site.out or a half-empty build from
+	// wiping a site of thousands of pages (the hugo deploy default is 256).
+	DefaultMaxDeletes = 256
+)
+
+// DefaultPublishConfig returns the configuration with its defaults.
+func DefaultPublishConfig() PublishConfig {
+	return PublishConfig{Workers: DefaultPublishWorkers, MaxDeletes: DefaultMaxDeletes}
 }
 
 // Validate checks the configuration, naming the key of a bad value.
@@ -38,6 +76,9 @@ func (c PublishConfig) Validate() error {
 	}
 	if c.Target == "" {
 		return errors.New("site: publish.target is empty: set a folder or an s3://bucket[/prefix] URL")
+	}
+	if err := c.ValidateOptions(); err != nil {
+		return err
 	}
 	if objstore.IsS3URL(c.Target) {
 		if _, _, err := objstore.ParseURL(c.Target); err != nil {
@@ -61,34 +102,74 @@ func (c PublishConfig) Validate() error {
 	return nil
 }
 
+// ValidateOptions checks the publish.* keys beside the source and target,
+// naming the key of a bad value.
+func (c PublishConfig) ValidateOptions() error {
+	var errs []error
+	if c.Workers < 1 || c.Workers > 256 {
+		errs = append(errs, fmt.Errorf("site: publish.workers: %d is not between 1 and 256", c.Workers))
+	}
+	if c.MaxDeletes < -1 {
+		errs = append(errs, fmt.Errorf("site: publish.max_deletes: %d: want a count, or -1 for no limit", c.MaxDeletes))
+	}
+	for i, r := range c.CacheControl {
+		if _, err := path.Match(r.Pattern, ""); err != nil || r.Pattern == "" {
+			errs = append(errs, fmt.Errorf("site: publish.cache_control[%d]: pattern %q is not a glob", i, r.Pattern))
+		}
+		if strings.TrimSpace(r.Value) == "" {
+			errs = append(errs, fmt.Errorf("site: publish.cache_control[%d]: pattern %q has no value", i, r.Pattern))
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range c.Redirects {
+		if err := r.validate(i); err != nil {
+			errs = append(errs, err)
+		} else if seen[r.key()] {
+			errs = append(errs, fmt.Errorf("site: publish.redirects[%d]: path %q is redirected twice", i, r.Path))
+		}
+		seen[r.key()] = true
+	}
+	return errors.Join(errs...)
+}
+
 // within reports whether path p is dir or inside it (both absolute, clean).
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// PublishResult counts what [Publish] did.
+// PublishResult is what [Publish] did.
 type PublishResult struct {
 	// Uploaded is the number of files written to the target: new or changed.
-	Uploaded int
+	Uploaded int `json:"uploaded"`
 	// Unchanged is the number of files the target already held as built.
-	Unchanged int
+	Unchanged int `json:"unchanged"`
 	// Deleted is the number of objects removed from the target because the
 	// build no longer has them.
-	Deleted int
-	// Bytes is the size of the uploaded files.
-	Bytes int64
+	Deleted int `json:"deleted"`
+	// DeletesRefused is the number of deletes skipped for exceeding
+	// publish.max_deletes.
+	DeletesRefused int `json:"deletes_refused,omitempty"`
+	// Bytes is the size of the uploaded files, as uploaded.
+	Bytes int64 `json:"bytes"`
+	// DryRun tells that nothing was written: Plan is what would be done.
+	DryRun bool `json:"dry_run,omitempty"`
+	// Plan is the plan the publish carried out (or would, in a dry run).
+	Plan *PublishPlan `json:"plan,omitempty"`
 }
 
 // Publish synchronises the built site in cfg.Source to cfg.Target, a folder
-// or an S3 bucket (hugo deploy style, one code path for both).
+// or an S3 bucket, through one code path for both.
 //
-// Files are compared by content (sha256; on S3 also Content-Type and
-// Cache-Control), so publishing the same build twice uploads nothing the
-// second time. Changed files go up assets first, then pages, so that a page
-// never links to an asset the target lacks. Objects under the target that
-// are not in the build are deleted last, and only when every upload
-// succeeded. On S3 the target prefix is a folder: publishing to
+// It first makes a plan from one listing of the target and its manifest
+// (the marker .jobpulse-site, see [PublishPlan]): a file is unchanged when
+// the target holds the version the manifest describes and the manifest's
+// sha256 and headers are what this build uploads, so an unchanged site sends
+// no PUT and no per-file request. Then it uploads, assets first, data, pages,
+// and the root index.html and 404.html last, so that a reader never gets a
+// page whose assets are missing; then deletes what the build no longer has,
+// only when every upload succeeded and within cfg.MaxDeletes; and writes the
+// manifest last. On S3 the target prefix is a folder: publishing to
 // s3://bucket/site/blog never touches site/blog2/.
 func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (PublishResult, error) {
 	if logger == nil {
@@ -106,77 +187,52 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	if err != nil {
 		return PublishResult{}, err
 	}
-	log.Info("publishing", "source", cfg.Source, "target", target.String(), "files", len(files))
+	if err := addHeaders(cfg, target.keepsHeaders(), files); err != nil {
+		return PublishResult{}, err
+	}
+	log.Info("publishing", "source", cfg.Source, "target", target.String(), "files", len(files), "dry_run", cfg.DryRun)
 
 	remote, err := target.list(ctx)
 	if err != nil {
 		return PublishResult{}, fmt.Errorf("site: publish to %s: list: %w", target, err)
 	}
-	if _, ours := remote[markerKey]; len(remote) > 0 && !ours {
+	_, marked := remote[markerKey]
+	if len(remote) > 0 && !marked {
 		return PublishResult{}, fmt.Errorf("%w: %s holds %d files and no %s marker: publish to an empty folder or bucket prefix (publish deletes what the site does not have)",
 			ErrNotOurs, target, len(remote), markerKey)
 	}
+	var oldMarker []byte
+	if marked {
+		if oldMarker, err = target.get(ctx, markerKey); err != nil {
+			return PublishResult{}, fmt.Errorf("site: publish to %s: read %s: %w", target, markerKey, err)
+		}
+	}
+	old := parseManifest(oldMarker)
+	plan, planned, stale := makePlan(target.String(), target.keepsHeaders(), files, remote, old, old.Version == manifestVersion, cfg.MaxDeletes)
+	res := PublishResult{Plan: plan, DryRun: cfg.DryRun, Unchanged: plan.Count(ActionUnchanged)}
+	if cfg.DryRun {
+		return res, nil
+	}
+	return apply(ctx, cfg, target, log, res, planned, stale, old, oldMarker, marked)
+}
 
-	changed, err := compare(ctx, target, files, remote)
-	if err != nil {
-		return PublishResult{}, err
-	}
-	res := PublishResult{Unchanged: len(files) - len(changed)}
-
-	// The marker first: from now on the target is jobpulse's.
-	if _, ok := remote[markerKey]; !ok {
-		if err := target.put(ctx, *markerFile()); err != nil {
-			return res, fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+// addHeaders sets the Cache-Control and Content-Encoding of the build's
+// files, and adds the redirects.
+func addHeaders(cfg PublishConfig, headers bool, files map[string]*buildFile) error {
+	for _, f := range files {
+		f.cacheControl = cacheControlOf(f.key, f.contentType, cfg.CacheControl)
+		if cfg.Gzip && headers && compressible(f.contentType) {
+			f.contentEncoding = "gzip"
 		}
 	}
-
-	// Assets first, then the pages that use them.
-	var assets, pages []buildFile
-	for _, f := range changed {
-		if f.isPage() {
-			pages = append(pages, f)
-		} else {
-			assets = append(assets, f)
+	for i, r := range cfg.Redirects {
+		f := r.file(headers)
+		if _, ok := files[f.key]; ok {
+			return fmt.Errorf("site: publish.redirects[%d]: path %q is a file of the built site", i, r.Path)
 		}
+		files[f.key] = f
 	}
-	for _, batch := range [][]buildFile{assets, pages} {
-		err := forEach(ctx, batch, func(ctx context.Context, f buildFile) error {
-			if err := target.put(ctx, f); err != nil {
-				return fmt.Errorf("site: publish %s to %s: %w", f.key, target, err)
-			}
-			log.Debug("uploaded", "key", f.key, "bytes", f.size, "content_type", f.contentType)
-			return nil
-		})
-		for _, f := range batch {
-			if f.done {
-				res.Uploaded++
-				res.Bytes += f.size
-			}
-		}
-		if err != nil {
-			return res, err
-		}
-	}
-
-	// Stale objects last, and only now that every upload succeeded.
-	var stale []string
-	for key := range remote {
-		if _, ok := files[key]; !ok && key != markerKey {
-			stale = append(stale, key)
-		}
-	}
-	sort.Strings(stale)
-	if len(stale) > 0 {
-		n, err := target.delete(ctx, stale)
-		res.Deleted = n
-		if err != nil {
-			return res, fmt.Errorf("site: publish to %s: delete stale objects: %w", target, err)
-		}
-		log.Debug("deleted stale objects", "keys", stale)
-	}
-	log.Info("published", "target", target.String(), "uploaded", res.Uploaded,
-		"unchanged", res.Unchanged, "deleted", res.Deleted, "bytes", res.Bytes)
-	return res, nil
+	return nil
 }
 
 // openTarget returns the target named by a folder path or an s3:// URL.
@@ -195,72 +251,6 @@ func openTarget(ctx context.Context, target string) (publishTarget, error) {
 	return &bucketTarget{client: client, bucket: bucket, prefix: prefix}, nil
 }
 
-// compare returns the build files the target lacks or holds in another
-// version, sorted by key. Objects of the same size are compared in detail
-// (their sha256 and headers), which may cost a request each.
-func compare(ctx context.Context, target publishTarget, files map[string]*buildFile, remote map[string]remoteObject) ([]buildFile, error) {
-	var sameSize []buildFile
-	var changed []buildFile
-	for _, f := range files {
-		r, ok := remote[f.key]
-		if ok && r.size == f.size {
-			sameSize = append(sameSize, *f)
-		} else {
-			changed = append(changed, *f)
-		}
-	}
-	var mu sync.Mutex
-	err := forEach(ctx, sameSize, func(ctx context.Context, f buildFile) error {
-		r, err := target.stat(ctx, f.key)
-		if err != nil {
-			return fmt.Errorf("site: publish to %s: compare %s: %w", target, f.key, err)
-		}
-		if !r.matches(f) {
-			mu.Lock()
-			changed = append(changed, f)
-			mu.Unlock()
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(changed, func(i, j int) bool { return changed[i].key < changed[j].key })
-	return changed, nil
-}
-
-// forEach runs fn on every file with up to publishWorkers at once, and
-// marks the files it succeeded on as done. It stops starting new work at the
-// first error, which it returns.
-func forEach(ctx context.Context, files []buildFile, fn func(context.Context, buildFile) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, publishWorkers)
-	var wg sync.WaitGroup
-	for i := range files {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := fn(ctx, files[i]); err != nil {
-				cancel(err)
-				return
-			}
-			files[i].done = true
-		})
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	return nil
-}
-
 // readBuild lists the files of the built site, keyed by slash path.
 func readBuild(dir string) (map[string]*buildFile, error) {
 	st, err := os.Stat(dir)
@@ -274,6 +264,7 @@ func readBuild(dir string) (map[string]*buildFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	delete(files, markerKey) // a build never publishes its own marker
 	if len(files) == 0 {
 		// An empty build would delete the whole published site.
 		return nil, fmt.Errorf("site: publish: site.out %q holds no files: build the site first", dir)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,84 +16,80 @@ import (
 	"strings"
 )
 
-// Cache-Control of published files. A file whose name carries a content
-// hash (assets/site.3f2a9c01b7de.css) never changes under that name; any
-// other file may change at the next publish.
-const (
-	cacheImmutable = "public, max-age=31536000, immutable"
-	cacheShort     = "public, max-age=300"
-)
-
-// buildFile is one file of the built site.
+// buildFile is one file to publish: a file of the built site, a redirect, or
+// the manifest.
 type buildFile struct {
-	key          string // slash path relative to the site root: roles/index.html
-	path         string // file on disk
-	size         int64
-	sha256       string // hex
-	contentType  string
-	cacheControl string
-	data         []byte // the content, for a file that is not on disk (path "")
-	done         bool   // set by forEach once uploaded
-}
-
-// open returns the file's content.
-func (f buildFile) open() (io.ReadSeekCloser, error) {
-	if f.path == "" {
-		return nopCloser{bytes.NewReader(f.data)}, nil
-	}
-	return os.Open(f.path)
+	key             string // slash path relative to the site root: roles/index.html
+	path            string // file on disk; "" when data holds the content
+	size            int64  // of the source bytes
+	sha256          string // hex, of the source bytes
+	contentType     string
+	cacheControl    string
+	contentEncoding string // "gzip" when published compressed
+	redirect        string // x-amz-website-redirect-location of a redirect object
+	data            []byte // the content, for a file that is not on disk
 }
 
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
 
-// markerKey names the file that marks a target as published by jobpulse.
-// Publish deletes what a target holds beyond the build, so it refuses a
-// target that is not empty and lacks this marker: a folder or bucket of
-// other files is never wiped by a wrong publish.target.
-const markerKey = ".jobpulse-site"
-
-// markerFile is the marker, published with every site.
-func markerFile() *buildFile {
-	data := []byte("This folder is published by jobpulse: files that are not in the built site are deleted.\n")
-	sum := sha256.Sum256(data)
-	return &buildFile{
-		key:          markerKey,
-		size:         int64(len(data)),
-		sha256:       hex.EncodeToString(sum[:]),
-		contentType:  "text/plain; charset=utf-8",
-		cacheControl: cacheControlOf(markerKey),
-		data:         data,
+// open returns the source bytes.
+func (f *buildFile) open() (io.ReadCloser, error) {
+	if f.path == "" {
+		return nopCloser{bytes.NewReader(f.data)}, nil
 	}
+	return os.Open(f.path)
 }
 
-// isPage reports whether f is an HTML page, published after the assets.
-func (f buildFile) isPage() bool {
-	return strings.HasPrefix(f.contentType, "text/html")
-}
-
-// remoteObject is what a target knows of a published file.
-type remoteObject struct {
-	size   int64
-	sha256 string
-	// headers tells whether the target stores the headers below (a bucket
-	// does, a folder does not).
-	headers      bool
-	contentType  string
-	cacheControl string
-}
-
-// matches reports whether r holds f as built.
-func (r remoteObject) matches(f buildFile) bool {
-	if r.size != f.size || !strings.EqualFold(r.sha256, f.sha256) {
-		return false
+// body returns the bytes as published: gzip-compressed when
+// f.contentEncoding says so (in memory), else the source, with their size.
+// The reader is an io.ReaderAt too, for multipart uploads.
+func (f *buildFile) body() (body interface {
+	io.ReadSeekCloser
+	io.ReaderAt
+}, size int64, err error) {
+	if f.contentEncoding == "gzip" {
+		src, err := f.open()
+		if err != nil {
+			return nil, 0, err
+		}
+		defer src.Close()
+		b, err := gzipBytes(src)
+		if err != nil {
+			return nil, 0, err
+		}
+		return nopCloser{bytes.NewReader(b)}, int64(len(b)), nil
 	}
-	return !r.headers || (r.contentType == f.contentType && r.cacheControl == f.cacheControl)
+	if f.path == "" {
+		return nopCloser{bytes.NewReader(f.data)}, int64(len(f.data)), nil
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil, 0, err
+	}
+	return fh, f.size, nil
+}
+
+// gzipBytes compresses r deterministically: no name, no modification time,
+// a fixed level, so the same source always gives the same bytes (and ETag).
+func gzipBytes(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(zw, r); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // walkBuild reads every regular file under dir (following symbolic links to
-// files) with its hash and headers.
+// files) with its hash and Content-Type.
 func walkBuild(dir string) (map[string]*buildFile, error) {
 	files := map[string]*buildFile{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -121,8 +118,8 @@ func walkBuild(dir string) (map[string]*buildFile, error) {
 	return files, nil
 }
 
-// readBuildFile hashes the file at p and works out its headers. It returns
-// nil for what is not a regular file.
+// readBuildFile hashes the file at p and works out its Content-Type. It
+// returns nil for what is not a regular file.
 func readBuildFile(key, p string) (*buildFile, error) {
 	fh, err := os.Open(p)
 	if err != nil {
@@ -148,13 +145,25 @@ func readBuildFile(key, p string) (*buildFile, error) {
 		return nil, err
 	}
 	return &buildFile{
-		key:          key,
-		path:         p,
-		size:         st.Size(),
-		sha256:       hex.EncodeToString(h.Sum(nil)),
-		contentType:  contentTypeOf(key, head),
-		cacheControl: cacheControlOf(key),
+		key:         key,
+		path:        p,
+		size:        st.Size(),
+		sha256:      hex.EncodeToString(h.Sum(nil)),
+		contentType: contentTypeOf(key, head),
 	}, nil
+}
+
+// memFile is a file published from memory.
+func memFile(key, contentType, cacheControl string, data []byte) *buildFile {
+	sum := sha256.Sum256(data)
+	return &buildFile{
+		key:          key,
+		size:         int64(len(data)),
+		sha256:       hex.EncodeToString(sum[:]),
+		contentType:  contentType,
+		cacheControl: cacheControl,
+		data:         data,
+	}
 }
 
 // webTypes are the Content-Types of the files a site holds, fixed here so
@@ -215,33 +224,19 @@ func contentTypeOf(name string, head []byte) string {
 	return mime.FormatMediaType(mediaType, params)
 }
 
-// cacheControlOf returns the Cache-Control of a file: long-lived when its
-// name carries a content hash, short otherwise.
-func cacheControlOf(name string) string {
-	for _, part := range strings.Split(path.Base(name), ".") {
-		if isContentHash(part) {
-			return cacheImmutable
-		}
-	}
-	return cacheShort
-}
-
-// isContentHash reports whether s looks like a hex content hash (as the
-// build puts in asset names): at least 8 hex digits, at least one a digit.
-func isContentHash(s string) bool {
-	if len(s) < 8 {
+// compressible reports whether a Content-Type is text, worth publishing
+// gzip-compressed (publish.gzip).
+func compressible(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
 		return false
 	}
-	digit := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'a' && c <= 'f':
-		default:
-			return false
-		}
+	switch {
+	case strings.HasPrefix(mediaType, "text/"),
+		strings.HasSuffix(mediaType, "+xml"), strings.HasSuffix(mediaType, "+json"),
+		mediaType == "application/json", mediaType == "application/xml",
+		mediaType == "application/javascript", mediaType == "application/wasm":
+		return true
 	}
-	return digit
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,7 +17,8 @@ import (
 )
 
 // sha256Meta is the user metadata key (x-amz-meta-sha256) holding the hex
-// sha256 of a published object, which publish compares with the build.
+// sha256 of a published object's source bytes, so that a multipart or
+// encrypted object, whose ETag is no MD5, still says what it holds.
 const sha256Meta = "sha256"
 
 // deleteBatch is the most keys one DeleteObjects request may name.
@@ -37,6 +39,8 @@ func (t *bucketTarget) String() string {
 	return objstore.Scheme + t.bucket + "/" + t.prefix
 }
 
+func (t *bucketTarget) keepsHeaders() bool { return true }
+
 // folder is the key prefix of every object of the target.
 func (t *bucketTarget) folder() string {
 	if t.prefix == "" {
@@ -44,6 +48,8 @@ func (t *bucketTarget) folder() string {
 	}
 	return t.prefix + "/"
 }
+
+func (t *bucketTarget) key(k string) *string { return aws.String(objstore.JoinKey(t.prefix, k)) }
 
 func (t *bucketTarget) list(ctx context.Context) (map[string]remoteObject, error) {
 	objs := map[string]remoteObject{}
@@ -61,54 +67,66 @@ func (t *bucketTarget) list(ctx context.Context) (map[string]remoteObject, error
 			if key == "" || strings.HasSuffix(key, "/") { // folder markers
 				continue
 			}
-			objs[key] = remoteObject{size: aws.ToInt64(obj.Size)}
+			objs[key] = remoteObject{size: aws.ToInt64(obj.Size), etag: unquote(aws.ToString(obj.ETag))}
 		}
 	}
 	return objs, nil
 }
 
-func (t *bucketTarget) stat(ctx context.Context, key string) (remoteObject, error) {
-	out, err := t.client.HeadObject(ctx, &s3.HeadObjectInput{
-		Bucket: aws.String(t.bucket),
-		Key:    aws.String(objstore.JoinKey(t.prefix, key)),
-	})
-	var notFound *types.NotFound
-	if errors.As(err, &notFound) {
-		return remoteObject{size: -1}, nil // removed since listed: upload
-	}
+// unquote removes the quotes around an ETag.
+func unquote(etag string) string { return strings.Trim(etag, `"`) }
+
+func (t *bucketTarget) get(ctx context.Context, key string) ([]byte, error) {
+	out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(t.bucket), Key: t.key(key)})
 	if err != nil {
-		return remoteObject{}, err
+		return nil, err
 	}
-	return remoteObject{
-		size:         aws.ToInt64(out.ContentLength),
-		sha256:       out.Metadata[sha256Meta], // "" when not published by us: uploaded again
-		headers:      true,
-		contentType:  aws.ToString(out.ContentType),
-		cacheControl: aws.ToString(out.CacheControl),
-	}, nil
+	defer out.Body.Close()
+	return io.ReadAll(out.Body)
 }
 
-func (t *bucketTarget) put(ctx context.Context, f buildFile) error {
-	sum, err := hex.DecodeString(f.sha256)
+func (t *bucketTarget) put(ctx context.Context, f *buildFile) (putResult, error) {
+	body, size, err := f.body()
 	if err != nil {
-		return fmt.Errorf("sha256 %q: %w", f.sha256, err)
-	}
-	body, err := f.open()
-	if err != nil {
-		return err
+		return putResult{}, err
 	}
 	defer body.Close()
-	_, err = t.client.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:         aws.String(t.bucket),
-		Key:            aws.String(objstore.JoinKey(t.prefix, f.key)),
-		Body:           body,
-		ContentLength:  aws.Int64(f.size),
-		ContentType:    aws.String(f.contentType),
-		CacheControl:   aws.String(f.cacheControl),
-		ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum)),
-		Metadata:       map[string]string{sha256Meta: f.sha256},
-	})
-	return err
+	if size > multipartThreshold {
+		return t.putMultipart(ctx, f, body, size)
+	}
+	in := &s3.PutObjectInput{
+		Bucket:        aws.String(t.bucket),
+		Key:           t.key(f.key),
+		Body:          body,
+		ContentLength: aws.Int64(size),
+		Metadata:      map[string]string{sha256Meta: f.sha256},
+	}
+	t.setHeaders(f, &in.ContentType, &in.CacheControl, &in.ContentEncoding, &in.WebsiteRedirectLocation)
+	if f.contentEncoding == "" {
+		// The source bytes are the object's: let the server check them.
+		sum, err := hex.DecodeString(f.sha256)
+		if err != nil {
+			return putResult{}, fmt.Errorf("sha256 %q: %w", f.sha256, err)
+		}
+		in.ChecksumSHA256 = aws.String(base64.StdEncoding.EncodeToString(sum))
+	}
+	out, err := t.client.PutObject(ctx, in)
+	if err != nil {
+		return putResult{}, err
+	}
+	return putResult{etag: unquote(aws.ToString(out.ETag)), size: size}, nil
+}
+
+// setHeaders fills the headers of an upload of f.
+func (t *bucketTarget) setHeaders(f *buildFile, contentType, cacheControl, contentEncoding, redirect **string) {
+	*contentType = aws.String(f.contentType)
+	*cacheControl = aws.String(f.cacheControl)
+	if f.contentEncoding != "" {
+		*contentEncoding = aws.String(f.contentEncoding)
+	}
+	if f.redirect != "" {
+		*redirect = aws.String(f.redirect)
+	}
 }
 
 func (t *bucketTarget) delete(ctx context.Context, keys []string) (int, error) {
@@ -117,7 +135,7 @@ func (t *bucketTarget) delete(ctx context.Context, keys []string) (int, error) {
 		batch := keys[start:min(start+deleteBatch, len(keys))]
 		ids := make([]types.ObjectIdentifier, len(batch))
 		for i, k := range batch {
-			ids[i] = types.ObjectIdentifier{Key: aws.String(objstore.JoinKey(t.prefix, k))}
+			ids[i] = types.ObjectIdentifier{Key: t.key(k)}
 		}
 		out, err := t.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
 			Bucket: aws.String(t.bucket),

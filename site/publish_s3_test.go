@@ -1,13 +1,18 @@
 package site
 
 import (
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,8 +105,8 @@ func readBucket(t *testing.T, client *s3.Client, location string) map[string]pub
 
 // proxyS3 puts a proxy in front of the S3 server for the rest of the test
 // (through AWS_ENDPOINT_URL_S3). It refuses the requests fail selects with
-// 403 AccessDenied, and returns the paths of the PUT requests it let
-// through, in order.
+// 403 AccessDenied, and returns the requests it let through, in order, as
+// "METHOD /path" (with "?list" for a listing).
 func proxyS3(t *testing.T, srv *s3test.Server, fail func(*http.Request) bool) func() []string {
 	t.Helper()
 	backend, err := url.Parse(srv.Endpoint)
@@ -111,7 +116,7 @@ func proxyS3(t *testing.T, srv *s3test.Server, fail func(*http.Request) bool) fu
 	proxy := httputil.NewSingleHostReverseProxy(backend)
 	proxy.ErrorLog = log.New(io.Discard, "", 0) // requests canceled by a failed publish
 	var mu sync.Mutex
-	var puts []string
+	var seen []string
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fail(r) {
 			w.Header().Set("Content-Type", "application/xml")
@@ -119,11 +124,13 @@ func proxyS3(t *testing.T, srv *s3test.Server, fail func(*http.Request) bool) fu
 			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>planted failure</Message></Error>`)
 			return
 		}
-		if r.Method == http.MethodPut {
-			mu.Lock()
-			puts = append(puts, r.URL.Path)
-			mu.Unlock()
+		req := r.Method + " " + r.URL.Path
+		if r.URL.Query().Has("list-type") {
+			req += "?list"
 		}
+		mu.Lock()
+		seen = append(seen, req)
+		mu.Unlock()
 		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
@@ -131,7 +138,7 @@ func proxyS3(t *testing.T, srv *s3test.Server, fail func(*http.Request) bool) fu
 	return func() []string {
 		mu.Lock()
 		defer mu.Unlock()
-		return append([]string(nil), puts...)
+		return append([]string(nil), seen...)
 	}
 }
 
@@ -141,115 +148,154 @@ func TestPublishBucket(t *testing.T) {
 	runPublishTests(t, bucketBackend(t, srv))
 }
 
-// TestPublishBucketOrder checks that every asset is uploaded before the
-// first page.
+// TestPublishBucketOrder checks the upload order: the manifest placeholder,
+// assets, data, pages, the root index.html and 404.html, the manifest.
 func TestPublishBucketOrder(t *testing.T) {
 	srv := s3test.Start(t)
 	srv.Setenv(t)
 	bucket := srv.NewBucket(t, t.Name())
-	puts := proxyS3(t, srv, func(*http.Request) bool { return false })
+	requests := proxyS3(t, srv, func(*http.Request) bool { return false })
+	src := t.TempDir()
+	site := map[string]string{"404.html": "<h1>not found</h1>"}
+	maps.Copy(site, tinySite)
+	writeSource(t, src, site)
+	publishOK(t, src, "s3://"+bucket)
+
+	var got []string
+	for _, r := range requests() {
+		if key, ok := strings.CutPrefix(r, "PUT /"+bucket+"/"); ok {
+			got = append(got, classOfKey(key))
+		}
+	}
+	got = slices.Compact(got)
+	want := []string{"manifest", "assets", "data", "pages", "entry pages", "manifest"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("upload order mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// classOfKey names the upload class of a key, or "manifest".
+func classOfKey(key string) string {
+	if key == markerKey {
+		return "manifest"
+	}
+	return classNames[publishClass(key, contentTypeOf(key, nil))]
+}
+
+// TestPublishBucketRequests counts the requests of an unchanged republish:
+// one listing and one GET of the manifest, no PUT, no HEAD.
+func TestPublishBucketRequests(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.Setenv(t)
+	bucket := srv.NewBucket(t, t.Name())
 	src := t.TempDir()
 	writeSource(t, src, tinySite)
 	publishOK(t, src, "s3://"+bucket)
 
-	got := puts()
-	if len(got) != len(tinySite)+1 {
-		t.Fatalf("uploads = %q, want %d and the marker", got, len(tinySite))
-	}
-	firstPage := -1
-	for i, p := range got {
-		isPage := strings.HasSuffix(p, ".html")
-		if isPage && firstPage < 0 {
-			firstPage = i
-		}
-		if !isPage && firstPage >= 0 {
-			t.Errorf("asset %s uploaded after page %s", p, got[firstPage])
-		}
+	requests := proxyS3(t, srv, func(*http.Request) bool { return false })
+	res := publishOK(t, src, "s3://"+bucket)
+	checkResult(t, "unchanged republish", PublishResult{Unchanged: len(tinySite)}, res)
+	want := []string{"GET /" + bucket + "?list", "GET /" + bucket + "/" + markerKey}
+	if diff := cmp.Diff(want, requests()); diff != "" {
+		t.Errorf("requests of an unchanged republish mismatch (-want +got):\n%s", diff)
 	}
 }
 
-// TestPublishBucketHeaders checks that an object with the right content but
-// the wrong headers, or without our sha256, is uploaded again.
-func TestPublishBucketHeaders(t *testing.T) {
+// TestPublishBucketObjects checks what an object says of itself: the
+// sha256 of its source in x-amz-meta-sha256, and gzip when asked, with
+// bytes that do not change from one publish to the next.
+func TestPublishBucketObjects(t *testing.T) {
 	ctx := context.Background()
 	srv := s3test.Start(t)
 	srv.Setenv(t)
 	client := srv.Client(t)
 	bucket := srv.NewBucket(t, t.Name())
 	src := t.TempDir()
-	site := map[string]string{"index.html": "<h1>home</h1>", "app.css": "body{}", "same.txt": "same"}
-	writeSource(t, src, site)
-	publishOK(t, src, "s3://"+bucket)
-
-	put := func(in *s3.PutObjectInput) {
-		t.Helper()
-		in.Bucket = aws.String(bucket)
-		if _, err := client.PutObject(ctx, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Right content and sha256, wrong Content-Type.
-	css, err := readBuildFile("app.css", src+"/app.css")
-	if err != nil {
+	page := strings.Repeat("<p>jobs</p>", 100)
+	writeSource(t, src, map[string]string{"index.html": page, "logo.png": "\x89PNG"})
+	cfg := publishConfig(src, "s3://"+bucket)
+	cfg.Gzip = true
+	if _, err := Publish(ctx, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
-	put(&s3.PutObjectInput{
-		Key: aws.String("app.css"), Body: strings.NewReader(site["app.css"]),
-		ContentType: aws.String("application/octet-stream"), CacheControl: aws.String(cacheShort),
-		Metadata: map[string]string{"sha256": css.sha256},
-	})
-	// Right content, uploaded by someone else: no sha256 to compare.
-	put(&s3.PutObjectInput{Key: aws.String("same.txt"), Body: strings.NewReader(site["same.txt"])})
-
-	res := publishOK(t, src, "s3://"+bucket)
-	checkResult(t, "republish", PublishResult{Uploaded: 2, Unchanged: 1, Bytes: size(site, "app.css", "same.txt")}, res)
-	checkPublished(t, bucketBackend(t, srv), "s3://"+bucket, site)
-}
-
-// TestPublishWebsite publishes a site to a bucket and reads it back through
-// the S3 website endpoint, as a browser would.
-func TestPublishWebsite(t *testing.T) {
-	srv := s3test.Start(t)
-	srv.Setenv(t)
-	bucket := srv.NewBucket(t, "site")
-	srv.EnableWebsite(t, bucket)
-	src := t.TempDir()
-	writeSource(t, src, tinySite)
-	publishOK(t, src, "s3://"+bucket)
-
-	type page struct {
-		Status       int
-		ContentType  string
-		CacheControl string
-		Body         string
+	type object struct {
+		SHA256, ContentEncoding, Body string
 	}
+	read := func(key string) object {
+		t.Helper()
+		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Body.Close()
+		var r io.Reader = out.Body
+		if aws.ToString(out.ContentEncoding) == "gzip" {
+			if r, err = gzip.NewReader(out.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		body, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return object{out.Metadata[sha256Meta], aws.ToString(out.ContentEncoding), string(body)}
+	}
+	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 	tests := []struct {
 		name string
-		path string
-		want page
+		key  string
+		want object
 	}{
-		{name: "home", path: "/", want: page{200, "text/html; charset=utf-8", cacheShort, tinySite["index.html"]}},
-		{name: "folder index", path: "/roles/", want: page{200, "text/html; charset=utf-8", cacheShort, tinySite["roles/index.html"]}},
-		{name: "stylesheet", path: "/assets/site.0123456789ab.css", want: page{200, "text/css; charset=utf-8", cacheImmutable, tinySite["assets/site.0123456789ab.css"]}},
-		{name: "script", path: "/assets/echarts.abcdef012345.min.js", want: page{200, "text/javascript; charset=utf-8", cacheImmutable, tinySite["assets/echarts.abcdef012345.min.js"]}},
-		{name: "data", path: "/data/roles.json", want: page{200, "application/json", cacheShort, tinySite["data/roles.json"]}},
+		{name: "text, gzipped", key: "index.html", want: object{sum(page), "gzip", page}},
+		{name: "binary, as is", key: "logo.png", want: object{sum("\x89PNG"), "", "\x89PNG"}},
 	}
-	web := srv.WebsiteClient()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := web.Get(strings.TrimSuffix(srv.WebsiteURL(bucket), "/") + tt.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := page{resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"), string(body)}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("GET %s mismatch (-want +got):\n%s", tt.path, diff)
+			if diff := cmp.Diff(tt.want, read(tt.key)); diff != "" {
+				t.Errorf("%s mismatch (-want +got):\n%s", tt.key, diff)
 			}
 		})
 	}
+	// Rewritten with the same bytes, the gzipped page is the same object.
+	writeSource(t, src, map[string]string{"index.html": page})
+	res, err := Publish(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, "republish of a rewritten build", PublishResult{Unchanged: 2}, res)
+}
+
+// TestPublishBucketMultipart publishes a file larger than the multipart
+// threshold: it goes up in parts, reads back whole, and is unchanged the
+// next time.
+func TestPublishBucketMultipart(t *testing.T) {
+	ctx := context.Background()
+	srv := s3test.Start(t)
+	srv.Setenv(t)
+	bucket := srv.NewBucket(t, t.Name())
+	oldThreshold, oldPart := multipartThreshold, multipartPartSize
+	multipartThreshold, multipartPartSize = 6<<20, 5<<20
+	t.Cleanup(func() { multipartThreshold, multipartPartSize = oldThreshold, oldPart })
+
+	big := make([]byte, 11<<20)
+	for i := range big {
+		big[i] = byte(i * 7 % 251)
+	}
+	src := t.TempDir()
+	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>", "data/all.bin": string(big)})
+	publishOK(t, src, "s3://"+bucket)
+
+	got := readBucket(t, srv.Client(t), "s3://"+bucket)
+	if got["data/all.bin"].Body != string(big) {
+		t.Errorf("data/all.bin read back differs (%d bytes, want %d)", len(got["data/all.bin"].Body), len(big))
+	}
+	m := parseManifest([]byte(got[markerKey].Body))
+	if etag := m.Files["data/all.bin"].ETag; !strings.HasSuffix(etag, "-3") {
+		t.Errorf("ETag of data/all.bin = %q, want a multipart ETag of 3 parts", etag)
+	}
+	res, err := Publish(ctx, publishConfig(src, "s3://"+bucket), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, "republish", PublishResult{Unchanged: 2}, res)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,16 +70,23 @@ func wantPublished(b publishBackend, files map[string]string) map[string]publish
 		o := publishedObject{Body: body}
 		if b.headers {
 			o.ContentType = contentTypeOf(k, []byte(body))
-			o.CacheControl = cacheControlOf(k)
+			o.CacheControl = cacheControlOf(k, o.ContentType, nil)
 		}
 		want[k] = o
 	}
 	return want
 }
 
+// publishConfig is the default configuration for src and target.
+func publishConfig(src, target string) PublishConfig {
+	cfg := DefaultPublishConfig()
+	cfg.Source, cfg.Target = src, target
+	return cfg
+}
+
 func publishOK(t *testing.T, src, target string) PublishResult {
 	t.Helper()
-	res, err := Publish(context.Background(), PublishConfig{Source: src, Target: target}, nil)
+	res, err := Publish(context.Background(), publishConfig(src, target), nil)
 	if err != nil {
 		t.Fatalf("Publish(%s -> %s): %v", src, target, err)
 	}
@@ -86,7 +95,7 @@ func publishOK(t *testing.T, src, target string) PublishResult {
 
 func checkResult(t *testing.T, step string, want, got PublishResult) {
 	t.Helper()
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(PublishResult{}, "Plan")); diff != "" {
 		t.Errorf("%s: result mismatch (-want +got):\n%s", step, diff)
 	}
 }
@@ -126,6 +135,9 @@ func runPublishTests(t *testing.T, b publishBackend) {
 		{"PrefixIsolation", testPublishPrefixIsolation},
 		{"NoDeleteAfterFailedUpload", testPublishFailedUpload},
 		{"Marker", testPublishMarker},
+		{"Plan", testPublishPlan},
+		{"MaxDeletes", testPublishMaxDeletes},
+		{"Redirect", testPublishRedirect},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, b) })
@@ -215,13 +227,14 @@ func testPublishMarker(t *testing.T, b publishBackend) {
 	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>"})
 	target := b.newTarget(t)
 	publishOK(t, src, target)
-	if got := b.read(t, target)[markerKey].Body; got != string(markerFile().data) {
-		t.Errorf("marker = %q after the first publish", got)
+	m := parseManifest([]byte(b.read(t, target)[markerKey].Body))
+	if got, want := slices.Sorted(maps.Keys(m.Files)), []string{"index.html"}; !cmp.Equal(want, got) || m.Version != manifestVersion {
+		t.Errorf("manifest after the first publish: version %d, keys %q; want version %d, keys %q", m.Version, got, manifestVersion, want)
 	}
 
 	foreign := b.newTarget(t)
 	b.write(t, foreign, "thesis.txt", "years of work")
-	_, err := Publish(context.Background(), PublishConfig{Source: src, Target: foreign}, nil)
+	_, err := Publish(context.Background(), publishConfig(src, foreign), nil)
 	if !errors.Is(err, ErrNotOurs) {
 		t.Fatalf("Publish to a foreign target: got %v, want ErrNotOurs", err)
 	}
@@ -240,7 +253,7 @@ func testPublishFailedUpload(t *testing.T, b publishBackend) {
 	b.write(t, target, "stale.html", "<p>stale</p>")
 	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>", "broken.html": "<h1>x</h1>"})
 	failing := b.failing(t, target, "broken.html")
-	_, err := Publish(context.Background(), PublishConfig{Source: src, Target: failing}, nil)
+	_, err := Publish(context.Background(), publishConfig(src, failing), nil)
 	if err == nil || !strings.Contains(err.Error(), "publish broken.html to") {
 		t.Fatalf("Publish: got %v, want the upload of broken.html to fail", err)
 	}
@@ -256,6 +269,16 @@ func TestPublishValidate(t *testing.T) {
 		cfg     PublishConfig
 		wantErr string // "" for valid
 	}{
+		{name: "bad options", cfg: PublishConfig{Source: "public", Target: "s3://reports", Workers: 0, MaxDeletes: -2,
+			CacheControl: []CacheRule{{Pattern: "[", Value: "x"}, {Pattern: "*.css"}},
+			Redirects:    []Redirect{{Path: "../up", To: "/"}, {Path: "old/", To: "example.org"}, {Path: "a", To: "/b"}, {Path: "/a", To: "/c"}}},
+			wantErr: "site: publish.workers: 0 is not between 1 and 256\n" +
+				"site: publish.max_deletes: -2: want a count, or -1 for no limit\n" +
+				`site: publish.cache_control[0]: pattern "[" is not a glob` + "\n" +
+				`site: publish.cache_control[1]: pattern "*.css" has no value` + "\n" +
+				`site: publish.redirects[0]: path "../up" is not a clean key of the site` + "\n" +
+				`site: publish.redirects[1]: to "example.org": want a path starting with / or an http(s) URL` + "\n" +
+				`site: publish.redirects[3]: path "/a" is redirected twice`},
 		{name: "folder", cfg: PublishConfig{Source: dir + "/public", Target: dir + "/www"}},
 		{name: "bucket", cfg: PublishConfig{Source: "public", Target: "s3://reports/jobs"}},
 		{name: "no source", cfg: PublishConfig{Target: "s3://reports"}, wantErr: "site: site.out is empty: set the built site folder to publish"},
@@ -268,6 +291,9 @@ func TestPublishValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.cfg.Workers == 0 && tt.name != "bad options" {
+				tt.cfg.Workers, tt.cfg.MaxDeletes = DefaultPublishWorkers, DefaultMaxDeletes
+			}
 			err := tt.cfg.Validate()
 			got := ""
 			if err != nil {
@@ -283,7 +309,7 @@ func TestPublishValidate(t *testing.T) {
 func TestPublishEmptyBuild(t *testing.T) {
 	target := t.TempDir()
 	writeSource(t, target, map[string]string{"index.html": "keep"})
-	_, err := Publish(context.Background(), PublishConfig{Source: t.TempDir(), Target: target}, nil)
+	_, err := Publish(context.Background(), publishConfig(t.TempDir(), target), nil)
 	if err == nil {
 		t.Fatal("Publish of an empty build succeeded, want an error")
 	}
@@ -293,32 +319,39 @@ func TestPublishEmptyBuild(t *testing.T) {
 }
 
 func TestPublishHeaders(t *testing.T) {
+	rules := []CacheRule{{Pattern: "*.pdf", Value: "no-store"}, {Pattern: "data/big/*.json", Value: "public, max-age=60"}}
 	tests := []struct {
 		name         string
 		key          string
 		head         string
 		contentType  string
 		cacheControl string
+		class        int
 	}{
-		{name: "page", key: "index.html", contentType: "text/html; charset=utf-8", cacheControl: cacheShort},
-		{name: "nested page", key: "roles/backend/index.html", contentType: "text/html; charset=utf-8", cacheControl: cacheShort},
-		{name: "hashed css", key: "assets/site.0123456789ab.css", contentType: "text/css; charset=utf-8", cacheControl: cacheImmutable},
-		{name: "hashed echarts", key: "assets/echarts.abcdef012345.min.js", contentType: "text/javascript; charset=utf-8", cacheControl: cacheImmutable},
-		{name: "plain js", key: "app.js", contentType: "text/javascript; charset=utf-8", cacheControl: cacheShort},
-		{name: "json", key: "data/roles.json", contentType: "application/json", cacheControl: cacheShort},
-		{name: "upper-case extension", key: "LOGO.PNG", contentType: "image/png", cacheControl: cacheShort},
-		{name: "svg", key: "icon.svg", contentType: "image/svg+xml", cacheControl: cacheShort},
-		{name: "text", key: "robots.txt", contentType: "text/plain; charset=utf-8", cacheControl: cacheShort},
-		{name: "xml", key: "sitemap.xml", contentType: "application/xml; charset=utf-8", cacheControl: cacheShort},
-		{name: "woff2", key: "assets/inter.0a1b2c3d4e5f.woff2", contentType: "font/woff2", cacheControl: cacheImmutable},
-		{name: "no extension, html", key: "CNAME", head: "<!DOCTYPE html><html>", contentType: "text/html; charset=utf-8", cacheControl: cacheShort},
-		{name: "no extension, binary", key: "blob", head: "\x00\x01\x02", contentType: "application/octet-stream", cacheControl: cacheShort},
-		{name: "word that is not a hash", key: "assets/deadbeef.css", contentType: "text/css; charset=utf-8", cacheControl: cacheShort},
+		{name: "home", key: "index.html", contentType: "text/html; charset=utf-8", cacheControl: CacheRevalidate, class: classEntry},
+		{name: "404", key: "404.html", contentType: "text/html; charset=utf-8", cacheControl: CacheRevalidate, class: classEntry},
+		{name: "nested page", key: "roles/backend/index.html", contentType: "text/html; charset=utf-8", cacheControl: CacheRevalidate, class: classPage},
+		{name: "hashed css", key: "assets/site.0123456789ab.css", contentType: "text/css; charset=utf-8", cacheControl: CacheImmutable, class: classAsset},
+		{name: "hashed echarts", key: "assets/echarts.abcdef012345.min.js", contentType: "text/javascript; charset=utf-8", cacheControl: CacheImmutable, class: classAsset},
+		{name: "plain js", key: "app.js", contentType: "text/javascript; charset=utf-8", cacheControl: CacheDefault, class: classAsset},
+		{name: "json", key: "data/roles.json", contentType: "application/json", cacheControl: CacheRevalidate, class: classData},
+		{name: "json by rule", key: "data/big/all.json", contentType: "application/json", cacheControl: "public, max-age=60", class: classData},
+		{name: "rule on the name", key: "docs/report.pdf", contentType: "application/pdf", cacheControl: "no-store", class: classAsset},
+		{name: "csv", key: "data/roles.csv", contentType: "text/csv; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
+		{name: "upper-case extension", key: "LOGO.PNG", contentType: "image/png", cacheControl: CacheDefault, class: classAsset},
+		{name: "svg", key: "icon.svg", contentType: "image/svg+xml", cacheControl: CacheDefault, class: classAsset},
+		{name: "text", key: "robots.txt", contentType: "text/plain; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
+		{name: "xml", key: "sitemap.xml", contentType: "application/xml; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
+		{name: "woff2", key: "assets/inter.0a1b2c3d4e5f.woff2", contentType: "font/woff2", cacheControl: CacheImmutable, class: classAsset},
+		{name: "no extension, html", key: "CNAME", head: "<!DOCTYPE html><html>", contentType: "text/html; charset=utf-8", cacheControl: CacheRevalidate, class: classPage},
+		{name: "no extension, binary", key: "blob", head: "\x00\x01\x02", contentType: "application/octet-stream", cacheControl: CacheDefault, class: classAsset},
+		{name: "word that is not a hash", key: "assets/deadbeef.css", contentType: "text/css; charset=utf-8", cacheControl: CacheDefault, class: classAsset},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := fmt.Sprintf("%s | %s", contentTypeOf(tt.key, []byte(tt.head)), cacheControlOf(tt.key))
-			want := fmt.Sprintf("%s | %s", tt.contentType, tt.cacheControl)
+			ct := contentTypeOf(tt.key, []byte(tt.head))
+			got := fmt.Sprintf("%s | %s | %s", ct, cacheControlOf(tt.key, ct, rules), classNames[publishClass(tt.key, ct)])
+			want := fmt.Sprintf("%s | %s | %s", tt.contentType, tt.cacheControl, classNames[tt.class])
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("headers of %s mismatch (-want +got):\n%s", tt.key, diff)
 			}

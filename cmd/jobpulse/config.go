@@ -36,11 +36,14 @@ func options() []option {
 	remoteok := ingest.DefaultRemoteOKConfig()
 	fakejobs := scrape.FakeJobs()
 	build := site.DefaultBuildConfig()
+	pub := site.DefaultPublishConfig()
 	return []option{
 		{"lake.url", "./data/lake", "the lake: a folder, or s3://bucket/prefix"},
 		{"warehouse.url", "", "PostgreSQL connection string (default: $DATABASE_URL, else a server jobpulse starts itself)"},
 		{"warehouse.data", wh.DataDir, "data folder of the PostgreSQL server jobpulse starts itself"},
 		{"warehouse.database", wh.Database, "database on the PostgreSQL server jobpulse starts itself"},
+		{"warehouse.iam_auth", wh.IAMAuth, "connect to Amazon RDS with an IAM authentication token (AWS SDK credentials) instead of a password; needs warehouse.url"},
+		{"warehouse.aws_region", wh.AWSRegion, "region the IAM authentication token is signed for (default: the AWS SDK's, e.g. AWS_REGION)"},
 		{"sources.remotive.enabled", remotive.Enabled, "collect from the Remotive API"},
 		{"sources.remotive.url", remotive.URL, "base URL of the Remotive API"},
 		{"sources.remotive.categories", []string{}, "Remotive categories to fetch, one call each (default: all jobs in one call)"},
@@ -66,6 +69,9 @@ func options() []option {
 		{"site.echarts", "", "path of echarts.min.js (default: templates/node_modules/echarts/dist)"},
 		{"site.base_url", "", "public URL of the site, e.g. https://jobs.example.org/"},
 		{"publish.target", "", "where publish copies the site: a folder or s3://bucket/prefix"},
+		{"publish.workers", pub.Workers, "uploads publish runs at once"},
+		{"publish.max_deletes", pub.MaxDeletes, "most objects one publish may delete (-1: no limit); past it nothing is deleted and publish fails"},
+		{"publish.gzip", pub.Gzip, "publish text files gzip-compressed with Content-Encoding: gzip (bucket targets)"},
 		{"serve.addr", "127.0.0.1:8080", "address serve and demo listen on"},
 		{"log.level", "info", "log level: debug, info, warn, error"},
 	}
@@ -82,6 +88,7 @@ type Config struct {
 	Fetch     ingest.FetchConfig
 	Site      site.BuildConfig
 	Target    string
+	Publish   site.PublishConfig // without Source and Target: site.out and publish.target
 	ServeAddr string
 	LogLevel  slog.Level
 }
@@ -137,7 +144,7 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 			return Config{}, fmt.Errorf("config: read %s: %w", configPath, err)
 		}
 		for _, k := range v.AllKeys() {
-			if !slices.Contains(keys, k) && !isBoardKey(k) {
+			if !slices.Contains(keys, k) && !isBoardKey(k) && !isPublishListKey(k) {
 				return Config{}, fmt.Errorf("config: %s: unknown key %q", configPath, k)
 			}
 		}
@@ -147,9 +154,11 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 	cfg := Config{
 		LakeURL: v.GetString("lake.url"),
 		Warehouse: warehouse.Config{
-			URL:      v.GetString("warehouse.url"),
-			DataDir:  v.GetString("warehouse.data"),
-			Database: v.GetString("warehouse.database"),
+			URL:       v.GetString("warehouse.url"),
+			DataDir:   v.GetString("warehouse.data"),
+			Database:  v.GetString("warehouse.database"),
+			IAMAuth:   v.GetBool("warehouse.iam_auth"),
+			AWSRegion: v.GetString("warehouse.aws_region"),
 		},
 		Remotive: ingest.RemotiveConfig{
 			Enabled:     v.GetBool("sources.remotive.enabled"),
@@ -188,6 +197,10 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 	if cfg.Warehouse.URL == "" {
 		cfg.Warehouse.URL = os.Getenv("DATABASE_URL")
 	}
+	cfg.Publish, err = publishConfig(v)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	cfg.Scrape, err = boards(v)
 	if err != nil {
 		errs = append(errs, err)
@@ -202,7 +215,7 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 		errs = append(errs, errors.New("config: serve.addr: must not be empty"))
 	}
 	errs = append(errs, cfg.Warehouse.Validate(), cfg.Remotive.Validate(), cfg.Arbeitnow.Validate(),
-		cfg.RemoteOK.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate())
+		cfg.RemoteOK.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate(), cfg.Publish.ValidateOptions())
 	for _, p := range cfg.Scrape {
 		errs = append(errs, p.Validate())
 	}
@@ -257,4 +270,36 @@ func boards(v *viper.Viper) ([]scrape.Profile, error) {
 		profiles = append(profiles, p)
 	}
 	return profiles, nil
+}
+
+// publishListKeys are the publish keys that hold lists of maps, set in
+// jobpulse.yaml only (no flag or environment variable).
+var publishListKeys = []string{"publish.cache_control", "publish.redirects"}
+
+// isPublishListKey reports whether key is one of publishListKeys or inside
+// one.
+func isPublishListKey(key string) bool {
+	for _, k := range publishListKeys {
+		if key == k || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// publishConfig reads the publish.* keys: the options, then the lists
+// publish.cache_control ({pattern, value}, first match wins) and
+// publish.redirects ({path, to}).
+func publishConfig(v *viper.Viper) (site.PublishConfig, error) {
+	cfg := site.DefaultPublishConfig()
+	cfg.Workers = v.GetInt("publish.workers")
+	cfg.MaxDeletes = v.GetInt("publish.max_deletes")
+	cfg.Gzip = v.GetBool("publish.gzip")
+	if err := v.UnmarshalKey("publish.cache_control", &cfg.CacheControl); err != nil {
+		return cfg, fmt.Errorf("config: publish.cache_control: want a list of {pattern, value}: %w", err)
+	}
+	if err := v.UnmarshalKey("publish.redirects", &cfg.Redirects); err != nil {
+		return cfg, fmt.Errorf("config: publish.redirects: want a list of {path, to}: %w", err)
+	}
+	return cfg, nil
 }

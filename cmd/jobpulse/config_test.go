@@ -20,6 +20,8 @@ var keyTests = map[string]struct {
 }{
 	"lake.url":                       {[3]string{"/f", "/e", "s3://b/p"}, func(c Config) any { return c.LakeURL }},
 	"warehouse.url":                  {[3]string{"postgres://f/db", "postgres://e/db", "postgres://g/db"}, func(c Config) any { return c.Warehouse.URL }},
+	"warehouse.iam_auth":             {[3]string{"true", "false", "true"}, func(c Config) any { return c.Warehouse.IAMAuth }},
+	"warehouse.aws_region":           {[3]string{"eu-west-1", "us-east-1", "eu-central-1"}, func(c Config) any { return c.Warehouse.AWSRegion }},
 	"warehouse.data":                 {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Warehouse.DataDir }},
 	"warehouse.database":             {[3]string{"f", "e", "g"}, func(c Config) any { return c.Warehouse.Database }},
 	"sources.remotive.enabled":       {[3]string{"false", "true", "false"}, func(c Config) any { return c.Remotive.Enabled }},
@@ -47,6 +49,9 @@ var keyTests = map[string]struct {
 	"site.echarts":                   {[3]string{"config.go", "main.go", "root.go"}, func(c Config) any { return c.Site.ECharts }},
 	"site.base_url":                  {[3]string{"https://f/", "https://e/", "https://g/"}, func(c Config) any { return c.Site.BaseURL }},
 	"publish.target":                 {[3]string{"/f", "s3://e", "s3://g/p"}, func(c Config) any { return c.Target }},
+	"publish.workers":                {[3]string{"1", "2", "3"}, func(c Config) any { return c.Publish.Workers }},
+	"publish.max_deletes":            {[3]string{"-1", "0", "7"}, func(c Config) any { return c.Publish.MaxDeletes }},
+	"publish.gzip":                   {[3]string{"true", "false", "true"}, func(c Config) any { return c.Publish.Gzip }},
 	"serve.addr":                     {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.ServeAddr }},
 	"log.level":                      {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.LogLevel.String() }},
 }
@@ -73,6 +78,9 @@ func TestEveryKeyFromFileEnvAndFlag(t *testing.T) {
 	for key, kt := range keyTests {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv("DATABASE_URL", "")
+			if key == "warehouse.iam_auth" { // valid only with a server to sign for
+				t.Setenv("DATABASE_URL", "postgres://jobpulse@db.example.org:5432/jobpulse")
+			}
 			dir := t.TempDir()
 			file := filepath.Join(dir, "jobpulse.yaml")
 			// A nested YAML document for the dotted key.

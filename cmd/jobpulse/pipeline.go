@@ -126,21 +126,10 @@ func (a *app) build(ctx context.Context, wh *warehouse.Warehouse, cfg site.Build
 	return &res, nil
 }
 
-// publish copies the built site in dir to target; with no target it does
-// nothing and says so.
+// publish copies the built site in dir to target with the publish.*
+// configuration; with no target it does nothing and says so.
 func (a *app) publish(ctx context.Context, dir, target string) (*publishReport, error) {
-	rep := &publishReport{Source: dir, Target: target}
-	if target == "" {
-		return rep, nil
-	}
-	cfg := site.PublishConfig{Source: dir, Target: target}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	res, err := site.Publish(ctx, cfg, a.logger)
-	if err != nil {
-		return nil, err
-	}
-	rep.PublishResult = res
-	return rep, nil
+	cfg := a.cfg.Publish
+	cfg.Source, cfg.Target = dir, target
+	return a.publishWith(ctx, cfg)
 }

@@ -1,33 +1,88 @@
 package main
 
 import (
+	"context"
+	"fmt"
+
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+
+	"github.com/jobpulse/jobpulse/site"
 )
 
 func newPublishCommand(a *app) *cobra.Command {
 	var (
 		out    outputFlags
 		target string
+		dryRun bool
 	)
 	cmd := &cobra.Command{
 		Use:   "publish",
 		Short: "Copy the built site to a folder or an S3 bucket, uploading only what changed",
 		Long: `publish copies the site built in site.out to the target: a folder, or s3://bucket[/prefix]
 (credentials from the AWS SDK's standard chain; AWS_ENDPOINT_URL_S3 for an S3-compatible
-server). Files whose content did not change are not uploaded again; objects under the
-prefix that the build no longer has are deleted after every upload succeeded.`,
+server).
+
+It plans first, from one listing of the target and the manifest the last publish left
+there (.jobpulse-site): each file is an upload (new), an update (content, Content-Type,
+Cache-Control, Content-Encoding or redirect changed, or the object changed on the target)
+or unchanged; each object the build no longer has is a delete. --dry-run prints the plan
+and writes nothing; --json prints the plan and the result as JSON.
+
+Then it uploads with publish.workers at once: assets, data files, pages, and the root
+index.html and 404.html last, so that a reader never gets a page whose assets are not
+there yet. Deletes come last, only when every upload succeeded, and only up to
+publish.max_deletes: past it nothing is deleted and publish fails, the uploads done.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if target == "" {
 				target = a.cfg.Target
 			}
+			cfg := a.cfg.Publish
+			cfg.Source, cfg.Target, cfg.DryRun = a.cfg.Site.Out, target, dryRun
 			var rep report
 			var err error
-			rep.Publish, err = a.publish(cmd.Context(), a.cfg.Site.Out, target)
+			rep.Publish, err = a.publishWith(cmd.Context(), cfg)
 			return rep.write(cmd.OutOrStdout(), out.json, err)
 		},
 	}
 	out.register(cmd)
 	cmd.Flags().StringVar(&target, "target", "", "folder or s3://bucket[/prefix] (default: publish.target)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan (upload, update, delete, unchanged, with the reason) and write nothing")
 	return cmd
+}
+
+// publishWith publishes with cfg, showing a progress bar of the uploads on
+// a terminal. With no target it does nothing and says so. The report holds
+// what was done also when the publish failed part-way.
+func (a *app) publishWith(ctx context.Context, cfg site.PublishConfig) (*publishReport, error) {
+	rep := &publishReport{Source: cfg.Source, Target: cfg.Target}
+	if cfg.Target == "" {
+		return rep, nil
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var bar *progressbar.ProgressBar
+	if isTerminal(a.stderr) && !cfg.DryRun {
+		cfg.Progress = func(done, total int, bytes int64) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total,
+					progressbar.OptionSetWriter(a.stderr),
+					progressbar.OptionSetDescription("publish"),
+					progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish(),
+					progressbar.OptionThrottle(100_000_000), // 100ms
+				)
+			}
+			bar.Set(done)
+			bar.Describe(fmt.Sprintf("publish %.1f MB", float64(bytes)/1e6))
+		}
+	}
+	res, err := site.Publish(ctx, cfg, a.logger)
+	if bar != nil {
+		bar.Finish()
+	}
+	rep.PublishResult = res
+	return rep, err
 }

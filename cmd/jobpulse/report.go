@@ -78,12 +78,35 @@ func (r *report) write(out io.Writer, asJSON bool, err error) error {
 		}
 	}
 	if p := r.Publish; p != nil {
-		if p.Target == "" {
-			fmt.Fprintf(out, "publish: no publish.target set; the site stays in %s\n", p.Source)
-		} else {
-			fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
-				p.Source, p.Target, p.Uploaded, p.Bytes, p.Unchanged, p.Deleted)
-		}
+		p.writeText(out)
 	}
 	return err
+}
+
+// writeText prints the publish part of the summary: the plan on a dry run,
+// else one line of what was done.
+func (p *publishReport) writeText(out io.Writer) {
+	switch {
+	case p.Target == "":
+		fmt.Fprintf(out, "publish: no publish.target set; the site stays in %s\n", p.Source)
+	case p.Plan == nil:
+		// Nothing was planned: the publish failed before.
+	case p.DryRun:
+		for _, it := range p.Plan.Items {
+			if it.Action != site.ActionUnchanged {
+				fmt.Fprintf(out, "%-9s %s (%s)\n", it.Action, it.Key, it.Reason)
+			}
+		}
+		fmt.Fprintf(out, "plan for %s: %d to upload, %d to update, %d to delete, %d unchanged (dry run: nothing written)\n",
+			p.Target, p.Plan.Count(site.ActionUpload), p.Plan.Count(site.ActionUpdate), p.Plan.Count(site.ActionDelete), p.Plan.Count(site.ActionUnchanged))
+		if p.Plan.DeletesRefused {
+			fmt.Fprintf(out, "  the deletes exceed publish.max_deletes (%d): a publish would refuse them\n", p.Plan.MaxDeletes)
+		}
+	default:
+		fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
+			p.Source, p.Target, p.Uploaded, p.Bytes, p.Unchanged, p.Deleted)
+		if p.DeletesRefused > 0 {
+			fmt.Fprintf(out, "  %d deletes refused: more than publish.max_deletes (%d)\n", p.DeletesRefused, p.Plan.MaxDeletes)
+		}
+	}
 }

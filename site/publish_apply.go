@@ -1,0 +1,136 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// apply carries out a plan: the uploads class by class, the deletes, then
+// the manifest. res holds the plan and the unchanged count.
+func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *slog.Logger, res PublishResult,
+	planned []plannedFile, stale []string, old manifest, oldMarker []byte, marked bool) (PublishResult, error) {
+	// The new manifest starts with the unchanged files, as described before.
+	next := manifest{Files: map[string]manifestEntry{}}
+	var uploads []plannedFile
+	for _, p := range planned {
+		if p.action == ActionUnchanged {
+			next.Files[p.key] = old.Files[p.key]
+		} else {
+			uploads = append(uploads, p)
+		}
+	}
+
+	// A new target gets an empty manifest first: from now on it is
+	// jobpulse's, even if this publish fails half-way.
+	if !marked {
+		if _, err := target.put(ctx, manifestFile(manifest{})); err != nil {
+			return res, fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+		}
+		oldMarker = manifest{}.encode()
+	}
+
+	var mu sync.Mutex
+	done := 0
+	upErr := func() error {
+		for class := classAsset; class <= classEntry; class++ {
+			var batch []plannedFile
+			for _, p := range uploads {
+				if p.class == class {
+					batch = append(batch, p)
+				}
+			}
+			err := forEach(ctx, cfg.Workers, batch, func(ctx context.Context, p plannedFile) error {
+				put, err := target.put(ctx, p.buildFile)
+				if err != nil {
+					return fmt.Errorf("site: publish %s to %s: %w", p.key, target, err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				next.Files[p.key] = manifestEntry{
+					SHA256: p.sha256, ETag: put.etag, Size: put.size,
+					ContentType: p.contentType, CacheControl: p.cacheControl,
+					ContentEncoding: p.contentEncoding, Redirect: p.redirect,
+				}
+				res.Uploaded++
+				res.Bytes += put.size
+				done++
+				if cfg.Progress != nil {
+					cfg.Progress(done, len(uploads), res.Bytes)
+				}
+				log.Debug("uploaded", "key", p.key, "bytes", put.size, "action", p.action, "content_type", p.contentType)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if len(batch) > 0 {
+				log.Debug("uploaded class", "class", classNames[class], "files", len(batch))
+			}
+		}
+		return nil
+	}()
+
+	// Deletes only when every upload succeeded, and within the limit.
+	var delErr error
+	switch {
+	case upErr != nil || len(stale) == 0:
+	case res.Plan.DeletesRefused:
+		res.DeletesRefused = len(stale)
+		delErr = fmt.Errorf("%w: %s: %d objects are gone from the build, the limit is %d: nothing was deleted (the uploads are done); check the build, then publish again with --publish.max_deletes=%d or more",
+			ErrTooManyDeletes, target, len(stale), cfg.MaxDeletes, len(stale))
+	default:
+		n, err := target.delete(ctx, stale)
+		res.Deleted = n
+		if err != nil {
+			delErr = fmt.Errorf("site: publish to %s: delete stale objects: %w", target, err)
+		} else {
+			log.Debug("deleted stale objects", "keys", stale)
+		}
+	}
+
+	// The manifest last, also after a failed upload, so that it describes
+	// what the target holds: a key whose upload failed has no entry and is
+	// uploaded again next time.
+	var manErr error
+	if !sameBytes(oldMarker, next) {
+		if _, err := target.put(ctx, manifestFile(next)); err != nil {
+			manErr = fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+		}
+	}
+	log.Info("published", "target", target.String(), "uploaded", res.Uploaded,
+		"unchanged", res.Unchanged, "deleted", res.Deleted, "bytes", res.Bytes)
+	for _, err := range []error{upErr, delErr, manErr} {
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// forEach runs fn on every file with up to workers at once. It stops
+// starting new work at the first error, which it returns.
+func forEach(ctx context.Context, workers int, files []plannedFile, fn func(context.Context, plannedFile) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, max(workers, 1))
+	var wg sync.WaitGroup
+	for _, f := range files {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := fn(ctx, f); err != nil {
+				cancel(err)
+			}
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}

@@ -1,0 +1,211 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// planChanges returns the items of a plan that are not unchanged, as
+// key -> "action: reason".
+func planChanges(p *PublishPlan) map[string]string {
+	got := map[string]string{}
+	for _, it := range p.Items {
+		if it.Action != ActionUnchanged {
+			got[it.Key] = string(it.Action) + ": " + it.Reason
+		}
+	}
+	return got
+}
+
+// testPublishPlan changes a published site step by step; at each step a dry
+// run must plan exactly the expected changes with their reasons and write
+// nothing, the publish must carry them out, and a dry run after it must
+// find nothing left to do.
+func testPublishPlan(t *testing.T, b publishBackend) {
+	src := t.TempDir()
+	target := b.newTarget(t)
+	writeSource(t, src, tinySite)
+	cfg := publishConfig(src, target)
+	all := map[string]string{}
+	for k := range tinySite {
+		all[k] = "upload: new"
+	}
+	steps := []struct {
+		name       string
+		change     func(t *testing.T, cfg *PublishConfig)
+		want       map[string]string
+		wantFolder map[string]string // when it differs from want on a folder
+		bucketOnly bool
+	}{
+		{name: "first publish", want: all},
+		{name: "same build", want: map[string]string{}},
+		{
+			name: "content changed",
+			change: func(t *testing.T, _ *PublishConfig) {
+				writeSource(t, src, map[string]string{"roles/index.html": "<h1>ROLES</h1>"})
+			},
+			want: map[string]string{"roles/index.html": "update: content changed"},
+		},
+		{
+			name: "Cache-Control changed",
+			change: func(t *testing.T, cfg *PublishConfig) {
+				cfg.CacheControl = []CacheRule{{Pattern: "data/*.json", Value: "public, max-age=60"}}
+			},
+			want:       map[string]string{"data/roles.json": "update: Cache-Control changed"},
+			wantFolder: map[string]string{},
+		},
+		{
+			name:   "changed on the target",
+			change: func(t *testing.T, _ *PublishConfig) { b.write(t, target, "robots.txt", "User-agent: -\n") }, // same size
+			want:   map[string]string{"robots.txt": "update: changed on the target"},
+		},
+		{
+			name: "new and removed files",
+			change: func(t *testing.T, _ *PublishConfig) {
+				writeSource(t, src, map[string]string{"places/index.html": "<h1>places</h1>"})
+				if err := os.Remove(filepath.Join(src, "roles", "backend", "index.html")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: map[string]string{"places/index.html": "upload: new", "roles/backend/index.html": "delete: gone from the build"},
+		},
+		{
+			name:       "gzip",
+			bucketOnly: true,
+			change:     func(t *testing.T, cfg *PublishConfig) { cfg.Gzip = true },
+			want: map[string]string{
+				"index.html": "update: Content-Encoding changed", "roles/index.html": "update: Content-Encoding changed",
+				"places/index.html": "update: Content-Encoding changed", "robots.txt": "update: Content-Encoding changed",
+				"data/roles.json": "update: Content-Encoding changed", "assets/site.0123456789ab.css": "update: Content-Encoding changed",
+				"assets/echarts.abcdef012345.min.js": "update: Content-Encoding changed",
+			},
+		},
+	}
+	ctx := context.Background()
+	for _, st := range steps {
+		if st.bucketOnly && !b.headers {
+			continue
+		}
+		if st.change != nil {
+			st.change(t, &cfg)
+		}
+		want := st.want
+		if !b.headers && st.wantFolder != nil {
+			want = st.wantFolder
+		}
+		before := b.read(t, target)
+		dry := cfg
+		dry.DryRun = true
+		res, err := Publish(ctx, dry, nil)
+		if err != nil {
+			t.Fatalf("%s: dry run: %v", st.name, err)
+		}
+		if diff := cmp.Diff(want, planChanges(res.Plan)); diff != "" {
+			t.Errorf("%s: plan mismatch (-want +got):\n%s", st.name, diff)
+		}
+		if diff := cmp.Diff(before, b.read(t, target), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: the dry run wrote to the target (-before +after):\n%s", st.name, diff)
+		}
+		if _, err := Publish(ctx, cfg, nil); err != nil {
+			t.Fatalf("%s: publish: %v", st.name, err)
+		}
+		res, err = Publish(ctx, dry, nil)
+		if err != nil {
+			t.Fatalf("%s: dry run after the publish: %v", st.name, err)
+		}
+		if got := planChanges(res.Plan); len(got) != 0 {
+			t.Errorf("%s: left to do after the publish: %v", st.name, got)
+		}
+	}
+}
+
+// testPublishMaxDeletes checks that a build that would delete more than
+// publish.max_deletes uploads what it has, deletes nothing, and fails with
+// ErrTooManyDeletes; with a higher limit the deletes go through.
+func testPublishMaxDeletes(t *testing.T, b publishBackend) {
+	src := t.TempDir()
+	target := b.newTarget(t)
+	site := map[string]string{"index.html": "<h1>home</h1>", "a.html": "a", "b.html": "b", "c.html": "c"}
+	writeSource(t, src, site)
+	publishOK(t, src, target)
+
+	for _, k := range []string{"a.html", "b.html", "c.html"} {
+		if err := os.Remove(filepath.Join(src, k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeSource(t, src, map[string]string{"index.html": "<h1>home, new</h1>"})
+	cfg := publishConfig(src, target)
+	cfg.MaxDeletes = 2
+	res, err := Publish(context.Background(), cfg, nil)
+	if !errors.Is(err, ErrTooManyDeletes) || !strings.Contains(err.Error(), "3 objects are gone from the build, the limit is 2") {
+		t.Fatalf("Publish over the delete limit: got %v, want ErrTooManyDeletes naming 3 and 2", err)
+	}
+	checkResult(t, "over the limit", PublishResult{Uploaded: 1, DeletesRefused: 3, Bytes: int64(len("<h1>home, new</h1>"))}, res)
+	got := b.read(t, target)
+	for _, k := range []string{"a.html", "b.html", "c.html"} {
+		if got[k].Body != site[k] {
+			t.Errorf("%s after a refused delete = %q, want it kept", k, got[k].Body)
+		}
+	}
+	if got["index.html"].Body != "<h1>home, new</h1>" {
+		t.Errorf("index.html = %q, want the upload done", got["index.html"].Body)
+	}
+
+	cfg.MaxDeletes = 3
+	res, err = Publish(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, "within the limit", PublishResult{Unchanged: 1, Deleted: 3}, res)
+}
+
+// testPublishRedirect publishes a redirect: an object with a redirect
+// location in a bucket (the website test follows it), a page with a refresh
+// in a folder; a changed target is published again.
+func testPublishRedirect(t *testing.T, b publishBackend) {
+	src := t.TempDir()
+	target := b.newTarget(t)
+	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>"})
+	cfg := publishConfig(src, target)
+	cfg.Redirects = []Redirect{{Path: "old/", To: "/roles/"}}
+	if _, err := Publish(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := b.read(t, target)["old/index.html"]
+	if b.headers {
+		if got.Body != "" {
+			t.Errorf("redirect object body = %q, want empty", got.Body)
+		}
+	} else if !strings.Contains(got.Body, `content="0; url=/roles/"`) {
+		t.Errorf("redirect page = %q, want a refresh to /roles/", got.Body)
+	}
+
+	cfg.Redirects[0].To = "/places/"
+	cfg.DryRun = true
+	res, err := Publish(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"old/index.html": "update: redirect changed"}
+	if !b.headers {
+		want["old/index.html"] = "update: content changed"
+	}
+	if diff := cmp.Diff(want, planChanges(res.Plan)); diff != "" {
+		t.Errorf("plan after a changed redirect mismatch (-want +got):\n%s", diff)
+	}
+
+	// A redirect may not hide a page of the build.
+	cfg.DryRun = false
+	cfg.Redirects = []Redirect{{Path: "index.html", To: "/x/"}}
+	if _, err := Publish(context.Background(), cfg, nil); err == nil || !strings.Contains(err.Error(), "is a file of the built site") {
+		t.Errorf("redirect over a page: got %v, want refused", err)
+	}
+}
