@@ -13,6 +13,13 @@ type Config struct {
 	URL      string // connection string; empty means the managed server
 	DataDir  string // managed server data folder, default "./data/pg"
 	Database string // database on the managed server, default "jobpulse"
+	// IAMAuth: connect to Amazon RDS with an IAM authentication token, made
+	// for each new connection from the AWS SDK's credentials, instead of a
+	// password in URL. Needs URL.
+	IAMAuth bool
+	// AWSRegion is the region the IAM token is signed for; empty means the
+	// AWS SDK's (AWS_REGION, the profile).
+	AWSRegion string
 }
 
 // DefaultConfig returns the configuration of the embedded default: a managed
@@ -29,6 +36,9 @@ const maxIdentifier = 63
 // DataDir and Database are checked only when URL is empty, since only the
 // managed server uses them.
 func (c Config) Validate() error {
+	if c.IAMAuth && c.URL == "" {
+		return fmt.Errorf("warehouse.iam_auth: true needs warehouse.url (or DATABASE_URL): the RDS endpoint, user and database")
+	}
 	if c.URL != "" {
 		if _, err := pgxpool.ParseConfig(c.URL); err != nil {
 			// pgconn redacts the password in its parse errors.

@@ -49,7 +49,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Warehouse, err
 		}
 		connString = srv.ConnString(cfg.Database)
 	}
-	pool, err := pgxpool.New(ctx, connString)
+	pool, err := newPool(ctx, cfg, connString)
 	if err == nil {
 		err = pool.Ping(ctx)
 		if err != nil {

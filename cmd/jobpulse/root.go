@@ -54,6 +54,8 @@ jobpulse starts itself with its data in warehouse.data.`,
 		newDemoCommand(a),
 		newMigrateCommand(a),
 		newReplayCommand(a),
+		newBootstrapCommand(a),
+		newIAMPolicyCommand(a),
 	)
 	return root
 }
