@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
@@ -12,36 +18,107 @@ func newRunCommand(a *app) *cobra.Command {
 	var (
 		out     outputFlags
 		sources []string
+		wait    time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "The nightly job: ingest, build and publish in turn",
-		Long: `run does ingest, build and publish in turn. A source that fails does not stop the run; a
-failed build stops it before anything is published.`,
+		Long: `run does ingest, build and publish in turn, holding the run lock in the warehouse (an
+advisory lock) from before the ingest until after the publish, so two runs never overlap.
+
+When another run holds the lock, run refuses at once, naming the holder (its
+application_name "jobpulse run <host> pid <pid>" and when it connected), and changes
+nothing: no lake write, no load, no build, no publish. --wait DURATION waits up to that long
+for the lock instead. A run whose process dies frees the lock with its database session.
+
+A source that fails does not stop the run (the run is then "partial" and the summary says
+which source failed and why); a run fails only when every source failed. A failed build
+stops it before anything is published, and the run exits non-zero.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			var rep report
 			srcs, err := a.selectSources(sources)
-			if err == nil {
-				err = a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
-					if err := a.ingestInto(ctx, &rep, wh, a.cfg.LakeURL, srcs, false); err != nil {
-						return err
-					}
-					var err error
-					if rep.Build, err = a.build(ctx, wh, a.cfg.Site); err != nil {
-						return fmt.Errorf("run: build failed, nothing published: %w", err)
-					}
-					return nil
-				})
+			if err == nil && wait < 0 {
+				err = fmt.Errorf("run: --wait %s: must not be negative", wait)
 			}
 			if err == nil {
-				rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Target)
+				err = a.withRunLock(ctx, a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
+					return a.runLocked(ctx, &rep, wh, lock, srcs)
+				})
 			}
 			return rep.write(cmd.OutOrStdout(), out.json, err)
 		},
 	}
 	out.register(cmd)
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "collect only this source (repeatable; default: every enabled source)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for another run to end (default: refuse at once)")
 	return cmd
+}
+
+// runLocked is the run itself, under the run lock: ingest, build, publish.
+func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, srcs []ingest.Source) error {
+	if err := a.ingestInto(ctx, rep, wh, a.cfg.LakeURL, srcs, false); err != nil {
+		return err
+	}
+	var err error
+	if rep.Build, err = a.build(ctx, wh, a.cfg.Site); err != nil {
+		return fmt.Errorf("run: build failed, nothing published: %w", err)
+	}
+	// A lock whose session was lost (a cut connection) may already be
+	// another run's: publishing now could interleave with its publish.
+	if err := lock.Check(ctx); err != nil {
+		return fmt.Errorf("run: nothing published: %w", err)
+	}
+	rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Target)
+	return err
+}
+
+// withRunLock is [app.withWarehouse] for run: it connects to the warehouse,
+// takes the run lock (waiting up to wait), and only then applies pending
+// migrations and calls fn, so that a refused run changes nothing at all. The
+// lock is released, and the warehouse closed, when fn returns.
+func (a *app) withRunLock(ctx context.Context, cfg warehouse.Config, wait time.Duration, fn func(*warehouse.Warehouse, *warehouse.RunLock) error) (err error) {
+	wh, err := warehouse.Open(ctx, cfg, a.logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := wh.Close(ctx); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	name := runLockName()
+	lock, err := warehouse.AcquireRunLock(ctx, wh.Pool, name, wait)
+	if errors.Is(err, warehouse.ErrLocked) {
+		return fmt.Errorf("run: refused, nothing done: %w; try again when it ends, or pass --wait", err)
+	}
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	a.logger.Info("run lock taken", slog.Group("run", "application_name", name, "server_pid", lock.PID()))
+	defer func() {
+		if rerr := lock.Release(ctx); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	if err := warehouse.Migrate(ctx, wh.Pool); err != nil {
+		return err
+	}
+	return fn(wh, lock)
+}
+
+// runLockName is the application_name of the run lock's session: what a run
+// refused because of this one is told. In GitHub Actions it names the
+// workflow run too.
+func runLockName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	name := fmt.Sprintf("jobpulse run %s pid %d", host, os.Getpid())
+	if id := os.Getenv("GITHUB_RUN_ID"); id != "" {
+		name = fmt.Sprintf("jobpulse run gh %s %s pid %d", id, host, os.Getpid())
+	}
+	return name
 }
