@@ -22,6 +22,11 @@ var (
 	// objects from the target than publish.max_deletes allows. The uploads
 	// are done; the delete step is skipped whole.
 	ErrTooManyDeletes = errors.New("site: publish would delete more than publish.max_deletes")
+	// ErrInvalidation is returned when the site was published but the
+	// CloudFront invalidation failed: readers may get the old version of the
+	// changed pages until their cache expires. The manifest keeps the paths,
+	// and the next publish invalidates them.
+	ErrInvalidation = errors.New("site: the site is published, but the CloudFront invalidation failed")
 )
 
 // PublishConfig configures [Publish]. Start from [DefaultPublishConfig].
@@ -46,6 +51,16 @@ type PublishConfig struct {
 	CacheControl []CacheRule
 	// Redirects are published as redirect objects (publish.redirects).
 	Redirects []Redirect
+	// CloudFrontDistribution, when set, is the id of the CloudFront
+	// distribution that serves the target bucket
+	// (publish.cloudfront_distribution): after a publish that updated or
+	// deleted objects, Publish invalidates their paths there. Ignored for a
+	// folder target.
+	CloudFrontDistribution string
+	// InvalidationLimit is the most paths one invalidation names one by one
+	// (publish.invalidation_limit); past it the whole target is invalidated
+	// with one wildcard. 0 always sends the wildcard.
+	InvalidationLimit int
 	// DryRun computes the plan and writes nothing.
 	DryRun bool
 	// Progress, when set, is called after each upload with the number of
@@ -66,7 +81,7 @@ const (
 
 // DefaultPublishConfig returns the configuration with its defaults.
 func DefaultPublishConfig() PublishConfig {
-	return PublishConfig{Workers: DefaultPublishWorkers, MaxDeletes: DefaultMaxDeletes}
+	return PublishConfig{Workers: DefaultPublishWorkers, MaxDeletes: DefaultMaxDeletes, InvalidationLimit: DefaultInvalidationLimit}
 }
 
 // Validate checks the configuration, naming the key of a bad value.
@@ -112,6 +127,12 @@ func (c PublishConfig) ValidateOptions() error {
 	if c.MaxDeletes < -1 {
 		errs = append(errs, fmt.Errorf("site: publish.max_deletes: %d: want a count, or -1 for no limit", c.MaxDeletes))
 	}
+	if c.InvalidationLimit < 0 || c.InvalidationLimit > MaxInvalidationLimit {
+		errs = append(errs, fmt.Errorf("site: publish.invalidation_limit: %d is not between 0 and %d", c.InvalidationLimit, MaxInvalidationLimit))
+	}
+	if d := c.CloudFrontDistribution; d != "" && !validDistribution(d) {
+		errs = append(errs, fmt.Errorf("site: publish.cloudfront_distribution: %q is not a distribution id (upper-case letters and digits, e.g. E2EXAMPLE1AB2C)", d))
+	}
 	for i, r := range c.CacheControl {
 		if _, err := path.Match(r.Pattern, ""); err != nil || r.Pattern == "" {
 			errs = append(errs, fmt.Errorf("site: publish.cache_control[%d]: pattern %q is not a glob", i, r.Pattern))
@@ -130,6 +151,20 @@ func (c PublishConfig) ValidateOptions() error {
 		seen[r.key()] = true
 	}
 	return errors.Join(errs...)
+}
+
+// validDistribution reports whether id looks like a CloudFront
+// distribution id: upper-case letters and digits.
+func validDistribution(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // within reports whether path p is dir or inside it (both absolute, clean).
@@ -156,6 +191,9 @@ type PublishResult struct {
 	DryRun bool `json:"dry_run,omitempty"`
 	// Plan is the plan the publish carried out (or would, in a dry run).
 	Plan *PublishPlan `json:"plan,omitempty"`
+	// Invalidation is the CloudFront invalidation made (or tried, see its
+	// Error); nil when none was due.
+	Invalidation *Invalidation `json:"invalidation,omitempty"`
 }
 
 // Publish synchronises the built site in cfg.Source to cfg.Target, a folder
@@ -168,9 +206,16 @@ type PublishResult struct {
 // no PUT and no per-file request. Then it uploads, assets first, data, pages,
 // and the root index.html and 404.html last, so that a reader never gets a
 // page whose assets are missing; then deletes what the build no longer has,
-// only when every upload succeeded and within cfg.MaxDeletes; and writes the
-// manifest last. On S3 the target prefix is a folder: publishing to
-// s3://bucket/site/blog never touches site/blog2/.
+// only when every upload succeeded and within cfg.MaxDeletes; then, on a
+// bucket with cfg.CloudFrontDistribution set and when all of that
+// succeeded, invalidates the paths of the updated and deleted objects (see
+// [Invalidation]); and writes the manifest last. On S3 the target prefix is a
+// folder: publishing to s3://bucket/site/blog never touches site/blog2/.
+//
+// Paths changed on the target but not yet invalidated (the publish failed
+// before, or the invalidation did) stay in the manifest, and the next
+// publish invalidates them with its own. A failed invalidation returns
+// [ErrInvalidation]: the site is published.
 func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (PublishResult, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -209,6 +254,9 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	}
 	old := parseManifest(oldMarker)
 	plan, planned, stale := makePlan(target.String(), target.keepsHeaders(), files, remote, old, old.Version == manifestVersion, cfg.MaxDeletes)
+	if b, ok := target.(*bucketTarget); ok && cfg.CloudFrontDistribution != "" {
+		plan.Invalidate, _ = invalidationPaths(b.prefix, plan.changedKeys(), old.Invalidate, cfg.InvalidationLimit)
+	}
 	res := PublishResult{Plan: plan, DryRun: cfg.DryRun, Unchanged: plan.Count(ActionUnchanged)}
 	if cfg.DryRun {
 		return res, nil

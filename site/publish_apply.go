@@ -33,6 +33,7 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 
 	var mu sync.Mutex
 	done := 0
+	var changed []string // keys of the objects replaced or deleted, to invalidate
 	upErr := func() error {
 		for class := classAsset; class <= classEntry; class++ {
 			var batch []plannedFile
@@ -52,6 +53,9 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 					SHA256: p.sha256, ETag: put.etag, Size: put.size,
 					ContentType: p.contentType, CacheControl: p.cacheControl,
 					ContentEncoding: p.contentEncoding, Redirect: p.redirect,
+				}
+				if p.action == ActionUpdate {
+					changed = append(changed, p.key)
 				}
 				res.Uploaded++
 				res.Bytes += put.size
@@ -83,12 +87,16 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 	default:
 		n, err := target.delete(ctx, stale)
 		res.Deleted = n
+		changed = append(changed, stale...) // some may be gone even on error
 		if err != nil {
 			delErr = fmt.Errorf("site: publish to %s: delete stale objects: %w", target, err)
 		} else {
 			log.Debug("deleted stale objects", "keys", stale)
 		}
 	}
+
+	var invErr error
+	next.Invalidate, res.Invalidation, invErr = invalidateChanged(ctx, cfg, target, log, changed, old.Invalidate, upErr == nil && delErr == nil)
 
 	// The manifest last, also after a failed upload, so that it describes
 	// what the target holds: a key whose upload failed has no entry and is
@@ -101,7 +109,7 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 	}
 	log.Info("published", "target", target.String(), "uploaded", res.Uploaded,
 		"unchanged", res.Unchanged, "deleted", res.Deleted, "bytes", res.Bytes)
-	for _, err := range []error{upErr, delErr, manErr} {
+	for _, err := range []error{upErr, delErr, invErr, manErr} {
 		if err != nil {
 			return res, err
 		}
@@ -133,4 +141,28 @@ func forEach(ctx context.Context, workers int, files []plannedFile, fn func(cont
 	}
 	wg.Wait()
 	return context.Cause(ctx)
+}
+
+// invalidateChanged invalidates on CloudFront the paths of the changed keys
+// (updated or deleted) with those pending from an earlier publish, when cfg
+// names a distribution, the target is a bucket and the publish succeeded
+// (ok). It returns the paths still pending, for the manifest: none after a
+// successful invalidation, else all of them; none either without a
+// distribution, where there is no cache to keep in step.
+func invalidateChanged(ctx context.Context, cfg PublishConfig, target publishTarget, log *slog.Logger,
+	changed, pending []string, ok bool) ([]string, *Invalidation, error) {
+	bucket, isBucket := target.(*bucketTarget)
+	if cfg.CloudFrontDistribution == "" || !isBucket {
+		return nil, nil, nil
+	}
+	paths, wildcard := invalidationPaths(bucket.prefix, changed, pending, cfg.InvalidationLimit)
+	if len(paths) == 0 || !ok {
+		return paths, nil, nil
+	}
+	inv, err := invalidate(ctx, cfg.CloudFrontDistribution, paths, wildcard, log)
+	if err != nil {
+		return paths, inv, fmt.Errorf("%w (%s): %w; readers may get the old version of %d changed paths until their cache expires; the manifest keeps them and the next publish invalidates them",
+			ErrInvalidation, target, err, len(paths))
+	}
+	return nil, inv, nil
 }

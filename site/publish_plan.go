@@ -27,6 +27,10 @@ type manifest struct {
 	Version int `json:"version"`
 	// Files are the published objects by key relative to the target.
 	Files map[string]manifestEntry `json:"files"`
+	// Invalidate are the URL paths of objects changed on the target that
+	// CloudFront has not been told of yet: the next publish invalidates
+	// them.
+	Invalidate []string `json:"invalidate,omitempty"`
 }
 
 // manifestEntry describes one published object.
@@ -120,6 +124,10 @@ type PublishPlan struct {
 	// DeletesRefused tells whether the deletes exceed MaxDeletes: the
 	// delete step is then skipped whole and the publish fails.
 	DeletesRefused bool `json:"deletes_refused,omitempty"`
+	// Invalidate are the paths a successful publish invalidates on the
+	// CloudFront distribution (publish.cloudfront_distribution): those of
+	// the updates and deletes, and those pending from an earlier publish.
+	Invalidate []string `json:"invalidate,omitempty"`
 }
 
 // Count returns how many items have action a.
@@ -131,6 +139,18 @@ func (p *PublishPlan) Count(a PlanAction) int {
 		}
 	}
 	return n
+}
+
+// changedKeys returns the keys of the updates and deletes: the objects
+// whose old version a cache may hold.
+func (p *PublishPlan) changedKeys() []string {
+	var keys []string
+	for _, it := range p.Items {
+		if it.Action == ActionUpdate || it.Action == ActionDelete {
+			keys = append(keys, it.Key)
+		}
+	}
+	return keys
 }
 
 // compareEntry returns the reason f must be uploaded over the listed object

@@ -288,6 +288,10 @@ func TestPublishValidate(t *testing.T) {
 		{name: "target holds source", cfg: PublishConfig{Source: "public", Target: "."}, wantErr: `site: publish.target "." overlaps site.out "public": publish to a folder of its own`},
 		{name: "target inside source", cfg: PublishConfig{Source: "public", Target: "public/www"}, wantErr: `site: publish.target "public/www" overlaps site.out "public": publish to a folder of its own`},
 		{name: "sibling with shared prefix", cfg: PublishConfig{Source: "public", Target: "public2"}},
+		{name: "cloudfront", cfg: PublishConfig{Source: "public", Target: "s3://reports", CloudFrontDistribution: "E2EXAMPLE1AB2C", InvalidationLimit: 100}},
+		{name: "bad cloudfront", cfg: PublishConfig{Source: "public", Target: "s3://reports", CloudFrontDistribution: "e2/x", InvalidationLimit: 3001},
+			wantErr: "site: publish.invalidation_limit: 3001 is not between 0 and 3000\n" +
+				`site: publish.cloudfront_distribution: "e2/x" is not a distribution id (upper-case letters and digits, e.g. E2EXAMPLE1AB2C)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,6 +72,8 @@ func options() []option {
 		{"publish.workers", pub.Workers, "uploads publish runs at once"},
 		{"publish.max_deletes", pub.MaxDeletes, "most objects one publish may delete (-1: no limit); past it nothing is deleted and publish fails"},
 		{"publish.gzip", pub.Gzip, "publish text files gzip-compressed with Content-Encoding: gzip (bucket targets)"},
+		{"publish.cloudfront_distribution", pub.CloudFrontDistribution, "id of the CloudFront distribution serving the site bucket: after a publish, invalidate the paths it updated or deleted"},
+		{"publish.invalidation_limit", pub.InvalidationLimit, "most paths one CloudFront invalidation names; past it the whole target is invalidated with one wildcard (0: always the wildcard)"},
 		{"serve.addr", "127.0.0.1:8080", "address serve and demo listen on"},
 		{"log.level", "info", "log level: debug, info, warn, error"},
 	}
@@ -295,6 +297,8 @@ func publishConfig(v *viper.Viper) (site.PublishConfig, error) {
 	cfg.Workers = v.GetInt("publish.workers")
 	cfg.MaxDeletes = v.GetInt("publish.max_deletes")
 	cfg.Gzip = v.GetBool("publish.gzip")
+	cfg.CloudFrontDistribution = v.GetString("publish.cloudfront_distribution")
+	cfg.InvalidationLimit = v.GetInt("publish.invalidation_limit")
 	if err := v.UnmarshalKey("publish.cache_control", &cfg.CacheControl); err != nil {
 		return cfg, fmt.Errorf("config: publish.cache_control: want a list of {pattern, value}: %w", err)
 	}

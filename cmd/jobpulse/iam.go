@@ -60,7 +60,7 @@ Attach it to the role the scheduler assumes, e.g.
 	fl := cmd.Flags()
 	fl.StringVar(&f.lake, "lake", "", "the lake, s3://bucket[/prefix] (default: lake.url when it is s3://)")
 	fl.StringVar(&f.site, "site", "", "the site, s3://bucket[/prefix] (default: publish.target when it is s3://)")
-	fl.StringVar(&f.cloudfront, "cloudfront", "", "CloudFront distribution id to allow invalidations of")
+	fl.StringVar(&f.cloudfront, "cloudfront", "", "CloudFront distribution id to allow invalidations of (default: publish.cloudfront_distribution)")
 	fl.StringVar(&f.accountID, "account-id", "", "AWS account id in the CloudFront and RDS ARNs (default: *)")
 	fl.StringVar(&f.dbRegion, "db-region", "", "region of the RDS instance (default: warehouse.aws_region, else $AWS_REGION)")
 	fl.StringVar(&f.dbResourceID, "db-resource-id", "", "the RDS instance's resource id (db-...), for rds-db:connect")
@@ -76,6 +76,9 @@ func (a *app) pipelineAccess(f iamFlags) (objstore.PipelineAccess, error) {
 	}
 	if f.site == "" && objstore.IsS3URL(a.cfg.Target) {
 		f.site = a.cfg.Target
+	}
+	if f.cloudfront == "" {
+		f.cloudfront = a.cfg.Publish.CloudFrontDistribution
 	}
 	access := objstore.PipelineAccess{CloudFrontDistribution: f.cloudfront, AccountID: f.accountID}
 	var err error

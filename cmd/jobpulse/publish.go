@@ -32,7 +32,15 @@ and writes nothing; --json prints the plan and the result as JSON.
 Then it uploads with publish.workers at once: assets, data files, pages, and the root
 index.html and 404.html last, so that a reader never gets a page whose assets are not
 there yet. Deletes come last, only when every upload succeeded, and only up to
-publish.max_deletes: past it nothing is deleted and publish fails, the uploads done.`,
+publish.max_deletes: past it nothing is deleted and publish fails, the uploads done.
+
+With publish.cloudfront_distribution set and a bucket target, a publish that succeeded
+then makes one CloudFront invalidation of the paths it updated or deleted (a key with a
+leading /, and "/roles/x/" for roles/x/index.html; new files need none), or of "/*"
+("/prefix/*") when there are more than publish.invalidation_limit; nothing when nothing
+changed, on --dry-run, or on a folder. AWS_ENDPOINT_URL_CLOUDFRONT points it elsewhere.
+When the invalidation fails, the site is published and publish exits non-zero saying so;
+the paths stay in the manifest, and the next publish invalidates them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if target == "" {

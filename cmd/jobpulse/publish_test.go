@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,7 +93,7 @@ func TestPublishConfigLists(t *testing.T) {
 			name: "lists",
 			yaml: "publish:\n  gzip: true\n  cache_control:\n    - {pattern: \"*.pdf\", value: no-store}\n    - {pattern: \"data/*.json\", value: \"public, max-age=60\"}\n  redirects:\n    - {path: old.html, to: /new/}\n",
 			want: site.PublishConfig{
-				Workers: site.DefaultPublishWorkers, MaxDeletes: site.DefaultMaxDeletes, Gzip: true,
+				Workers: site.DefaultPublishWorkers, MaxDeletes: site.DefaultMaxDeletes, Gzip: true, InvalidationLimit: site.DefaultInvalidationLimit,
 				CacheControl: []site.CacheRule{{Pattern: "*.pdf", Value: "no-store"}, {Pattern: "data/*.json", Value: "public, max-age=60"}},
 				Redirects:    []site.Redirect{{Path: "old.html", To: "/new/"}},
 			},
@@ -121,6 +123,76 @@ func TestPublishConfigLists(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, cfg.Publish); diff != "" {
 				t.Errorf("publish configuration mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPublishReportInvalidation checks what the summary, text and JSON,
+// says of the CloudFront invalidation.
+func TestPublishReportInvalidation(t *testing.T) {
+	plan := &site.PublishPlan{Target: "s3://site/www", Invalidate: []string{"/www/", "/www/index.html"}}
+	ok := &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I1EXAMPLE", Paths: plan.Invalidate, CallerReference: "jobpulse-x"}
+	tests := []struct {
+		name     string
+		res      site.PublishResult
+		err      error
+		wantText string
+		wantJSON *site.Invalidation
+	}{
+		{
+			name:     "paths",
+			res:      site.PublishResult{Uploaded: 1, Plan: plan, Invalidation: ok},
+			wantText: "  invalidated 2 paths on CloudFront distribution E2EXAMPLE (invalidation I1EXAMPLE)\n",
+			wantJSON: ok,
+		},
+		{
+			name:     "wildcard",
+			res:      site.PublishResult{Uploaded: 40, Plan: plan, Invalidation: &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true}},
+			wantText: "  invalidated /www/* on CloudFront distribution E2EXAMPLE (invalidation I2)\n",
+			wantJSON: &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true},
+		},
+		{
+			name:     "failed",
+			res:      site.PublishResult{Uploaded: 1, Plan: plan, Invalidation: &site.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"}},
+			err:      site.ErrInvalidation,
+			wantText: "  CloudFront invalidation of 2 paths on distribution E2EXAMPLE FAILED: the site is published; the next publish invalidates them\n",
+			wantJSON: &site.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"},
+		},
+		{
+			name:     "publish failed before",
+			res:      site.PublishResult{Plan: plan},
+			err:      errors.New("site: publish index.html: boom"),
+			wantText: "  CloudFront: 2 paths not invalidated, as the publish failed: the next publish invalidates them\n",
+		},
+		{
+			name:     "dry run",
+			res:      site.PublishResult{Plan: plan, DryRun: true},
+			wantText: "  a publish would invalidate 2 paths on CloudFront\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := report{Publish: &publishReport{Source: "public", Target: "s3://site/www", PublishResult: tt.res}}
+			var text bytes.Buffer
+			if err := rep.write(&text, false, tt.err); !errors.Is(err, tt.err) {
+				t.Errorf("write: err = %v, want %v", err, tt.err)
+			}
+			if !strings.Contains(text.String(), tt.wantText) {
+				t.Errorf("text summary lacks %q:\n%s", tt.wantText, text.String())
+			}
+			var js bytes.Buffer
+			_ = rep.write(&js, true, tt.err)
+			var got struct {
+				Publish struct {
+					Invalidation *site.Invalidation `json:"invalidation"`
+				} `json:"publish"`
+			}
+			if err := json.Unmarshal(js.Bytes(), &got); err != nil {
+				t.Fatalf("JSON summary: %v\n%s", err, js.String())
+			}
+			if diff := cmp.Diff(tt.wantJSON, got.Publish.Invalidation); diff != "" {
+				t.Errorf("JSON invalidation mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -102,11 +102,34 @@ func (p *publishReport) writeText(out io.Writer) {
 		if p.Plan.DeletesRefused {
 			fmt.Fprintf(out, "  the deletes exceed publish.max_deletes (%d): a publish would refuse them\n", p.Plan.MaxDeletes)
 		}
+		if inv := p.Plan.Invalidate; len(inv) > 0 {
+			fmt.Fprintf(out, "  a publish would invalidate %s on CloudFront\n", invalidated(inv))
+		}
 	default:
 		fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
 			p.Source, p.Target, p.Uploaded, p.Bytes, p.Unchanged, p.Deleted)
 		if p.DeletesRefused > 0 {
 			fmt.Fprintf(out, "  %d deletes refused: more than publish.max_deletes (%d)\n", p.DeletesRefused, p.Plan.MaxDeletes)
 		}
+		switch inv := p.Invalidation; {
+		case inv == nil && p.Plan != nil && len(p.Plan.Invalidate) > 0:
+			fmt.Fprintf(out, "  CloudFront: %s not invalidated, as the publish failed: the next publish invalidates them\n", invalidated(p.Plan.Invalidate))
+		case inv == nil:
+		case inv.Error != "":
+			fmt.Fprintf(out, "  CloudFront invalidation of %s on distribution %s FAILED: the site is published; the next publish invalidates them\n", invalidated(inv.Paths), inv.Distribution)
+		default:
+			fmt.Fprintf(out, "  invalidated %s on CloudFront distribution %s (invalidation %s)\n", invalidated(inv.Paths), inv.Distribution, inv.ID)
+		}
 	}
+}
+
+// invalidated names invalidation paths: their number, or the one wildcard.
+func invalidated(paths []string) string {
+	switch {
+	case len(paths) == 1 && strings.HasSuffix(paths[0], "*"):
+		return paths[0]
+	case len(paths) == 1:
+		return "1 path"
+	}
+	return fmt.Sprintf("%d paths", len(paths))
 }

@@ -102,7 +102,7 @@ func TestPipelinePolicyErrors(t *testing.T) {
 	}
 }
 
-// call is one S3 request, as the IAM action it needs and the ARN it acts on.
+// call is one S3 or CloudFront request, as the IAM action it needs and the ARN it acts on.
 type call struct {
 	Action, Resource, Prefix string
 }
@@ -130,6 +130,28 @@ func (rc *recorder) proxy(t *testing.T, target string) *httptest.Server {
 		rc.calls = append(rc.calls, actionsOf(t, r, body)...)
 		rc.mu.Unlock()
 		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// cloudFront is a stand-in for CloudFront that records CreateInvalidation
+// as the IAM action it needs, on the distribution of account.
+func (rc *recorder) cloudFront(t *testing.T, account string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dist, ok := strings.CutPrefix(r.URL.Path, "/2020-05-31/distribution/")
+		dist, ok2 := strings.CutSuffix(dist, "/invalidation")
+		if r.Method != http.MethodPost || !ok || !ok2 {
+			t.Errorf("unmapped CloudFront request %s %s", r.Method, r.URL)
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		rc.mu.Lock()
+		rc.calls = append(rc.calls, call{"cloudfront:CreateInvalidation", "arn:aws:cloudfront::" + account + ":distribution/" + dist, ""})
+		rc.mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>I1</Id><Status>InProgress</Status></Invalidation>`)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -205,6 +227,8 @@ func TestPipelinePolicyUsed(t *testing.T) {
 	proxy := rec.proxy(t, srv.Endpoint)
 	srv.Setenv(t)
 	t.Setenv("AWS_ENDPOINT_URL_S3", proxy.URL)
+	const account, distribution = "123456789012", "E2EXAMPLE1AB2C"
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDFRONT", rec.cloudFront(t, account).URL)
 	ctx := context.Background()
 
 	// The lake: write a page and a manifest, write one again (refused), read
@@ -232,7 +256,8 @@ func TestPipelinePolicyUsed(t *testing.T) {
 		}
 	}
 
-	// The site: publish, then publish again without one page (a delete).
+	// The site: publish, then publish again without one page (a delete,
+	// which is invalidated on CloudFront).
 	dir := t.TempDir()
 	for name, body := range map[string]string{"index.html": "<p>home", "404.html": "<p>gone", "roles/index.html": "<p>roles", "assets/site.css": "p{}"} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -247,18 +272,19 @@ func TestPipelinePolicyUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := site.DefaultPublishConfig()
-	pub.Source, pub.Target = dir, "s3://"+siteBucket+"/www"
+	pub.Source, pub.Target, pub.CloudFrontDistribution = dir, "s3://"+siteBucket+"/www", distribution
 	if _, err := site.Publish(ctx, pub, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(filepath.Join(dir, "roles/index.html")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := site.Publish(ctx, pub, nil); err != nil {
-		t.Fatal(err)
+	if res, err := site.Publish(ctx, pub, nil); err != nil || res.Invalidation == nil {
+		t.Fatalf("publish with a delete: invalidation %v, err %v, want an invalidation", res.Invalidation, err)
 	}
 
-	p, err := objstore.PipelinePolicy(objstore.PipelineAccess{LakeBucket: lakeBucket, LakePrefix: "jobpulse", SiteBucket: siteBucket, SitePrefix: "www"})
+	p, err := objstore.PipelinePolicy(objstore.PipelineAccess{LakeBucket: lakeBucket, LakePrefix: "jobpulse", SiteBucket: siteBucket, SitePrefix: "www",
+		CloudFrontDistribution: distribution, AccountID: account})
 	if err != nil {
 		t.Fatal(err)
 	}
