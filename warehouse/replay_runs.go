@@ -187,10 +187,11 @@ func readManifest(ctx context.Context, lake ingest.Lake, key, id string) (Run, e
 	return run, nil
 }
 
-// parseRawKey splits raw/source=<s>/date=<d>/run=<id>/<name>.
+// parseRawKey splits raw/source=<s>/date=<d>/run=<id>/<name>: a key that
+// [ingest.RawKey] makes, and no other (no empty, "." or ".." segment).
 func parseRawKey(key string) (source string, date time.Time, runID string, ok bool) {
 	parts := strings.Split(key, "/")
-	if len(parts) != 5 || parts[0] != "raw" {
+	if len(parts) != 5 || parts[0] != "raw" || ingest.ValidateKey(key) != nil {
 		return "", time.Time{}, "", false
 	}
 	source, ok1 := strings.CutPrefix(parts[1], "source=")
