@@ -16,7 +16,9 @@ type oneObjectLake struct {
 	body []byte
 }
 
-func (l oneObjectLake) Put(context.Context, string, []byte, ingest.Meta) error { return ingest.ErrExist }
+func (l oneObjectLake) Put(context.Context, string, []byte, ingest.Meta) error {
+	return ingest.ErrExist
+}
 func (l oneObjectLake) Get(_ context.Context, key string) ([]byte, ingest.Meta, error) {
 	if key != l.key {
 		return nil, ingest.Meta{}, ingest.ErrNotFound
@@ -24,7 +26,7 @@ func (l oneObjectLake) Get(_ context.Context, key string) ([]byte, ingest.Meta, 
 	return l.body, ingest.Meta{}, nil
 }
 func (l oneObjectLake) List(context.Context, string) ([]string, error) { return []string{l.key}, nil }
-func (l oneObjectLake) String() string                                  { return "one-object lake" }
+func (l oneObjectLake) String() string                                 { return "one-object lake" }
 
 // FuzzReadManifest reads any bytes as a run manifest (a lake may hold
 // anything its writers left): an error or a run with the id of its key and
