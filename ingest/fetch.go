@@ -52,54 +52,81 @@ func (c FetchConfig) Validate() error {
 	return nil
 }
 
-// ErrTooLarge is wrapped by fetch errors of a response larger than
-// [FetchConfig.MaxBytes]; the bytes received up to the cap are kept.
-var ErrTooLarge = errors.New("response larger than fetch.max_bytes")
+// Errors of a fetch, checked with errors.Is.
+var (
+	// ErrTooLarge is wrapped by fetch errors of a response larger than
+	// [FetchConfig.MaxBytes]; the bytes received up to the cap are kept.
+	ErrTooLarge = errors.New("response larger than fetch.max_bytes")
+	// ErrStatus is wrapped by fetch errors of a response whose final status
+	// is not 2xx.
+	ErrStatus = errors.New("unexpected HTTP status")
+	// ErrTimeout is wrapped by fetch errors of a request that took longer
+	// than [FetchConfig.Timeout]; the bytes received until then are kept.
+	ErrTimeout = errors.New("timed out")
+	// ErrRedirectLoop is wrapped by fetch errors of a request whose
+	// redirects lead back to a URL already requested, or go on past
+	// [MaxRedirects]; every redirect response is kept.
+	ErrRedirectLoop = errors.New("redirect loop")
+)
 
-// ErrStatus is wrapped by fetch errors of a response whose final status is not 2xx.
-var ErrStatus = errors.New("unexpected HTTP status")
+// MaxRedirects is the most redirects one request follows, as net/http's
+// client does.
+const MaxRedirects = 10
 
 // Fetcher makes GET requests for sources: with a User-Agent, a timeout, a cap
 // on the response size, and retries with backoff on 429 and 5xx honouring
-// Retry-After.
+// Retry-After. It follows redirects itself, so that it keeps them.
 type Fetcher struct {
 	cfg    FetchConfig
 	client *http.Client
 	logger *slog.Logger
 }
 
-// NewFetcher returns a fetcher. A nil client means a new http.Client.
+// NewFetcher returns a fetcher. A nil client means a new http.Client; the
+// fetcher uses a copy of it that does not follow redirects, as it follows
+// them itself.
 func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetcher {
-	if client == nil {
-		client = &http.Client{}
+	c := &http.Client{}
+	if client != nil {
+		*c = *client
 	}
-	return &Fetcher{cfg: cfg, client: client, logger: logger.WithGroup("fetch")}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Fetcher{cfg: cfg, client: c, logger: logger.WithGroup("fetch")}
 }
 
 // Get fetches url and hands every response it receives to keep, named name,
 // before it parses or retries: the final one, even with an error (a non-2xx
-// status, a body over the cap, a body cut short), and each failed attempt
-// before a retry, named with an ".attempt-N" suffix before the extension. So
+// status, a body over the cap, a body cut short or timed out, a redirect
+// loop), and each response before it (a failed attempt before a retry, a
+// redirect), named with an ".attempt-N" suffix before the extension. So
 // every byte received reaches the lake.
 //
 // With pace, every attempt (retries included) first waits its turn at the
 // host, so a source's request rate holds even when it retries.
 func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(context.Context, RawPage) error, pace ...Pace) error {
 	delay := f.cfg.RetryDelay
+	before := 0 // responses kept before the final one
+	keepPage := func(page *RawPage, final bool) error {
+		page.Name = name
+		if !final {
+			before++
+			page.Name = attemptName(name, before)
+		}
+		return keep(ctx, *page)
+	}
 	for attempt := 0; ; attempt++ {
 		for _, p := range pace {
 			if err := p.Limiter.Wait(ctx, url, p.Interval); err != nil {
 				return fmt.Errorf("fetch %s: %w", url, err)
 			}
 		}
-		page, retryAfter, err := f.get(ctx, source, url)
+		page, retryAfter, err, kerr := f.follow(ctx, source, url, keepPage)
+		if kerr != nil {
+			return kerr
+		}
 		final := err == nil || attempt >= f.cfg.Retries || retryAfter < 0
 		if page != nil {
-			page.Name = name
-			if !final {
-				page.Name = attemptName(name, attempt+1)
-			}
-			if kerr := keep(ctx, *page); kerr != nil {
+			if kerr := keepPage(page, final); kerr != nil {
 				return kerr
 			}
 		}
@@ -117,26 +144,57 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 	}
 }
 
+// follow makes one attempt: it requests url and follows its redirects,
+// keeping each redirect response with keep, and returns the last response.
+// kerr is keep's error.
+func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*RawPage, bool) error) (page *RawPage, retryAfter time.Duration, err, kerr error) {
+	requested := map[string]bool{}
+	for u := url; ; {
+		requested[u] = true
+		var next string
+		page, next, retryAfter, err = f.get(ctx, source, u)
+		if next == "" {
+			return page, retryAfter, err, nil
+		}
+		var loop error
+		switch {
+		case requested[next]:
+			loop = fmt.Errorf("%w: %s answered %d to %s, already requested", ErrRedirectLoop, u, page.Meta.Status, next)
+		case len(requested) > MaxRedirects:
+			loop = fmt.Errorf("%w: more than %d redirects, the last from %s to %s", ErrRedirectLoop, MaxRedirects, u, next)
+		}
+		if loop != nil {
+			page.Meta.Error = loop.Error()
+			return page, -1, fmt.Errorf("fetch %s: %w", url, loop), nil
+		}
+		if kerr := keep(page, false); kerr != nil {
+			return nil, 0, nil, kerr
+		}
+		u = next
+	}
+}
+
 // Pace spaces requests to a host: at least Interval between two of them.
 type Pace struct {
 	Limiter  *HostLimiter
 	Interval time.Duration
 }
 
-// get makes one attempt. retryAfter < 0 means the error is not worth a retry.
-func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
+// get makes one request. next is the URL a redirect leads to. retryAfter < 0
+// means the error is not worth a retry.
+func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, next string, retryAfter time.Duration, err error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout, ErrTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, -1, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, "", -1, fmt.Errorf("fetch %s: %w", url, err)
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
 	fetchedAt := time.Now().UTC()
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, "", 0, fmt.Errorf("fetch %s: %w", url, f.timedOut(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
@@ -145,7 +203,7 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.D
 		body = body[:f.cfg.MaxBytes]
 	}
 	sum := sha256.Sum256(body)
-	page := &RawPage{
+	page = &RawPage{
 		Body: body,
 		Meta: Meta{
 			Source:      source,
@@ -157,8 +215,18 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.D
 			Size:        int64(len(body)),
 		},
 	}
+	next, locErr := redirectTarget(req, resp)
 	wait := time.Duration(-1)
 	switch {
+	case locErr != nil:
+		err = locErr
+	case next != "":
+		// Followed whatever its body: a redirect's body is kept, not used.
+		page.Meta.Error = fmt.Sprintf("%s: redirect to %s", resp.Status, next)
+		if readErr != nil {
+			page.Meta.Error += fmt.Sprintf(" (body read after %d bytes: %v)", len(body), f.timedOut(ctx, readErr))
+		}
+		return page, next, 0, nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		wait, err = RetryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("%w %s", ErrStatus, resp.Status)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -166,12 +234,46 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (*RawPage, time.D
 	case tooLarge:
 		err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.cfg.MaxBytes)
 	case readErr != nil:
-		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), readErr)
+		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), f.timedOut(ctx, readErr))
 	default:
-		return page, 0, nil
+		return page, "", 0, nil
 	}
 	page.Meta.Error = err.Error()
-	return page, wait, fmt.Errorf("fetch %s: %w", url, err)
+	return page, "", wait, fmt.Errorf("fetch %s: %w", url, err)
+}
+
+// timedOut labels err, met on a request made with ctx, as a timeout when
+// fetch.timeout ended the request.
+func (f *Fetcher) timedOut(ctx context.Context, err error) error {
+	switch {
+	case !errors.Is(context.Cause(ctx), ErrTimeout):
+		return err
+	case errors.Is(err, ErrTimeout): // err is the cause itself
+		return fmt.Errorf("%w after %s (fetch.timeout)", ErrTimeout, f.cfg.Timeout)
+	}
+	return fmt.Errorf("%w after %s (fetch.timeout): %w", ErrTimeout, f.cfg.Timeout, err)
+}
+
+// redirectTarget returns the absolute URL a redirect response leads to, ""
+// when resp is no redirect that net/http would follow (3xx without a
+// Location, 300, 304).
+func redirectTarget(req *http.Request, resp *http.Response) (string, error) {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return "", nil
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "", nil
+	}
+	u, err := req.URL.Parse(loc)
+	if err != nil {
+		return "", fmt.Errorf("%w %s: bad Location %q: %w", ErrStatus, resp.Status, loc, err)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), nil
 }
 
 // attemptName returns name with ".attempt-N" before its extension:

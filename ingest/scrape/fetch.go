@@ -183,11 +183,14 @@ func (cr *crawl) visit(ctx context.Context, t target) error {
 		cctx.Put(foundKey, f)
 	}
 	reqErr := cr.c.Request(http.MethodGet, t.url, nil, cctx, nil)
-	final, err := cr.keepRounds(ctx, t.name, cr.rec.drain())
+	offHost := errors.Is(reqErr, colly.ErrForbiddenDomain) || errors.Is(reqErr, colly.ErrNoURLFiltersMatch)
+	pages, err := cr.keepRounds(ctx, t.name, cr.rec.drain(), !offHost)
 	if err != nil {
 		return err
 	}
-	if final != nil {
+	var final *round
+	if len(pages) > 0 {
+		final = &pages[len(pages)-1]
 		cr.pages++
 	}
 	switch {
@@ -195,7 +198,7 @@ func (cr *crawl) visit(ctx context.Context, t target) error {
 		cr.problem(requestError(t.url, reqErr))
 	case final.err != nil:
 		err := fmt.Errorf("fetch %s (%s): %w", t.url, t.name, final.err)
-		if errors.Is(reqErr, colly.ErrForbiddenDomain) || errors.Is(reqErr, colly.ErrNoURLFiltersMatch) {
+		if offHost {
 			err = fmt.Errorf("%w: redirect %w, not followed", err, ErrOffHost)
 		}
 		cr.problem(err)
@@ -248,11 +251,32 @@ func (cr *crawl) follow(t target, f *found) {
 	}
 }
 
+// redirectLoop explains why colly stopped following the redirects of one
+// visit, whose responses are pages, when the last one is a redirect: it leads
+// back to a URL already requested, or past [ingest.MaxRedirects]. It is nil
+// otherwise.
+func redirectLoop(pages []round) error {
+	last := pages[len(pages)-1]
+	if last.next == "" {
+		return nil
+	}
+	for _, r := range pages {
+		if r.page.Meta.URL == last.next {
+			return fmt.Errorf("%w: %s answered %d to %s, already requested", ingest.ErrRedirectLoop, last.page.Meta.URL, last.page.Meta.Status, last.next)
+		}
+	}
+	if len(pages) >= ingest.MaxRedirects {
+		return fmt.Errorf("%w: more than %d redirects, the last from %s to %s", ingest.ErrRedirectLoop, ingest.MaxRedirects, last.page.Meta.URL, last.next)
+	}
+	return nil
+}
+
 // keepRounds keeps the responses of one visit: the robots.txt fetched for it
 // first, then the page; every response before the last of each is a failed
-// attempt or a redirect, named with ".attempt-N". It returns the page's last
-// response, nil when none was received.
-func (cr *crawl) keepRounds(ctx context.Context, name string, rounds []round) (*round, error) {
+// attempt or a redirect, named with ".attempt-N". With loops, a last response
+// that is a redirect colly stopped at (see [redirectLoop]) records the loop
+// as its error. It returns the page's responses, none when none was received.
+func (cr *crawl) keepRounds(ctx context.Context, name string, rounds []round, loops bool) ([]round, error) {
 	var robots, pages []round
 	for _, r := range rounds {
 		if r.robots {
@@ -264,13 +288,16 @@ func (cr *crawl) keepRounds(ctx context.Context, name string, rounds []round) (*
 	if err := cr.keepSeries(ctx, "robots.txt", robots); err != nil {
 		return nil, err
 	}
+	if loops && len(pages) > 0 {
+		if loop := redirectLoop(pages); loop != nil {
+			last := &pages[len(pages)-1]
+			last.err, last.page.Meta.Error = loop, loop.Error()
+		}
+	}
 	if err := cr.keepSeries(ctx, name, pages); err != nil {
 		return nil, err
 	}
-	if len(pages) == 0 {
-		return nil, nil
-	}
-	return &pages[len(pages)-1], nil
+	return pages, nil
 }
 
 func (cr *crawl) keepSeries(ctx context.Context, name string, rounds []round) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,6 +46,7 @@ type round struct {
 	page   ingest.RawPage // Name is set by the crawler
 	err    error          // why it is not a whole 2xx answer; nil when it is
 	robots bool           // the response to /robots.txt
+	next   string         // the absolute URL a redirect leads to
 }
 
 // drain returns the rounds recorded since the last drain.
@@ -113,14 +115,14 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	if t.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, t.cfg.Timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, t.cfg.Timeout, ingest.ErrTimeout)
 		defer cancel()
 	}
 	r := req.Clone(ctx)
 	fetchedAt := time.Now().UTC()
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
-		err = fmt.Errorf("scrape: fetch %s: %w", req.URL, err)
+		err = fmt.Errorf("scrape: fetch %s: %w", req.URL, t.timedOut(ctx, err))
 		return outcome{err: err, retry: true, why: err}
 	}
 	var body []byte
@@ -162,11 +164,15 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 		rd.err = fmt.Errorf("%w %s", ingest.ErrStatus, resp.Status)
 		if loc := resp.Header.Get("Location"); code/100 == 3 && loc != "" {
 			rd.err = fmt.Errorf("%w (to %s)", rd.err, loc)
+			if u, err := req.URL.Parse(loc); err == nil {
+				u.Fragment, u.RawFragment = "", ""
+				rd.next = u.String()
+			}
 		}
 	case tooLarge:
 		rd.err = fmt.Errorf("%w (%d bytes)", ingest.ErrTooLarge, t.cfg.MaxBytes)
 	case readErr != nil:
-		rd.err = fmt.Errorf("read body after %d bytes: %w", len(body), readErr)
+		rd.err = fmt.Errorf("read body after %d bytes: %w", len(body), t.timedOut(ctx, readErr))
 		o = outcome{err: fmt.Errorf("scrape: fetch %s: %w", req.URL, rd.err), retry: true}
 	}
 	if rd.err != nil {
@@ -175,4 +181,16 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	}
 	t.record(rd)
 	return o
+}
+
+// timedOut labels err, met on an attempt made with ctx, as a timeout when
+// fetch.timeout ended the attempt.
+func (t *recorder) timedOut(ctx context.Context, err error) error {
+	switch {
+	case !errors.Is(context.Cause(ctx), ingest.ErrTimeout):
+		return err
+	case errors.Is(err, ingest.ErrTimeout): // err is the cause itself
+		return fmt.Errorf("%w after %s (fetch.timeout)", ingest.ErrTimeout, t.cfg.Timeout)
+	}
+	return fmt.Errorf("%w after %s (fetch.timeout): %w", ingest.ErrTimeout, t.cfg.Timeout, err)
 }
