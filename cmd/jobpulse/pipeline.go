@@ -76,6 +76,8 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	run, stats, err := warehouse.LoadFromLake(ctx, wh.Pool, lake, bySource, run, prog.loaded)
 	prog.done()
 	if err != nil {
+		// The summary says the run failed: nothing of it was loaded.
+		run.Status = warehouse.RunFailed
 		return run, stats, fmt.Errorf("ingest: run %s: %w (its raw pages are in %s: rerun or replay)", run.ID, err, lake)
 	}
 	if run.Status == warehouse.RunFailed {
