@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"sort"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/jobpulse/jobpulse/ingest/objstore"
 )
@@ -116,25 +118,66 @@ func (l *S3Lake) Put(ctx context.Context, key string, body []byte, meta Meta) er
 // putConditional writes with If-None-Match: *. It maps 412 Precondition
 // Failed to [ErrExist] and retries a 409 ConditionalRequestConflict (S3's
 // answer when a concurrent conditional write of the key was in flight).
+//
+// A 412 after more than one attempt may answer this very Put: an earlier
+// attempt was written, but its answer was lost (a reset connection, a
+// timeout) and the SDK tried again. When the object holds exactly this
+// Put's bytes and metadata, the write is ours and Put succeeds.
 func (l *S3Lake) putConditional(ctx context.Context, in *s3.PutObjectInput, body []byte) error {
 	in.IfNoneMatch = aws.String("*")
-	for attempt := 0; ; attempt++ {
+	attempts := 0
+	count := func(o *s3.Options) { o.APIOptions = append(o.APIOptions, countAttempts(&attempts)) }
+	for try := 0; ; try++ {
 		in.Body = bytes.NewReader(body)
-		_, err := l.client.PutObject(ctx, in)
+		_, err := l.client.PutObject(ctx, in, count)
 		switch {
 		case err == nil:
 			return nil
 		case httpStatus(err) == http.StatusPreconditionFailed || apiCode(err) == "PreconditionFailed":
+			if attempts == 1 {
+				return ErrExist
+			}
+			ours, err := l.holds(ctx, in)
+			if err != nil {
+				return fmt.Errorf("taken after %d attempts, and reading it failed: %w", attempts, err)
+			}
+			if ours {
+				return nil
+			}
 			return ErrExist
-		case httpStatus(err) == http.StatusConflict && attempt < 5:
+		case httpStatus(err) == http.StatusConflict && try < 5:
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+			case <-time.After(time.Duration(try+1) * 50 * time.Millisecond):
 			}
 		default:
 			return err
 		}
+	}
+}
+
+// holds reports whether the object at in.Key has the size, content type and
+// user metadata (the sha256 of the body among them) that in writes.
+func (l *S3Lake) holds(ctx context.Context, in *s3.PutObjectInput) (bool, error) {
+	out, err := l.head(ctx, *in.Key)
+	if err != nil {
+		return false, err
+	}
+	return aws.ToInt64(out.ContentLength) == aws.ToInt64(in.ContentLength) &&
+		(in.ContentType == nil || aws.ToString(out.ContentType) == aws.ToString(in.ContentType)) &&
+		maps.Equal(out.Metadata, in.Metadata), nil
+}
+
+// countAttempts returns an SDK stack option that counts in n the attempts
+// of one operation.
+func countAttempts(n *int) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("jobpulse:countAttempts",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				*n++
+				return next.HandleFinalize(ctx, in)
+			}), "Retry", middleware.After)
 	}
 }
 
@@ -143,6 +186,37 @@ func (l *S3Lake) Get(ctx context.Context, key string) ([]byte, Meta, error) {
 	if err := ValidateKey(key); err != nil {
 		return nil, Meta{}, err
 	}
+	// The SDK retries a failed request, but not a failed read of the body
+	// it has handed over: Get reads a body cut short again, as many times
+	// as the client tries a request.
+	attempts := max(l.client.Options().Retryer.MaxAttempts(), 1)
+	for try := 1; ; try++ {
+		body, out, err := l.getOnce(ctx, key)
+		var readErr *bodyError
+		if errors.As(err, &readErr) && try < attempts && ctx.Err() == nil {
+			continue
+		}
+		if err != nil {
+			return nil, Meta{}, fmt.Errorf("lake: get %s in %s: %w", key, l, err)
+		}
+		meta := decodeMeta(out.Metadata)
+		meta.ContentType = aws.ToString(out.ContentType)
+		meta.Size = int64(len(body))
+		if meta.SHA256 == "" {
+			meta, _ = fillMeta(key, meta, body)
+		}
+		return body, meta, nil
+	}
+}
+
+// bodyError is a failed read of an object's body.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "read: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// getOnce reads the object at key: its body and the GetObject answer.
+func (l *S3Lake) getOnce(ctx context.Context, key string) ([]byte, *s3.GetObjectOutput, error) {
 	out, err := l.client.GetObject(ctx, &s3.GetObjectInput{
 		Bucket: aws.String(l.bucket),
 		Key:    aws.String(objstore.JoinKey(l.prefix, key)),
@@ -151,20 +225,14 @@ func (l *S3Lake) Get(ctx context.Context, key string) ([]byte, Meta, error) {
 		if isNotFound(err) {
 			err = ErrNotFound
 		}
-		return nil, Meta{}, fmt.Errorf("lake: get %s in %s: %w", key, l, err)
+		return nil, nil, err
 	}
 	defer out.Body.Close()
 	body, err := io.ReadAll(out.Body)
 	if err != nil {
-		return nil, Meta{}, fmt.Errorf("lake: get %s in %s: read: %w", key, l, err)
+		return nil, nil, &bodyError{err}
 	}
-	meta := decodeMeta(out.Metadata)
-	meta.ContentType = aws.ToString(out.ContentType)
-	meta.Size = int64(len(body))
-	if meta.SHA256 == "" {
-		meta, _ = fillMeta(key, meta, body)
-	}
-	return body, meta, nil
+	return body, out, nil
 }
 
 // head returns the object's metadata, or [ErrNotFound].

@@ -6,13 +6,23 @@ package objstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 )
 
 // Scheme is the URL scheme of S3 locations: s3://bucket/prefix.
@@ -82,8 +92,193 @@ func JoinKey(prefix, key string) string {
 	return prefix + "/" + key
 }
 
+// Defaults of [ClientConfig].
+const (
+	// DefaultMaxAttempts tries a request five times in all (the SDK's default
+	// is three): a run of a nightly job should ride out a few seconds of
+	// failures rather than lose a source or a publish to them.
+	DefaultMaxAttempts = 5
+	// DefaultIdleTimeout fails an attempt when nothing has moved on its
+	// connection for a minute: no byte of the request could be sent, no
+	// byte of the response came. (The SDK has no time limit for S3: a hung
+	// server would hang jobpulse.)
+	DefaultIdleTimeout = time.Minute
+	// DefaultAttemptTimeout caps one attempt, request and response bodies
+	// included, for a server that trickles bytes just fast enough to escape
+	// the idle timeout.
+	DefaultAttemptTimeout = 10 * time.Minute
+)
+
+// ClientConfig sets the retries and time limits of the S3 clients made by
+// [NewClient]. A request that fails with a 5xx answer, a throttling error, a
+// reset connection, a response cut short or a timeout is tried again, up to
+// MaxAttempts times in all, with the SDK's jittered exponential backoff (up
+// to 20 s between attempts), and without the SDK's client-side retry quota.
+// Start from [DefaultClientConfig].
+type ClientConfig struct {
+	// MaxAttempts is how many times one request is tried, the first
+	// included (s3.max_attempts). Without a ClientConfig in the context,
+	// AWS_MAX_ATTEMPTS (or max_attempts in the shared config) wins over the
+	// default.
+	MaxAttempts int
+	// IdleTimeout fails an attempt when nothing moves on its connection for
+	// that long: the request cannot be sent, or the response does not come
+	// or stalls (s3.idle_timeout). A slow upload that keeps sending is not
+	// idle.
+	IdleTimeout time.Duration
+	// AttemptTimeout is the longest one attempt may take in all
+	// (s3.attempt_timeout).
+	AttemptTimeout time.Duration
+}
+
+// DefaultClientConfig returns the configuration with its defaults.
+func DefaultClientConfig() ClientConfig {
+	return ClientConfig{MaxAttempts: DefaultMaxAttempts, IdleTimeout: DefaultIdleTimeout, AttemptTimeout: DefaultAttemptTimeout}
+}
+
+// Validate checks the configuration, naming the key of a bad value.
+func (c ClientConfig) Validate() error {
+	var errs []error
+	if c.MaxAttempts < 1 || c.MaxAttempts > 20 {
+		errs = append(errs, fmt.Errorf("objstore: s3.max_attempts: %d is not between 1 and 20", c.MaxAttempts))
+	}
+	if c.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("objstore: s3.idle_timeout: %s: want a positive duration", c.IdleTimeout))
+	}
+	if c.AttemptTimeout < c.IdleTimeout {
+		errs = append(errs, fmt.Errorf("objstore: s3.attempt_timeout: %s is shorter than s3.idle_timeout %s", c.AttemptTimeout, c.IdleTimeout))
+	}
+	return errors.Join(errs...)
+}
+
+type clientConfigKey struct{}
+
+// WithClientConfig returns a context that makes [NewClient] build its
+// clients with cfg. The lake and the publisher both build their clients
+// with NewClient(ctx), so a command sets cfg once for all of them.
+func WithClientConfig(ctx context.Context, cfg ClientConfig) context.Context {
+	return context.WithValue(ctx, clientConfigKey{}, cfg)
+}
+
+// clientConfigFrom returns the ClientConfig of ctx, and whether ctx had one.
+func clientConfigFrom(ctx context.Context) (ClientConfig, bool) {
+	cfg, ok := ctx.Value(clientConfigKey{}).(ClientConfig)
+	if !ok {
+		return DefaultClientConfig(), false
+	}
+	return cfg, true
+}
+
+// apply sets the retryer and the HTTP client's time limits of o.
+func (c ClientConfig) apply(o *s3.Options) {
+	var hc *awshttp.BuildableClient
+	switch v := o.HTTPClient.(type) {
+	case nil:
+		hc = awshttp.NewBuildableClient()
+	case *awshttp.BuildableClient:
+		hc = v // keeps what the chain set, e.g. AWS_CA_BUNDLE
+	}
+	if hc != nil {
+		// The SDK's own read timeout (WithReadTimeout) counts reads only:
+		// it fails an upload still sending after the timeout. Frozen, the
+		// client keeps the dialer that idleConn wraps.
+		o.HTTPClient = hc.WithTimeout(c.AttemptTimeout).WithReadTimeout(0).
+			WithTransportOptions(func(tr *http.Transport) {
+				dial := tr.DialContext
+				if dial == nil {
+					dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+				}
+				tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+					conn, err := dial(ctx, network, addr)
+					if err != nil {
+						return nil, err
+					}
+					return &idleConn{Conn: conn, timeout: c.IdleTimeout}, nil
+				}
+			}).Freeze()
+	}
+	standard := func(so *retry.StandardOptions) {
+		so.MaxAttempts = c.MaxAttempts
+		so.Retryables = append(so.Retryables, retryCutResponse{})
+		// No client-side retry quota: the SDK's (500 tokens, 14 per retry,
+		// refunded when the retry succeeds) runs dry after a few hundred
+		// requests at a 25% failure rate, and from then on every failure
+		// fails its operation at once. A request is still tried at most
+		// MaxAttempts times, with backoff, and the lake and the publisher
+		// stop at their first failed operation: no retry storm.
+		so.RateLimiter = ratelimit.None
+	}
+	if o.RetryMode == aws.RetryModeAdaptive {
+		o.Retryer = retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			ao.StandardOptions = append(ao.StandardOptions, standard)
+		})
+	} else {
+		o.Retryer = retry.NewStandard(standard)
+	}
+	o.RetryMaxAttempts = c.MaxAttempts
+}
+
+// idleConn fails a connection on which nothing moves for timeout: a read
+// waits at most timeout for a byte, a write at most timeout to send, and
+// every write that sends gives a pending read (the wait for the response
+// while the request body goes out) timeout again.
+type idleConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+// Read implements [io.Reader].
+func (c *idleConn) Read(p []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	n, err := c.Conn.Read(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		err = &awshttp.ResponseTimeoutError{TimeoutDur: c.timeout} // a timeout: retried
+	}
+	return n, err
+}
+
+// Write implements [io.Writer]. It sends p in chunks, each with the time
+// limit of its own, so that a large buffer sent at a steady pace is not
+// idle.
+func (c *idleConn) Write(p []byte) (int, error) {
+	const chunk = 64 << 10
+	sent := 0
+	for sent < len(p) {
+		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+			return sent, err
+		}
+		n, err := c.Conn.Write(p[sent:min(sent+chunk, len(p))])
+		sent += n
+		if n > 0 {
+			c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+		}
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// retryCutResponse retries a request whose response was cut short by the
+// connection closing (io.ErrUnexpectedEOF while decoding it): the SDK
+// retries a reset connection but not a plain early EOF.
+type retryCutResponse struct{}
+
+// IsErrorRetryable implements [retry.IsErrorRetryable].
+func (retryCutResponse) IsErrorRetryable(err error) aws.Ternary {
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+}
+
 // NewClient returns an S3 client configured by the SDK's standard chain
-// (environment, shared config and credentials files, SSO, instance roles).
+// (environment, shared config and credentials files, SSO, instance roles),
+// with the retries and time limits of the [ClientConfig] in ctx (see
+// [WithClientConfig]), or of [DefaultClientConfig].
 //
 // When a custom endpoint is configured (AWS_ENDPOINT_URL_S3,
 // AWS_ENDPOINT_URL, or endpoint_url in the shared config), the client uses
@@ -96,6 +291,10 @@ func JoinKey(prefix, key string) string {
 // an explicit SHA-256 checksum on every upload instead.) When no region is
 // configured, [DefaultRegion] is used.
 func NewClient(ctx context.Context) (*s3.Client, error) {
+	cc, explicit := clientConfigFrom(ctx)
+	if err := cc.Validate(); err != nil {
+		return nil, err
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("objstore: load AWS configuration: %w", err)
@@ -103,8 +302,12 @@ func NewClient(ctx context.Context) (*s3.Client, error) {
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
+	if !explicit && cfg.RetryMaxAttempts > 0 {
+		cc.MaxAttempts = cfg.RetryMaxAttempts // AWS_MAX_ATTEMPTS or max_attempts
+	}
 	req, resp := checksumSettings(cfg)
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		cc.apply(o)
 		if o.BaseEndpoint == nil {
 			return
 		}
