@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 )
@@ -53,13 +52,30 @@ type Lake interface {
 // RawKey returns the key of a raw page:
 // raw/source=<source>/date=<YYYY-MM-DD>/run=<runID>/<name>.
 // The date is the UTC date of the run's start.
+//
+// Each part stays one segment of the key, whatever it holds, so that the
+// key is always valid ([ValidateKey]) and under its source's, date's and
+// run's folder: "/", "\" and NUL are written %2F, %5C and %00, and a name
+// that is empty, "." or ".." is written "%00", "%2E" or "%2E%2E". The parts
+// jobpulse makes (source names, run ids, page names) hold none of these and
+// are kept as they are.
 func RawKey(source string, date time.Time, runID, name string) string {
-	return path.Join("raw",
-		"source="+source,
-		"date="+date.UTC().Format(time.DateOnly),
-		"run="+runID,
-		name)
+	switch name {
+	case "":
+		name = "%00"
+	case ".":
+		name = "%2E"
+	case "..":
+		name = "%2E%2E"
+	}
+	return "raw/source=" + keySegment.Replace(source) +
+		"/date=" + date.UTC().Format(time.DateOnly) +
+		"/run=" + keySegment.Replace(runID) +
+		"/" + keySegment.Replace(name)
 }
+
+// keySegment escapes what would split a key segment or make it invalid.
+var keySegment = strings.NewReplacer("/", "%2F", "\\", "%5C", "\x00", "%00")
 
 // ValidateKey reports whether key is a clean relative key that cannot escape
 // the lake's root: no empty, "." or ".." segments, no leading slash, no
@@ -78,7 +94,8 @@ func ValidateKey(key string) error {
 
 // ManifestKey returns the key of a run's manifest, runs/run=<runID>.json: the
 // run's record (sources, status, errors, times) written at the end of an
-// ingest, from which a replay restores the run.
+// ingest, from which a replay restores the run. As in [RawKey], the run id
+// stays one segment of the key.
 func ManifestKey(runID string) string {
-	return path.Join("runs", "run="+runID+".json")
+	return "runs/run=" + keySegment.Replace(runID) + ".json"
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -32,6 +33,11 @@ var _ Lake = (*FolderLake)(nil)
 // name: the body is written to a temporary file, synced, then hard-linked to
 // its name, which fails when the name is taken. Keys whose last segment ends
 // with ".meta.json" or starts with ".tmp-" are reserved.
+//
+// Every file operation goes through an [os.Root] on the folder, so nothing
+// outside it is ever read or written: a key cannot climb out of it (see
+// [ValidateKey]), and a symbolic link inside the folder that points out of
+// it is refused. The folder itself may be a link.
 type FolderLake struct {
 	dir string
 }
@@ -64,15 +70,30 @@ func validateFolderKey(key string) error {
 	return nil
 }
 
+// keyPath returns the path of key's file relative to the lake's folder, in
+// the system's form. It is local (filepath.IsLocal): it names a file inside
+// the folder, also on systems with drive letters and reserved names.
+func keyPath(key string) (string, error) {
+	if err := validateFolderKey(key); err != nil {
+		return "", err
+	}
+	p := filepath.FromSlash(key)
+	if !filepath.IsLocal(p) {
+		return "", fmt.Errorf("lake: invalid key %q: not a path inside the lake", key)
+	}
+	return p, nil
+}
+
 // Put stores body under key. It fails with [ErrExist] when key is taken.
 func (l *FolderLake) Put(ctx context.Context, key string, body []byte, meta Meta) error {
-	if err := validateFolderKey(key); err != nil {
+	name, err := keyPath(key)
+	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
-	meta, err := fillMeta(key, meta, body)
+	meta, err = fillMeta(key, meta, body)
 	if err != nil {
 		return err
 	}
@@ -80,37 +101,41 @@ func (l *FolderLake) Put(ctx context.Context, key string, body []byte, meta Meta
 	if err != nil {
 		return fmt.Errorf("lake: put %s: encode metadata: %w", key, err)
 	}
-	name := filepath.Join(l.dir, filepath.FromSlash(key))
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	root, err := os.OpenRoot(l.dir)
+	if err != nil {
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
-	if _, err := os.Lstat(name); err == nil {
+	defer root.Close()
+	dir := filepath.Dir(name)
+	if err := root.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("lake: put %s: %w", key, err)
+	}
+	if _, err := root.Lstat(name); err == nil {
 		return fmt.Errorf("lake: put %s: %w", key, ErrExist)
 	}
 
-	tmpBody, err := writeTemp(dir, body)
+	tmpBody, err := writeTemp(root, dir, body)
 	if err != nil {
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
-	defer os.Remove(tmpBody)
-	tmpMeta, err := writeTemp(dir, sidecar)
+	defer root.Remove(tmpBody)
+	tmpMeta, err := writeTemp(root, dir, sidecar)
 	if err != nil {
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
-	defer os.Remove(tmpMeta)
+	defer root.Remove(tmpMeta)
 
 	// The link claims the key: exactly one of concurrent writers succeeds.
-	if err := os.Link(tmpBody, name); err != nil {
+	if err := root.Link(tmpBody, name); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("lake: put %s: %w", key, ErrExist)
 		}
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
-	if err := os.Rename(tmpMeta, name+metaSuffix); err != nil {
+	if err := root.Rename(tmpMeta, name+metaSuffix); err != nil {
 		return fmt.Errorf("lake: put %s: metadata: %w", key, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := syncDir(root, dir); err != nil {
 		return fmt.Errorf("lake: put %s: %w", key, err)
 	}
 	return nil
@@ -129,14 +154,28 @@ func fillMeta(key string, meta Meta, body []byte) (Meta, error) {
 	return meta, nil
 }
 
-// writeTemp writes data to a new temporary file in dir, syncs it and returns
-// its name.
-func writeTemp(dir string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, tmpPrefix+"*")
-	if err != nil {
-		return "", err
+// writeTemp writes data to a new temporary file in dir (relative to root),
+// syncs it and returns its name, relative to root.
+func writeTemp(root *os.Root, dir string, data []byte) (string, error) {
+	var f *os.File
+	var name string
+	for range 10 {
+		var b [8]byte
+		_, _ = rand.Read(b[:]) // never fails
+		name = filepath.Join(dir, tmpPrefix+hex.EncodeToString(b[:]))
+		var err error
+		f, err = root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
 	}
-	_, err = f.Write(data)
+	if f == nil {
+		return "", fmt.Errorf("create a temporary file in %s: %w", dir, fs.ErrExist)
+	}
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -144,15 +183,15 @@ func writeTemp(dir string, data []byte) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(f.Name())
+		root.Remove(name)
 		return "", err
 	}
-	return f.Name(), nil
+	return name, nil
 }
 
-// syncDir makes the entries just created in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
+// syncDir makes the entries just created in dir (relative to root) durable.
+func syncDir(root *os.Root, dir string) error {
+	d, err := root.Open(dir)
 	if err != nil {
 		return err
 	}
@@ -169,22 +208,27 @@ func syncDir(dir string) error {
 // its two steps) is returned with the size and sha256 of its body as its
 // only metadata.
 func (l *FolderLake) Get(ctx context.Context, key string) ([]byte, Meta, error) {
-	if err := validateFolderKey(key); err != nil {
+	name, err := keyPath(key)
+	if err != nil {
 		return nil, Meta{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, Meta{}, fmt.Errorf("lake: get %s: %w", key, err)
 	}
-	name := filepath.Join(l.dir, filepath.FromSlash(key))
-	body, err := os.ReadFile(name)
+	root, err := os.OpenRoot(l.dir)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || isDirErr(name) {
+		return nil, Meta{}, fmt.Errorf("lake: get %s: %w", key, err)
+	}
+	defer root.Close()
+	body, err := root.ReadFile(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || isDirErr(root, name) {
 			return nil, Meta{}, fmt.Errorf("lake: get %s: %w", key, ErrNotFound)
 		}
 		return nil, Meta{}, fmt.Errorf("lake: get %s: %w", key, err)
 	}
 	var meta Meta
-	sidecar, err := os.ReadFile(name + metaSuffix)
+	sidecar, err := root.ReadFile(name + metaSuffix)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		meta, _ = fillMeta(key, Meta{}, body)
@@ -200,8 +244,8 @@ func (l *FolderLake) Get(ctx context.Context, key string) ([]byte, Meta, error) 
 
 // isDirErr reports whether name is a folder (reading it fails on most
 // systems with an error that is not fs.ErrNotExist).
-func isDirErr(name string) bool {
-	fi, err := os.Stat(name)
+func isDirErr(root *os.Root, name string) bool {
+	fi, err := root.Stat(name)
 	return err == nil && fi.IsDir()
 }
 
@@ -209,7 +253,7 @@ func isDirErr(name string) bool {
 // temporary files are not keys.
 func (l *FolderLake) List(ctx context.Context, prefix string) ([]string, error) {
 	// Walk only the deepest folder the prefix names.
-	start := ""
+	start := "."
 	if i := strings.LastIndex(prefix, "/"); i >= 0 {
 		start = prefix[:i]
 		if err := ValidateKey(start); err != nil {
@@ -219,11 +263,15 @@ func (l *FolderLake) List(ctx context.Context, prefix string) ([]string, error) 
 	if strings.ContainsAny(prefix, "\\\x00") {
 		return nil, fmt.Errorf("lake: list %q: invalid prefix", prefix)
 	}
-	root := filepath.Join(l.dir, filepath.FromSlash(start))
+	root, err := os.OpenRoot(l.dir)
+	if err != nil {
+		return nil, fmt.Errorf("lake: list %q in %s: %w", prefix, l.dir, err)
+	}
+	defer root.Close()
 	var keys []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(root.FS(), start, func(key string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == root && errors.Is(err, fs.ErrNotExist) {
+			if key == start && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
 			}
 			return err
@@ -238,11 +286,7 @@ func (l *FolderLake) List(ctx context.Context, prefix string) ([]string, error) 
 		if strings.HasSuffix(name, metaSuffix) || strings.HasPrefix(name, tmpPrefix) {
 			return nil
 		}
-		rel, err := filepath.Rel(l.dir, p)
-		if err != nil {
-			return err
-		}
-		if key := filepath.ToSlash(rel); strings.HasPrefix(key, prefix) {
+		if strings.HasPrefix(key, prefix) {
 			keys = append(keys, key)
 		}
 		return nil

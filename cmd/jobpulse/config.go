@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/objstore"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
@@ -196,8 +200,9 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 		Target:    v.GetString("publish.target"),
 		ServeAddr: v.GetString("serve.addr"),
 	}
+	urlKey := "warehouse.url"
 	if cfg.Warehouse.URL == "" {
-		cfg.Warehouse.URL = os.Getenv("DATABASE_URL")
+		cfg.Warehouse.URL, urlKey = os.Getenv("DATABASE_URL"), "DATABASE_URL"
 	}
 	cfg.Publish, err = publishConfig(v)
 	if err != nil {
@@ -216,7 +221,15 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 	if cfg.ServeAddr == "" {
 		errs = append(errs, errors.New("config: serve.addr: must not be empty"))
 	}
-	errs = append(errs, cfg.Warehouse.Validate(), cfg.Remotive.Validate(), cfg.Arbeitnow.Validate(),
+	// The connection string and the S3 URLs are checked first, with errors
+	// that never show them: they may hold secrets.
+	if err := checkWarehouseURL(urlKey, cfg.Warehouse.URL); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, cfg.Warehouse.Validate())
+	}
+	errs = append(errs, checkS3URL("lake.url", cfg.LakeURL), checkS3URL("publish.target", cfg.Target))
+	errs = append(errs, cfg.Remotive.Validate(), cfg.Arbeitnow.Validate(),
 		cfg.RemoteOK.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate(), cfg.Publish.ValidateOptions())
 	for _, p := range cfg.Scrape {
 		errs = append(errs, p.Validate())
@@ -306,4 +319,48 @@ func publishConfig(v *viper.Viper) (site.PublishConfig, error) {
 		return cfg, fmt.Errorf("config: publish.redirects: want a list of {path, to}: %w", err)
 	}
 	return cfg, nil
+}
+
+// checkWarehouseURL checks that the connection string raw (from key) parses,
+// with an error that does not show it. pgconn masks the password in the
+// errors of the usual forms, but not in all ("password = x" with spaces, a
+// quoted password holding an escaped quote), and a URL that does not parse
+// comes back whole in a *url.Error.
+func checkWarehouseURL(key, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	_, err := pgxpool.ParseConfig(raw)
+	if err == nil {
+		return nil
+	}
+	why := "not a PostgreSQL connection string (keyword=value pairs, or a postgres:// URL)"
+	var ue *url.Error
+	var pe *pgconn.ParseConfigError
+	switch {
+	case errors.As(err, &ue):
+		return fmt.Errorf("config: %s: %s: the URL does not parse: %w", key, why, ue.Err)
+	case errors.As(err, &pe):
+		masked := *pe
+		masked.ConnString = ""
+		return fmt.Errorf("config: %s: %s: %s", key, why, strings.TrimPrefix(masked.Error(), "cannot parse ``: "))
+	}
+	return fmt.Errorf("config: %s: %s", key, why)
+}
+
+// checkS3URL refuses an s3:// URL that holds credentials
+// (s3://user:secret@bucket): they would show in logs and errors, and the
+// AWS SDK takes credentials from its own chain. The error does not show the
+// URL. A bucket name never holds "@" or ":".
+func checkS3URL(key, raw string) error {
+	rest, ok := strings.CutPrefix(raw, objstore.Scheme)
+	if !ok {
+		return nil
+	}
+	if bucket, _, _ := strings.Cut(rest, "/"); strings.ContainsAny(bucket, "@:") {
+		return fmt.Errorf("config: %s: the s3:// URL holds \"@\" or \":\" before its first \"/\": a bucket name holds neither, "+
+			"and credentials (user:secret@) are not read from the URL: give them to the AWS SDK "+
+			"(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role)", key)
+	}
+	return nil
 }
