@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -134,7 +135,7 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 			return err
 		}
 		wait := max(delay, retryAfter)
-		f.logger.Warn("fetch failed, retrying", "source", source, "url", url, "attempt", attempt+1, "wait", wait, "err", err)
+		f.logger.Warn("fetch failed, retrying", "source", source, "url", RedactURL(url), "attempt", attempt+1, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("fetch %s: %w (after %w)", url, ctx.Err(), err)
@@ -207,7 +208,7 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 		Body: body,
 		Meta: Meta{
 			Source:      source,
-			URL:         url,
+			URL:         RedactURL(url),
 			FetchedAt:   fetchedAt,
 			Status:      resp.StatusCode,
 			ContentType: resp.Header.Get("Content-Type"),
@@ -297,4 +298,15 @@ func RetryAfter(h string) time.Duration {
 		d = time.Until(t)
 	}
 	return min(max(d, 0), maxWait)
+}
+
+// RedactURL returns rawURL with the password of its user information, if
+// any, replaced by "xxxxx" (as [url.URL.Redacted]): what a log line or the
+// lake's metadata may keep of a source's address.
+func RedactURL(rawURL string) string {
+	u, err := neturl.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	return u.Redacted()
 }

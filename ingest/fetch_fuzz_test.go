@@ -18,3 +18,21 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+// TestRedactURL checks what the lake and the logs keep of a source's
+// address: never its password.
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "plain", in: "https://remotive.com/api/remote-jobs?limit=5", want: "https://remotive.com/api/remote-jobs?limit=5"},
+		{name: "password", in: "https://me:s3cr3t-pw@127.0.0.1:8080/jobs", want: "https://me:xxxxx@127.0.0.1:8080/jobs"},
+		{name: "user only", in: "https://me@127.0.0.1/jobs", want: "https://me@127.0.0.1/jobs"},
+		{name: "not a URL", in: "%zz", want: "%zz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RedactURL(tt.in); got != tt.want {
+				t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

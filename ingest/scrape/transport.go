@@ -142,7 +142,7 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 		robots: req.URL.Path == "/robots.txt",
 		page: ingest.RawPage{Body: body, Meta: ingest.Meta{
 			Source:      t.source,
-			URL:         req.URL.String(),
+			URL:         req.URL.Redacted(),
 			FetchedAt:   fetchedAt,
 			Status:      resp.StatusCode,
 			ContentType: resp.Header.Get("Content-Type"),
