@@ -90,10 +90,10 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	return run, stats, nil
 }
 
-// ingestInto runs one ingest now with [app.collect] and records its run in
-// rep whenever the run began, loaded or not.
+// ingestInto runs one ingest now (by [app.clock]) with [app.collect] and
+// records its run in rep whenever the run began, loaded or not.
 func (a *app) ingestInto(ctx context.Context, rep *report, wh *warehouse.Warehouse, lakeURL string, sources []ingest.Source, sample bool) error {
-	return a.ingestAt(ctx, rep, wh, lakeURL, sources, sample, time.Now)
+	return a.ingestAt(ctx, rep, wh, lakeURL, sources, sample, a.clock())
 }
 
 // ingestAt is [app.ingestInto] with the clock now for the run's times.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/spf13/cobra"
@@ -22,6 +23,17 @@ type app struct {
 	logger *slog.Logger
 	stderr io.Writer // the command's error output: logs and progress
 	redact *redactor // the secrets of the configuration, masked in output and errors
+	// now is the clock of the runs an ingest starts; nil means time.Now.
+	// Tests that simulate nights set it.
+	now func() time.Time
+}
+
+// clock returns the clock of the runs an ingest starts.
+func (a *app) clock() func() time.Time {
+	if a.now == nil {
+		return time.Now
+	}
+	return a.now
 }
 
 func newRootCommand() *cobra.Command {
