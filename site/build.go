@@ -126,6 +126,10 @@ type Stage struct {
 // Build builds the site described by cfg from the warehouse behind pool and
 // writes it to cfg.Out. The output folder is only replaced when the whole
 // build succeeded. Errors about content name the file (and line) at fault.
+//
+// All queries run in one read-only transaction, and may only read: a
+// content query that writes, changes a setting, ends the transaction or is
+// not one SELECT fails the build with an error wrapping [ErrNotReadOnly].
 func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slog.Logger) (BuildResult, error) {
 	start := time.Now()
 	if logger == nil {
@@ -170,21 +174,24 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		return res, fmt.Errorf("site: begin read-only transaction: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
-	// Dates are UTC whatever the server's or the role's time zone, so that
-	// started_at::date means the same day on every warehouse.
-	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', 'UTC', true)",
-		fmt.Sprint(statementTimeout.Milliseconds())); err != nil {
-		return res, fmt.Errorf("site: set statement_timeout and TimeZone: %w", err)
+	if _, err := tx.Exec(ctx, buildSessionSQL, fmt.Sprint(statementTimeout.Milliseconds()), readerRole); err != nil {
+		return res, fmt.Errorf("site: set statement_timeout, TimeZone and role: %w", err)
 	}
-	fresh, err := loadFreshness(ctx, tx)
+	// From here on, every query goes through the guard: content queries may
+	// only read, and leave the session as they found it.
+	gtx, err := guardTx(ctx, tx)
 	if err != nil {
 		return res, err
 	}
-	runner := newQueryRunner(tx, log)
+	fresh, err := loadFreshness(ctx, gtx)
+	if err != nil {
+		return res, err
+	}
+	runner := newQueryRunner(gtx, log)
 	var all []*page
 	for _, p := range pages {
 		if p.tmpl != nil {
-			made, err := p.expand(ctx, tx, runner)
+			made, err := p.expand(ctx, gtx, runner)
 			if err != nil {
 				return res, err
 			}
@@ -197,6 +204,9 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		all = append(all, p)
 	}
 	if pages, err = sortPages(all); err != nil {
+		return res, err
+	}
+	if err := gtx.checkSettings(ctx); err != nil {
 		return res, err
 	}
 	if err := tx.Rollback(ctx); err != nil {

@@ -199,9 +199,12 @@ func heatmapOption(s *chartSpec, res *result) (map[string]any, error) {
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(append(baseOptions(false),
 		charts.WithGridOpts(grid),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xs, SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: clipLabels(xs), SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
+			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true), Width: 110, Overflow: "truncate"}}),
+		// The labels of y (such as company names) are cut: a long one
+		// would leave the grid no room.
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: clipLabels(ys), SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
+			AxisLabel: &opts.AxisLabel{Width: 140, Overflow: "truncate"}}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
 			Orient: "horizontal", Left: "center", Bottom: "0"}),
 	)...)
@@ -284,6 +287,29 @@ func shortNumber(f float64) string {
 		return formatValue(int64(f))
 	}
 	return strconv.FormatFloat(f, 'g', 3, 64)
+}
+
+// maxLabel is the most characters of a label that a chart whose marks
+// are found by position (a heatmap's cells) keeps: values from outside can
+// be of any length, and the axis shows no more than a few words of them.
+const maxLabel = 100
+
+// clipLabels returns the labels cut to [maxLabel] characters, with an
+// ellipsis.
+func clipLabels(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = l
+		n := 0
+		for j := range l {
+			if n == maxLabel {
+				out[i] = l[:j] + "…"
+				break
+			}
+			n++
+		}
+	}
+	return out
 }
 
 // distinct returns the values in first-seen order, each once.

@@ -24,7 +24,7 @@ func (s *chartSpec) linkPages(v *chartView, res *result, root string, urls map[s
 	}
 	links := make(map[string]string, len(res.rows))
 	for r, row := range res.rows {
-		u := href(s.Link, res, row)
+		u := href(s.Link, res, row, urls)
 		if u == "" {
 			continue
 		}

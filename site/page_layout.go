@@ -128,12 +128,21 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	var blocks [][]byte
+	if p.prose {
+		// The blocks show data from outside, which can hold the
+		// characters of a value's token: they go in with the values.
+		for i, b := range p.blocks {
+			blocks = append(blocks, b.html)
+			b.html = []byte(blockToken(i))
+		}
+	}
 	body, err := p.renderBody()
 	if err != nil {
 		return nil, err
 	}
 	if p.prose {
-		if body, err = putValues(body, values); err != nil {
+		if body, err = putValues(body, values, blocks); err != nil {
 			return nil, &ContentError{File: p.file, Err: err}
 		}
 	}
@@ -242,7 +251,7 @@ func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]*
 			continue
 		}
 		for r, row := range res.rows {
-			u := href(pattern, res, row)
+			u := href(pattern, res, row, urls)
 			if u == "" {
 				continue
 			}

@@ -90,14 +90,28 @@ func checkPagePattern(query string, res *result, pattern string) error {
 }
 
 // href returns the URL of the page a cell links to, from the site root, or
-// "" when a value in it makes no slug (it can have no page).
-func href(pattern string, res *result, row []any) string {
+// "" when a value in it makes no slug (it can have no page). A value's page
+// is at its slug, or else, for a link to a templated page such as
+// /roles/[role]/, at its hashed slug (see [pageSlugs]), whichever of the
+// two urls has.
+func href(pattern string, res *result, row []any, urls map[string]*page) string {
 	ok := true
+	var last string // the value of the last [name]
 	u := linkParam.ReplaceAllStringFunc(pattern, func(m string) string {
-		s := slug(formatValue(row[res.column(m[1:len(m)-1])]))
+		last = formatValue(row[res.column(m[1:len(m)-1])])
+		s := slug(last)
 		ok = ok && s != ""
 		return s
 	})
+	if ok && urls[u] != nil {
+		return u
+	}
+	if loc := linkParam.FindAllStringIndex(pattern, -1); len(loc) == 1 && strings.HasSuffix(pattern, "]/") &&
+		pattern[loc[0][0]-1] == '/' {
+		if h := pattern[:loc[0][0]] + hashedSlug(last) + "/"; urls[h] != nil {
+			return h
+		}
+	}
 	if !ok {
 		return ""
 	}
@@ -146,6 +160,37 @@ type tableCell struct {
 	Hint string
 	// Value is a number's exact value, for sorting: "" for other values.
 	Value string
+	// Long marks text with a word longer than [longWord]: the cell may
+	// break it anywhere rather than grow wider than the screen.
+	Long bool
+}
+
+// Text from outside can be of any length: a table cell shows at most
+// maxCellText characters of a value (the table's data, for downloads,
+// keeps it whole), and marks text with a word of more than longWord
+// characters as long.
+const (
+	maxCellText = 300
+	longWord    = 30
+)
+
+// cellText returns the text a cell shows of s, cut to [maxCellText]
+// characters with an ellipsis, and whether it has a word longer than
+// [longWord].
+func cellText(s string) (text string, long bool) {
+	n, word := 0, 0
+	for i, r := range s {
+		if n == maxCellText {
+			return s[:i] + "…", long
+		}
+		n++
+		if unicode.IsSpace(r) {
+			word = 0
+		} else if word++; word > longWord {
+			long = true
+		}
+	}
+	return s, long
 }
 
 // newTableView formats the named columns of res (all when names is empty).
@@ -162,7 +207,8 @@ func newTableView(caption string, res *result, names []string) tableView {
 	for _, row := range res.rows {
 		cells := make([]tableCell, len(idx))
 		for i, c := range idx {
-			cells[i] = tableCell{Text: formatValue(row[c]), Numeric: v.Columns[i].Numeric, Value: exactNumber(row[c])}
+			text, long := cellText(formatValue(row[c]))
+			cells[i] = tableCell{Text: text, Long: long, Numeric: v.Columns[i].Numeric, Value: exactNumber(row[c])}
 		}
 		v.Rows = append(v.Rows, cells)
 	}
@@ -290,14 +336,14 @@ func groupThousands(digits string) string {
 }
 
 // externalURL returns the link of a table cell to a web address taken from
-// the warehouse: the value when it is an absolute http or https URL with a
-// host and no user name, with a non-ASCII host in its ASCII form and
-// quotes and angle brackets escaped, else ""
-// (the cell stays text). Outside data never makes a javascript:, data: or
+// the warehouse: the value when it is an absolute http or https URL of at
+// most [maxURL] bytes with a host and no user name, with a non-ASCII host
+// in its ASCII form and quotes and angle brackets escaped, else "" (the
+// cell stays text). Outside data never makes a javascript:, data: or
 // relative link, and never fails the build.
 func externalURL(v any) string {
 	s, ok := v.(string)
-	if !ok || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+	if !ok || len(s) > maxURL || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		return ""
 	}
 	u, err := url.Parse(s)
@@ -321,6 +367,11 @@ func externalURL(v any) string {
 	}
 	return urlQuotes.Replace(u.String())
 }
+
+// maxURL is the longest web address a cell links to, in bytes: browsers
+// and servers refuse longer ones, and a value from outside can be of any
+// length.
+const maxURL = 2048
 
 // hostName is the form of a host name in a link: letters, digits, - and _
 // in dot-separated labels.

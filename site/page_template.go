@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"path"
@@ -61,6 +63,60 @@ func parseTemplated(name string) (string, error) {
 			"in a folder without brackets, e.g. roles/[role].md")
 	}
 	return m[1], nil
+}
+
+// maxSlug is the longest slug a page's URL takes as it is: a longer one is
+// cut and made unique with a hash (see [pageSlugs]).
+const maxSlug = 80
+
+// pageSlugs returns the URL path segment of each page of a templated page,
+// from the values of its parameter: the value's [slug] when that is not
+// empty, at most [maxSlug] bytes and no other value's slug; else the slug
+// (cut at maxSlug) followed by "_" and a hash of the value ([hashedSlug]).
+// Values from outside, such as the tags that make skills, can have no
+// letter of the Latin alphabet ("日本語"), differ only by a character that
+// slug drops ("go" and "\u202ego") or be long: each still gets a page, and
+// the same value always the same URL. The same value twice gets one URL
+// twice, which the caller reports.
+func pageSlugs(values []string) []string {
+	plain := make([]string, len(values))
+	count := make(map[string]int, len(values))
+	for i, v := range values {
+		if s := slug(v); len(s) <= maxSlug {
+			plain[i] = s
+			count[s]++
+		}
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		if plain[i] != "" && count[plain[i]] == 1 {
+			out[i] = plain[i]
+		} else {
+			out[i] = hashedSlug(v)
+		}
+	}
+	return out
+}
+
+// hashedSlug is the URL path segment of a value whose slug is empty, too
+// long or shared: its slug, cut at a dash before [maxSlug] bytes, or
+// "page" for an empty one, then "_" and 16 characters of base32 of the
+// value's SHA-256. A slug never holds "_", so no value's hashed slug is
+// another value's slug.
+func hashedSlug(value string) string {
+	s := slug(value)
+	if len(s) > maxSlug {
+		s = s[:maxSlug]
+		if i := strings.LastIndexByte(s, '-'); i > 0 {
+			s = s[:i]
+		}
+		s = strings.TrimSuffix(s, "-")
+	}
+	if s == "" {
+		s = "page"
+	}
+	sum := sha256.Sum256([]byte(value))
+	return s + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
 }
 
 // slug turns a value into a URL path segment: lower case ASCII letters and
@@ -129,16 +185,21 @@ func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, 
 	} else {
 		dir += "/"
 	}
+	values := make([]string, len(rows.rows))
+	for i, row := range rows.rows {
+		values[i] = formatValue(row[ci])
+	}
+	slugs := pageSlugs(values)
 	bySlug := map[string]int{}
 	out := make([]*page, 0, len(rows.rows))
 	for i, row := range rows.rows {
-		value := formatValue(row[ci])
-		s := slug(value)
-		if s == "" {
-			return nil, fail(tq.line, fmt.Errorf("pages query %s, row %d: %s %q makes no URL (no letter or digit)",
-				tq.name, i+1, m.tmpl.param, value))
-		}
+		value, s := values[i], slugs[i]
 		if j, ok := bySlug[s]; ok {
+			if values[j] == value {
+				return nil, fail(tq.line, fmt.Errorf("pages query %s: rows %d and %d both have %s %q: "+
+					"the query must return each page once", tq.name, j+1, i+1, m.tmpl.param, value))
+			}
+			// Only two values whose hashes agree get here.
 			return nil, fail(tq.line, fmt.Errorf("pages query %s: rows %d and %d both make /%s%s/ (%s %q and %q): "+
 				"the query must return each page once", tq.name, j+1, i+1, dir, s, m.tmpl.param,
 				formatValue(rows.rows[j][ci]), value))

@@ -260,10 +260,13 @@ func (e *proseExpander) condition(text string) (bool, error) {
 	return c != 0, nil
 }
 
-// putValues replaces the tokens of rendered HTML by the escaped values. A
-// token that Markdown turned into a URL (a value in a link's target) is an
-// error: values are text, never addresses.
-func putValues(htmlText []byte, values []string) ([]byte, error) {
+// putValues replaces the tokens of rendered HTML by the escaped values,
+// and the block tokens ([blockToken]) by the rendered blocks. Blocks are put
+// in by the same single pass as the values, so that the data they show,
+// which may hold the characters of a token, is never read as one. A token
+// that Markdown turned into a URL (a value in a link's target) is an error:
+// values are text, never addresses.
+func putValues(htmlText []byte, values []string, blocks [][]byte) ([]byte, error) {
 	if bytes.Contains(htmlText, []byte(tokenEncoded)) {
 		return nil, errors.New("a ${...} value is used in a link's address: values can only be text")
 	}
@@ -278,11 +281,53 @@ func putValues(htmlText []byte, values []string) ([]byte, error) {
 		b.Write(rest[:i])
 		rest = rest[i+len(tokenOpen):]
 		j := bytes.Index(rest, []byte(tokenClose))
-		n, err := strconv.Atoi(string(rest[:max(j, 0)]))
-		if j < 0 || err != nil || n < 0 || n >= len(values) {
+		token := rest[:max(j, 0)]
+		all := values
+		if block := bytes.TrimPrefix(token, []byte(blockMark)); len(block) < len(token) {
+			token, all = block, nil
+		}
+		n, err := strconv.Atoi(string(token))
+		switch {
+		case j < 0 || err != nil || n < 0:
+			return nil, errors.New("a ${...} value is used where it cannot go")
+		case all == nil && n < len(blocks):
+			b.Write(blocks[n])
+		case all != nil && n < len(values):
+			writeValue(&b, values[n])
+		default:
 			return nil, errors.New("a ${...} value is used where it cannot go")
 		}
-		b.WriteString(html.EscapeString(values[n]))
 		rest = rest[j+len(tokenClose):]
 	}
+}
+
+// writeValue writes a value as escaped text. A value with bidi controls
+// (such as a right-to-left override from a job board's text) goes in a
+// <bdi> element, which isolates it: an override it opens and does not close
+// cannot reverse the page's text after it.
+func writeValue(b *bytes.Buffer, v string) {
+	if !strings.ContainsFunc(v, isBidiControl) {
+		b.WriteString(html.EscapeString(v))
+		return
+	}
+	b.WriteString("<bdi>")
+	b.WriteString(html.EscapeString(v))
+	b.WriteString("</bdi>")
+}
+
+// isBidiControl reports whether r is an explicit bidi formatting character
+// or mark: LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM or ALM.
+func isBidiControl(r rune) bool {
+	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') ||
+		r == '\u200e' || r == '\u200f' || r == '\u061c'
+}
+
+// blockMark marks the token of a chart or table block: tokenOpen, blockMark,
+// the block's number, tokenClose.
+const blockMark = "block"
+
+// blockToken returns the token that stands for block n of a page with
+// values in its prose until the values are put in.
+func blockToken(n int) string {
+	return tokenOpen + blockMark + strconv.Itoa(n) + tokenClose
 }

@@ -78,11 +78,12 @@ func (q *queryRunner) run(ctx context.Context, what, sql string, args ...any) (*
 	return res, nil
 }
 
-// runText runs sql with the simple protocol, so that values come back as
-// PostgreSQL's text, which casts back to the same values: it returns the
-// result and each value's text ("\x00null" for NULL).
+// runText runs sql asking for every value in text format, PostgreSQL's text,
+// which casts back to the same values: it returns the result and each
+// value's text ("\x00null" for NULL). In a build, tx is the guarded
+// transaction (see [guardedTx]): one statement, with the extended protocol.
 func runText(ctx context.Context, tx pgx.Tx, sql string) (*result, [][]string, error) {
-	return collect(tx.Query(ctx, sql, pgx.QueryExecModeSimpleProtocol))
+	return collect(tx.Query(ctx, sql, pgx.QueryResultFormats{pgx.TextFormatCode}))
 }
 
 // collect reads rows into a result and, when they came in text format, the
