@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,8 +25,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/browsertest"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -75,7 +73,7 @@ var hostileShown = []struct{ page, text string }{
 // Texts of the corpus must be shown as they are, as text (hostileShown).
 func TestHostileContent(t *testing.T) {
 	echarts := installedECharts(t)
-	chromium := findChromium(t)
+	browsertest.Path(t) // fail before the ingest when there is no Chromium
 	pool := pgtest.New(t)
 	ctx := context.Background()
 
@@ -118,7 +116,7 @@ func TestHostileContent(t *testing.T) {
 
 	web := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
 	defer web.Close()
-	browserCtx := startChromium(t, chromium)
+	browserCtx := browsertest.Start(t)
 	for _, vp := range []viewport{
 		{name: "phone", width: 390, height: 844, scale: 2, mobile: true},
 		{name: "desktop", width: 1280, height: 900, scale: 1, bypassCSP: true},
@@ -254,44 +252,6 @@ func checkSearchIndex(t *testing.T, out string) {
 	t.Errorf("search.json has no page titled %s", want)
 }
 
-// findChromium returns the path of Chromium, or ends the test with
-// [testenv.Missing].
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		testenv.Missing(t, "Chromium: /usr/bin/chromium not found: apt-get install chromium")
-	}
-	return p
-}
-
-// startChromium starts a headless Chromium for the test.
-func startChromium(t *testing.T, path string) context.Context {
-	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	return ctx
-}
-
 // viewport is a screen the pages are opened on.
 type viewport struct {
 	name          string
@@ -304,9 +264,8 @@ type viewport struct {
 // tab is a browser tab that records what pages write to the console and
 // the dialogs they open (which it dismisses).
 type tab struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	problems []string
+	ctx context.Context
+	*browsertest.Watch
 }
 
 // openTab opens a tab of browserCtx set to the viewport vp.
@@ -314,28 +273,7 @@ func openTab(t *testing.T, browserCtx context.Context, vp viewport) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
 	t.Cleanup(cancel)
-	tb := &tab{ctx: ctx}
-	console := chromedp.Console(ctx)
-	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
-	go func() {
-		for m, err := range console {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleWarning {
-				tb.add(m.String())
-			}
-		}
-	}()
-	go func() {
-		for ev, err := range dialogs {
-			if err != nil {
-				return
-			}
-			tb.add("dialog " + string(ev.Type) + ": " + ev.Message)
-			_, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
+	tb := &tab{ctx: ctx, Watch: browsertest.WatchTab(ctx)}
 	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
 		Width: vp.width, Height: vp.height, DeviceScaleFactor: vp.scale, Mobile: vp.mobile}); err != nil {
 		t.Fatalf("viewport %s: %v", vp.name, err)
@@ -349,21 +287,6 @@ func openTab(t *testing.T, browserCtx context.Context, vp viewport) *tab {
 		}
 	}
 	return tb
-}
-
-func (tb *tab) add(s string) {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	tb.problems = append(tb.problems, s)
-}
-
-// take returns the problems recorded so far and forgets them.
-func (tb *tab) take() []string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	p := tb.problems
-	tb.problems = nil
-	return p
 }
 
 // scrollThrough scrolls the page down half a screen at a time, two frames
@@ -513,7 +436,7 @@ func (tb *tab) check(t *testing.T, base, path string, width int64, want []string
 		ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(ctx, a); err != nil {
-			t.Errorf("%s: %s: %v (console: %q)", path, what, err, tb.take())
+			t.Errorf("%s: %s: %v (console: %q)", path, what, err, tb.Take())
 			return false
 		}
 		return true
@@ -557,7 +480,7 @@ func (tb *tab) check(t *testing.T, base, path string, width int64, want []string
 	for _, w := range st.NotVisible {
 		t.Errorf("%s: %.200q is not shown as text", path, w)
 	}
-	if p := tb.take(); len(p) > 0 {
+	if p := tb.Take(); len(p) > 0 {
 		t.Errorf("%s: console or dialogs:\n%s", path, strings.Join(p, "\n"))
 	}
 }

@@ -75,7 +75,7 @@ func TestBrowserChartKinds(t *testing.T) {
 		t.Errorf("%d charts drawn by the server, want 1 (%v)", static, err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](strings.Replace(chartsDrawn, "%d", strconv.Itoa(len(chartBlocks)-1), 1))); err != nil {
-		t.Fatalf("charts not all drawn: %v (console: %q)", err, w.all())
+		t.Fatalf("charts not all drawn: %v (console: %q)", err, w.All())
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/jobpulse/jobpulse/site/browsertest"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
@@ -70,7 +71,7 @@ const navRoles = `('Analytics Engineer', 4), ('Backend Engineer', 9), ('Data Ana
 
 // openPath serves the site in out under /reports/ and opens path (under
 // it) in a new tab of browserCtx, watched, with a minute for the test.
-func openPath(t *testing.T, browserCtx context.Context, out, path string) (context.Context, *pageWatch, string) {
+func openPath(t *testing.T, browserCtx context.Context, out, path string) (context.Context, *browsertest.Watch, string) {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/reports/", http.StripPrefix("/reports", http.FileServer(http.Dir(out))))
@@ -78,7 +79,7 @@ func openPath(t *testing.T, browserCtx context.Context, out, path string) (conte
 	t.Cleanup(srv.Close)
 	ctx, cancelTab := chromedp.NewContext(browserCtx)
 	t.Cleanup(cancelTab)
-	w := watch(ctx)
+	w := browsertest.WatchTab(ctx)
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(cancel)
 	base := srv.URL + "/reports/"
@@ -120,7 +121,7 @@ func TestBrowserSearch(t *testing.T) {
 	do := func(what string, a chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, a); err != nil {
-			t.Fatalf("%s: %v (console: %q)", what, err, w.all())
+			t.Fatalf("%s: %v (console: %q)", what, err, w.All())
 		}
 	}
 	typeIn := func(text string) chromedp.Action[chromedp.Void] {

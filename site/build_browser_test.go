@@ -5,100 +5,23 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/site/browsertest"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
-// chromiumPath is the browser the tests drive (Debian's chromium package).
-const chromiumPath = "/usr/bin/chromium"
-
 // browser starts a fresh headless Chromium for the test and returns its
-// context, or ends the test with [testenv.Missing] when there is none.
+// context (see [browsertest.Start]) in a window of 1280 by 1000.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		if path, err = exec.LookPath("chromium"); err != nil {
-			testenv.Missing(t, "Chromium: %s not found: apt-get install chromium", chromiumPath)
-		}
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	return ctx
-}
-
-// pageWatch records what a page says on its console and the dialogs it
-// opens (which it dismisses).
-type pageWatch struct {
-	mu       sync.Mutex
-	problems []string
-}
-
-// watch subscribes to the console and dialogs of the browser context.
-func watch(ctx context.Context) *pageWatch {
-	w := &pageWatch{}
-	console := chromedp.Console(ctx)
-	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
-	go func() {
-		for m, err := range console {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleWarning {
-				w.add(m.String())
-			}
-		}
-	}()
-	go func() {
-		for ev, err := range dialogs {
-			if err != nil {
-				return
-			}
-			w.add("dialog " + string(ev.Type) + ": " + ev.Message)
-			_, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
-	return w
-}
-
-func (w *pageWatch) add(s string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.problems = append(w.problems, s)
-}
-
-func (w *pageWatch) all() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]string(nil), w.problems...)
+	return browsertest.Start(t, chromedp.WindowSize(1280, 1000))
 }
 
 // chartsDrawn is true when every chart div holds a drawn canvas or svg of
@@ -140,13 +63,13 @@ func TestBrowserHome(t *testing.T) {
 		t.Run(scheme, func(t *testing.T) {
 			ctx, cancel := chromedp.NewContext(browserCtx) // a new tab
 			defer cancel()
-			w := watch(ctx)
+			w := browsertest.WatchTab(ctx)
 			run := func(what string, a chromedp.Action[chromedp.Void]) {
 				t.Helper()
 				tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 				defer cancel()
 				if err := chromedp.Do(tctx, a); err != nil {
-					t.Fatalf("%s: %v (console: %q)", what, err, w.all())
+					t.Fatalf("%s: %v (console: %q)", what, err, w.All())
 				}
 			}
 			run("emulate "+scheme, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
@@ -202,13 +125,13 @@ func TestBrowserHome(t *testing.T) {
 
 // openSite serves the built site in out and opens its home page in a new
 // tab of browserCtx, watched, with a minute for the test to use it.
-func openSite(t *testing.T, browserCtx context.Context, out string) (context.Context, *pageWatch) {
+func openSite(t *testing.T, browserCtx context.Context, out string) (context.Context, *browsertest.Watch) {
 	t.Helper()
 	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
 	t.Cleanup(srv.Close)
 	ctx, cancelTab := chromedp.NewContext(browserCtx)
 	t.Cleanup(cancelTab)
-	w := watch(ctx)
+	w := browsertest.WatchTab(ctx)
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(cancel)
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
@@ -237,12 +160,12 @@ func screenshot(t *testing.T, ctx context.Context, suffix string) {
 
 // checkQuiet fails the test when the page said anything on its console or
 // opened a dialog. A round trip first lets pending messages arrive.
-func checkQuiet(t *testing.T, ctx context.Context, w *pageWatch) {
+func checkQuiet(t *testing.T, ctx context.Context, w *browsertest.Watch) {
 	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`true`)); err != nil {
 		t.Fatal(err)
 	}
-	if p := w.all(); len(p) > 0 {
+	if p := w.All(); len(p) > 0 {
 		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
 	}
 }
