@@ -164,16 +164,6 @@ func whState(t *testing.T, conn *pgx.Conn) map[string]string {
 	return out
 }
 
-func whConnect(t *testing.T, dbURL string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
 // TestWarehouseKilledMidLoad crashes the PostgreSQL server (SIGKILL of the
 // postmaster and of every backend) while `jobpulse run` loads a run of 8,000
 // postings, caught inside the load's COPY, on two nights in a row. On the
@@ -207,7 +197,7 @@ func TestWarehouseKilledMidLoad(t *testing.T) {
 	for i, night := range nights {
 		ok := t.Run(night.name, func(t *testing.T) {
 			ctx := context.Background()
-			before := whState(t, whConnect(t, pg.URL()))
+			before := whState(t, dbConn(t, pg.URL()))
 			siteBefore := whTree(t, filepath.Join(dir, "public"))
 			publishedBefore := whTree(t, filepath.Join(dir, "published"))
 
@@ -216,12 +206,12 @@ func TestWarehouseKilledMidLoad(t *testing.T) {
 			if night.hold {
 				// A SHARE lock on listings lets the load read the warehouse and
 				// COPY its postings, then holds it when it COPYs its listings.
-				locker = whConnect(t, pg.URL())
+				locker = dbConn(t, pg.URL())
 				if _, err := locker.Exec(ctx, "BEGIN; LOCK TABLE listings IN SHARE MODE"); err != nil {
 					t.Fatal(err)
 				}
 			}
-			sizeBefore := whRelSize(t, whConnect(t, pg.URL()), "postings")
+			sizeBefore := whRelSize(t, dbConn(t, pg.URL()), "postings")
 			done := make(chan runResult, 1)
 			go func() {
 				out, err := jobpulse(t, whArgs(t, "run", pg.URL(), dir, b)...)
@@ -253,7 +243,7 @@ func TestWarehouseKilledMidLoad(t *testing.T) {
 			t0 = time.Now()
 			pg.Restart()
 			restarted := time.Since(t0)
-			if diff := cmp.Diff(before, whState(t, whConnect(t, pg.URL()))); diff != "" {
+			if diff := cmp.Diff(before, whState(t, dbConn(t, pg.URL()))); diff != "" {
 				t.Errorf("warehouse after the crash and restart differs from before the run (-before +after):\n%s", diff)
 			}
 			if diff := cmp.Diff(publishedBefore, whTree(t, filepath.Join(dir, "published"))); diff != "" {
@@ -272,7 +262,7 @@ func TestWarehouseKilledMidLoad(t *testing.T) {
 				t.Fatalf("%s after the restart: %v\n%s", night.complete, err, out)
 			}
 			completed := time.Since(t0)
-			loaded := whCheckLoaded(t, whConnect(t, pg.URL()), b, len(served))
+			loaded := whCheckLoaded(t, dbConn(t, pg.URL()), b, len(served))
 			switch {
 			case night.complete == "replay" && loaded != crashed.ID:
 				t.Errorf("after replay the latest run of arbeitnow is %s, want the crashed run %s", loaded, crashed.ID)
@@ -303,7 +293,7 @@ func whRelSize(t *testing.T, conn *pgx.Conn, table string) int64 {
 // into listings, having written its transaction's first rows.
 func whWaitHeld(t *testing.T, dbURL string, locker *pgx.Conn, done <-chan runResult) {
 	t.Helper()
-	conn := whConnect(t, dbURL)
+	conn := dbConn(t, dbURL)
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(10 * time.Millisecond) {
 		var n int
 		err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
@@ -330,7 +320,7 @@ func whWaitHeld(t *testing.T, dbURL string, locker *pgx.Conn, done <-chan runRes
 // has sent it rows.
 func whWaitCopying(t *testing.T, dbURL string, done <-chan runResult) {
 	t.Helper()
-	conn := whConnect(t, dbURL)
+	conn := dbConn(t, dbURL)
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(time.Millisecond) {
 		var n int64
 		err := conn.QueryRow(context.Background(), `SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy
@@ -397,7 +387,7 @@ func whTree(t *testing.T, dir string) map[string]string {
 // the night before only, and a report built now is the night before's.
 func whCheckMidLoad(t *testing.T, dbURL, dir string, b *whBoard, id string, before, siteBefore map[string]string, sizeBefore int64) {
 	t.Helper()
-	reader := whConnect(t, dbURL)
+	reader := dbConn(t, dbURL)
 	if diff := cmp.Diff(before, whState(t, reader)); diff != "" {
 		t.Errorf("a reader sees the load in progress (-before +during):\n%s", diff)
 	}

@@ -361,6 +361,17 @@ func lockHolder(t *testing.T, dbURL string) *warehouse.LockHolder {
 	return h
 }
 
+// dbConn connects to dbURL for the test; the connection closes with it.
+func dbConn(t *testing.T, dbURL string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 func pgtestPool(t *testing.T, dbURL string) *pgxpool.Pool {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), dbURL)

@@ -540,23 +540,13 @@ func soakRuns(t *testing.T, conn *pgx.Conn) []soakRunRow {
 	return runs
 }
 
-func soakConn(t *testing.T, dbURL string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
 // checkSoakWarehouse checks the warehouse's history against the board: one
 // run a night; each run's sources, and its sightings exactly the postings
 // served that night; one posting per identity; each listing's and posting's
 // first and last sighting the first and last night it was served.
 func checkSoakWarehouse(t *testing.T, dbURL string, want soakTruth) {
 	ctx := context.Background()
-	conn := soakConn(t, dbURL)
+	conn := dbConn(t, dbURL)
 	runs := soakRuns(t, conn)
 	type runRow struct {
 		Night, Status string
@@ -829,7 +819,7 @@ func soakFigure(t *testing.T, page, caption string) string {
 // byte the response the board sent, with its metadata.
 func checkSoakLake(t *testing.T, dbURL, dir, boardURL string, want soakTruth) {
 	ctx := context.Background()
-	runs := soakRuns(t, soakConn(t, dbURL))
+	runs := soakRuns(t, dbConn(t, dbURL))
 	lake, err := ingest.NewFolderLake(dir)
 	if err != nil {
 		t.Fatal(err)
