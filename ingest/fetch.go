@@ -118,7 +118,7 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 	for attempt := 0; ; attempt++ {
 		for _, p := range pace {
 			if err := p.Limiter.Wait(ctx, url, p.Interval); err != nil {
-				return fmt.Errorf("fetch %s: %w", url, err)
+				return fmt.Errorf("fetch %s: %w", RedactURL(url), err)
 			}
 		}
 		page, retryAfter, err, kerr := f.follow(ctx, source, url, keepPage)
@@ -138,7 +138,7 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 		f.logger.Warn("fetch failed, retrying", "source", source, "url", RedactURL(url), "attempt", attempt+1, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("fetch %s: %w (after %w)", url, ctx.Err(), err)
+			return fmt.Errorf("fetch %s: %w (after %w)", RedactURL(url), ctx.Err(), err)
 		case <-time.After(wait):
 		}
 		delay *= 2
@@ -160,13 +160,13 @@ func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*Raw
 		var loop error
 		switch {
 		case requested[next]:
-			loop = fmt.Errorf("%w: %s answered %d to %s, already requested", ErrRedirectLoop, u, page.Meta.Status, next)
+			loop = fmt.Errorf("%w: %s answered %d to %s, already requested", ErrRedirectLoop, RedactURL(u), page.Meta.Status, RedactURL(next))
 		case len(requested) > MaxRedirects:
-			loop = fmt.Errorf("%w: more than %d redirects, the last from %s to %s", ErrRedirectLoop, MaxRedirects, u, next)
+			loop = fmt.Errorf("%w: more than %d redirects, the last from %s to %s", ErrRedirectLoop, MaxRedirects, RedactURL(u), RedactURL(next))
 		}
 		if loop != nil {
 			page.Meta.Error = loop.Error()
-			return page, -1, fmt.Errorf("fetch %s: %w", url, loop), nil
+			return page, -1, fmt.Errorf("fetch %s: %w", RedactURL(url), loop), nil
 		}
 		if kerr := keep(page, false); kerr != nil {
 			return nil, 0, nil, kerr
@@ -188,14 +188,14 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, "", -1, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, "", -1, fmt.Errorf("fetch %s: %w", RedactURL(url), err)
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
 	fetchedAt := time.Now().UTC()
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("fetch %s: %w", url, f.timedOut(ctx, err))
+		return nil, "", 0, fmt.Errorf("fetch %s: %w", RedactURL(url), f.timedOut(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
@@ -223,7 +223,7 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 		err = locErr
 	case next != "":
 		// Followed whatever its body: a redirect's body is kept, not used.
-		page.Meta.Error = fmt.Sprintf("%s: redirect to %s", resp.Status, next)
+		page.Meta.Error = fmt.Sprintf("%s: redirect to %s", resp.Status, RedactURL(next))
 		if readErr != nil {
 			page.Meta.Error += fmt.Sprintf(" (body read after %d bytes: %v)", len(body), f.timedOut(ctx, readErr))
 		}
@@ -240,7 +240,7 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 		return page, "", 0, nil
 	}
 	page.Meta.Error = err.Error()
-	return page, "", wait, fmt.Errorf("fetch %s: %w", url, err)
+	return page, "", wait, fmt.Errorf("fetch %s: %w", RedactURL(url), err)
 }
 
 // timedOut labels err, met on a request made with ctx, as a timeout when

@@ -1,6 +1,11 @@
 package ingest
 
 import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +22,29 @@ func FuzzRetryAfter(f *testing.F) {
 			t.Fatalf("RetryAfter(%q) = %v, want within [0, 5m]", h, d)
 		}
 	})
+}
+
+// TestFetchErrorHidesPassword fetches from a source whose URL carries a
+// password: the error and the kept page name the source without it.
+func TestFetchErrorHidesPassword(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "gone", http.StatusNotFound)
+	}))
+	defer srv.Close()
+	const password = "s3cr3t-pw-4d7e"
+	u := strings.Replace(srv.URL, "://", "://me:"+password+"@", 1) + "/jobs"
+	f := NewFetcher(FetchConfig{UserAgent: "jobpulse-test", Timeout: 5 * time.Second, MaxBytes: 1 << 20}, nil, slog.New(slog.DiscardHandler))
+	var kept []RawPage
+	err := f.Get(context.Background(), "src", u, "page.json", func(_ context.Context, p RawPage) error {
+		kept = append(kept, p)
+		return nil
+	})
+	if err == nil || strings.Contains(err.Error(), password) {
+		t.Fatalf("Get = %v, want an error without the password", err)
+	}
+	if len(kept) != 1 || strings.Contains(kept[0].Meta.URL+kept[0].Meta.Error, password) {
+		t.Fatalf("kept %+v, want one page without the password", kept)
+	}
 }
 
 // TestRedactURL checks what the lake and the logs keep of a source's
