@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"mime"
 	"net/http"
@@ -186,38 +185,7 @@ func (l *S3Lake) Get(ctx context.Context, key string) ([]byte, Meta, error) {
 	if err := ValidateKey(key); err != nil {
 		return nil, Meta{}, err
 	}
-	// The SDK retries a failed request, but not a failed read of the body
-	// it has handed over: Get reads a body cut short again, as many times
-	// as the client tries a request.
-	attempts := max(l.client.Options().Retryer.MaxAttempts(), 1)
-	for try := 1; ; try++ {
-		body, out, err := l.getOnce(ctx, key)
-		var readErr *bodyError
-		if errors.As(err, &readErr) && try < attempts && ctx.Err() == nil {
-			continue
-		}
-		if err != nil {
-			return nil, Meta{}, fmt.Errorf("lake: get %s in %s: %w", key, l, err)
-		}
-		meta := decodeMeta(out.Metadata)
-		meta.ContentType = aws.ToString(out.ContentType)
-		meta.Size = int64(len(body))
-		if meta.SHA256 == "" {
-			meta, _ = fillMeta(key, meta, body)
-		}
-		return body, meta, nil
-	}
-}
-
-// bodyError is a failed read of an object's body.
-type bodyError struct{ err error }
-
-func (e *bodyError) Error() string { return "read: " + e.err.Error() }
-func (e *bodyError) Unwrap() error { return e.err }
-
-// getOnce reads the object at key: its body and the GetObject answer.
-func (l *S3Lake) getOnce(ctx context.Context, key string) ([]byte, *s3.GetObjectOutput, error) {
-	out, err := l.client.GetObject(ctx, &s3.GetObjectInput{
+	body, out, err := objstore.ReadObject(ctx, l.client, &s3.GetObjectInput{
 		Bucket: aws.String(l.bucket),
 		Key:    aws.String(objstore.JoinKey(l.prefix, key)),
 	})
@@ -225,14 +193,15 @@ func (l *S3Lake) getOnce(ctx context.Context, key string) ([]byte, *s3.GetObject
 		if isNotFound(err) {
 			err = ErrNotFound
 		}
-		return nil, nil, err
+		return nil, Meta{}, fmt.Errorf("lake: get %s in %s: %w", key, l, err)
 	}
-	defer out.Body.Close()
-	body, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, nil, &bodyError{err}
+	meta := decodeMeta(out.Metadata)
+	meta.ContentType = aws.ToString(out.ContentType)
+	meta.Size = int64(len(body))
+	if meta.SHA256 == "" {
+		meta, _ = fillMeta(key, meta, body)
 	}
-	return body, out, nil
+	return body, meta, nil
 }
 
 // head returns the object's metadata, or [ErrNotFound].

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -76,22 +75,10 @@ func (t *bucketTarget) list(ctx context.Context) (map[string]remoteObject, error
 // unquote removes the quotes around an ETag.
 func unquote(etag string) string { return strings.Trim(etag, `"`) }
 
-// get reads the object at key. The SDK retries a failed request, but not a
-// failed read of the body it has handed over: get reads a body cut short
-// again, as many times as the client tries a request.
+// get reads the object at key (see [objstore.ReadObject]).
 func (t *bucketTarget) get(ctx context.Context, key string) ([]byte, error) {
-	attempts := max(t.client.Options().Retryer.MaxAttempts(), 1)
-	for try := 1; ; try++ {
-		out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(t.bucket), Key: t.key(key)})
-		if err != nil {
-			return nil, err
-		}
-		body, err := io.ReadAll(out.Body)
-		out.Body.Close()
-		if err == nil || try == attempts || ctx.Err() != nil {
-			return body, err
-		}
-	}
+	body, _, err := objstore.ReadObject(ctx, t.client, &s3.GetObjectInput{Bucket: aws.String(t.bucket), Key: t.key(key)})
+	return body, err
 }
 
 func (t *bucketTarget) put(ctx context.Context, f *buildFile) (putResult, error) {

@@ -338,3 +338,25 @@ func checksumSettings(cfg aws.Config) (request, response bool) {
 	}
 	return request, response
 }
+
+// ReadObject gets the object in asks for and reads its body whole. The SDK
+// retries a failed request, but not a failed read of the body it has handed
+// over: ReadObject reads a body cut short again, as many times as client
+// tries a request. A read that fails every time is returned as "read: ...".
+func ReadObject(ctx context.Context, client *s3.Client, in *s3.GetObjectInput) ([]byte, *s3.GetObjectOutput, error) {
+	attempts := max(client.Options().Retryer.MaxAttempts(), 1)
+	for try := 1; ; try++ {
+		out, err := client.GetObject(ctx, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		body, err := io.ReadAll(out.Body)
+		out.Body.Close()
+		switch {
+		case err == nil:
+			return body, out, nil
+		case try >= attempts || ctx.Err() != nil:
+			return nil, nil, fmt.Errorf("read: %w", err)
+		}
+	}
+}
