@@ -105,6 +105,13 @@ func NewEmpty(t testing.TB) *pgxpool.Pool {
 func URL(t testing.TB) string {
 	t.Helper()
 	u := createDatabase(t)
+	migrate(t, u)
+	return u
+}
+
+// migrate applies the warehouse's migrations to the database at u.
+func migrate(t testing.TB, u string) {
+	t.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, u)
 	if err != nil {
@@ -114,7 +121,6 @@ func URL(t testing.TB) string {
 	if err := warehouse.Migrate(ctx, pool); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	return u
 }
 
 // connect opens a pool on u, closed when the test ends.

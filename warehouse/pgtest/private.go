@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
@@ -63,14 +61,7 @@ func Private(t testing.TB) *PrivateServer {
 	if err := warehouse.CreateDatabase(ctx, p.srv.ConnString("postgres"), privateDatabase); err != nil {
 		t.Fatalf("pgtest: private server: %v", err)
 	}
-	pool, err := pgxpool.New(ctx, p.URL())
-	if err != nil {
-		t.Fatalf("pgtest: private server: connect: %v", err)
-	}
-	defer pool.Close()
-	if err := warehouse.Migrate(ctx, pool); err != nil {
-		t.Fatalf("pgtest: private server: %v", err)
-	}
+	migrate(t, p.URL())
 	return p
 }
 
