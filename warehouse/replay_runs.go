@@ -42,7 +42,10 @@ type ReplayResult struct {
 // own transaction. A run is restored from its manifest (runs/run=<id>.json:
 // the JSON of the [Run] its ingest recorded after fetching); a run with raw
 // pages and no manifest is derived from the pages' keys (its start from its
-// id, its sources from the partitions, their status from the pages).
+// id, its sources from the partitions). Such a run is incomplete (its ingest
+// never reached the end, where the manifest is written), so each of its
+// sources is failed, saying so: its postings are loaded, but it never
+// decides what is open or gone.
 // Replaying into an empty warehouse gives the tables the original ingests
 // gave; replaying again changes nothing.
 //
@@ -157,7 +160,11 @@ func findRuns(ctx context.Context, lake ingest.Lake, only []string, logger *slog
 				runs[id] = lr
 			}
 			if !slices.ContainsFunc(lr.run.Sources, func(s SourceRun) bool { return s.Source == source }) {
-				lr.run.Sources = append(lr.run.Sources, SourceRun{Source: source, Status: SourceOK})
+				s := SourceRun{Source: source, Status: SourceOK}
+				if !lr.manifest {
+					s.Status, s.Error = SourceFailed, incompleteLine(id)
+				}
+				lr.run.Sources = append(lr.run.Sources, s)
 			}
 		}
 	}
@@ -166,6 +173,16 @@ func findRuns(ctx context.Context, lake ingest.Lake, only []string, logger *slog
 		out = append(out, *runs[id])
 	}
 	return out, nil
+}
+
+// incompleteLine is the error of each source of a run that has no manifest:
+// its ingest never finished (the process died, or the lake refused the
+// manifest), so its pages may be a part of what the source lists. Such a
+// source is failed: its postings are loaded as received, but the run never
+// decides what is open or gone (see the view source_latest_runs).
+func incompleteLine(runID string) string {
+	return "incomplete: run " + runID + " has no manifest in the lake (its ingest did not finish): " +
+		"its pages are loaded, but it decides nothing about what is open or gone"
 }
 
 // readManifest reads the run recorded at key, whose id must be id.

@@ -116,6 +116,9 @@ func (f fetched) put(t *testing.T, lake ingest.Lake) warehouse.Run {
 		if e := f.fetchErr[run.Sources[i].Source]; e != "" {
 			run.Sources[i].Status, run.Sources[i].Error = warehouse.SourceFailed, e
 		}
+		if f.noManifest { // as a replay derives it: the run never finished
+			run.Sources[i].Status, run.Sources[i].Error = warehouse.SourceFailed, warehouse.IncompleteLine(f.id)
+		}
 	}
 	if !f.noManifest {
 		body, err := json.Marshal(run)
@@ -418,8 +421,9 @@ func TestReplayOptions(t *testing.T) {
 }
 
 // TestReplayDerivedRun replays a run without a manifest: its start comes from
-// its id, its sources from its partitions, and a final page kept with an
-// error fails its source.
+// its id, its sources from its partitions. Its ingest never finished, so
+// every source of it is failed and says so, and a final page kept with an
+// error is named too.
 func TestReplayDerivedRun(t *testing.T) {
 	lake := newLake(t)
 	start := time.Date(2026, 11, 29, 1, 28, 23, 0, time.UTC)
@@ -440,12 +444,12 @@ func TestReplayDerivedRun(t *testing.T) {
 	run := res.Runs[0].Run
 	remotiveKey := ingest.RawKey("remotive", start, f.id, "page-0001.json")
 	want := warehouse.Run{
-		ID: f.id, StartedAt: start, FinishedAt: start.Add(2 * time.Second), Status: warehouse.RunPartial,
+		ID: f.id, StartedAt: start, FinishedAt: start.Add(2 * time.Second), Status: warehouse.RunFailed,
 		Sources: []warehouse.SourceRun{{
-			Source: "board", Status: warehouse.SourceOK, Pages: 2, Postings: 1,
+			Source: "board", Status: warehouse.SourceFailed, Error: warehouse.IncompleteLine(f.id), Pages: 2, Postings: 1,
 			LakeKeys: []string{ingest.RawKey("board", start, f.id, "detail-b1.html"), ingest.RawKey("board", start, f.id, "list-1.txt")},
 		}, {
-			Source: "remotive", Status: warehouse.SourceFailed, Error: "fetch " + remotiveKey + ": HTTP 502", Pages: 1,
+			Source: "remotive", Status: warehouse.SourceFailed, Error: warehouse.IncompleteLine(f.id), Pages: 1,
 			LakeKeys: []string{remotiveKey},
 		}},
 	}

@@ -4,10 +4,8 @@
 -- how many sources have a previous run to compare with.
 SELECT
     (SELECT count(*) FROM open_postings) AS open,
-    (SELECT count(*) FROM postings p JOIN source_run_pairs pr ON pr.source = p.source
-      WHERE pr.previous_run IS NOT NULL AND p.first_seen_run = pr.latest_run) AS new,
-    (SELECT count(*) FROM postings p JOIN source_run_pairs pr ON pr.source = p.source
-      WHERE p.last_seen_run = pr.previous_run) AS gone,
+    (SELECT count(*) FROM new_postings) AS new,
+    (SELECT count(*) FROM gone_postings) AS gone,
     (SELECT count(DISTINCT company) FROM open_postings WHERE company <> '') AS companies,
     (SELECT count(DISTINCT role) FROM open_postings WHERE role <> '') AS roles,
     (SELECT round(100.0 * count(*) FILTER (WHERE scope = 'worldwide') / greatest(count(*), 1)) FROM open_postings) AS worldwide,
