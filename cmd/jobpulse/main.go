@@ -17,7 +17,7 @@ func main() {
 	err := newRootCommand().ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "jobpulse: "+oneLine(err.Error()))
+		fmt.Fprintln(os.Stderr, "jobpulse: "+termSafe(oneLine(err.Error())))
 		os.Exit(1)
 	}
 }

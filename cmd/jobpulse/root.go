@@ -49,9 +49,10 @@ jobpulse starts itself with its data in warehouse.data.`,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(configPath, cmd.Flags())
 			// What the command prints and returns is redacted from here on,
-			// also when the configuration is wrong.
+			// also when the configuration is wrong, and what it prints shows
+			// control characters from outside as escapes (see termSafe).
 			a.redact = newRedactor(cfg, cmd.Flags())
-			cmd.SetOut(a.redact.writer(cmd.OutOrStdout()))
+			cmd.SetOut(termWriter{a.redact.writer(cmd.OutOrStdout())})
 			if err == nil { // the S3 URLs of the command's own flags: publish --target, iam-policy --lake...
 				cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
 					if err == nil && f.Changed {
