@@ -13,8 +13,8 @@ import (
 )
 
 // RunLockKey is the session advisory lock that a whole `jobpulse run`
-// (ingest, build, publish) holds, so that two runs on one database never
-// overlap: "jobrun" in ASCII. It is distinct from the transaction lock each
+// (ingest, build, publish) holds, and a `jobpulse ingest` too, so that two
+// of them on one database never overlap: "jobrun" in ASCII. It is distinct from the transaction lock each
 // load takes ("jobload") and from the migrations' lock ("jobpulse"), so a
 // run's own load and migrations never wait for the run that holds it.
 //

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/jobpulse/jobpulse/warehouse"
@@ -19,6 +22,7 @@ func newIngestCommand(a *app) *cobra.Command {
 	var (
 		out     outputFlags
 		sources []string
+		wait    time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest",
@@ -29,14 +33,22 @@ the run from the lake into the warehouse in one transaction, exactly as replay w
 applying any pending migrations.
 
 A source that fails does not stop the others: the run is then "partial", and the failure is
-recorded in the warehouse. ingest fails only when every source failed.`,
+recorded in the warehouse. ingest fails only when every source failed.
+
+ingest holds the run lock in the warehouse while it fetches and loads, as run does, so that an
+ingest never overlaps a run or another ingest (two of them would fetch the same sources at
+once, outside their pace). When another holds it, ingest refuses at once, naming the holder,
+and changes nothing; --wait DURATION waits up to that long instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			var rep report
 			srcs, err := a.selectSources(sources)
+			if err == nil && wait < 0 {
+				err = fmt.Errorf("ingest: --wait %s: must not be negative", wait)
+			}
 			if err == nil {
-				err = a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
+				err = a.withRunLock(ctx, "ingest", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, _ *warehouse.RunLock) error {
 					return a.ingestInto(ctx, &rep, wh, a.cfg.LakeURL, srcs, false)
 				})
 			}
@@ -45,5 +57,6 @@ recorded in the warehouse. ingest fails only when every source failed.`,
 	}
 	out.register(cmd)
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "collect only this source (repeatable; default: every enabled source)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for a run or ingest that holds the run lock (default: refuse at once)")
 	return cmd
 }

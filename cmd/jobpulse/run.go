@@ -43,7 +43,7 @@ stops it before anything is published, and the run exits non-zero.`,
 				err = fmt.Errorf("run: --wait %s: must not be negative", wait)
 			}
 			if err == nil {
-				err = a.withRunLock(ctx, a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
+				err = a.withRunLock(ctx, "run", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
 					return a.runLocked(ctx, &rep, wh, lock, srcs)
 				})
 			}
@@ -74,11 +74,12 @@ func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehous
 	return err
 }
 
-// withRunLock is [app.withWarehouse] for run: it connects to the warehouse,
-// takes the run lock (waiting up to wait), and only then applies pending
-// migrations and calls fn, so that a refused run changes nothing at all. The
-// lock is released, and the warehouse closed, when fn returns.
-func (a *app) withRunLock(ctx context.Context, cfg warehouse.Config, wait time.Duration, fn func(*warehouse.Warehouse, *warehouse.RunLock) error) (err error) {
+// withRunLock is [app.withWarehouse] for run and ingest (command names
+// which): it connects to the warehouse, takes the run lock (waiting up to
+// wait), and only then applies pending migrations and calls fn, so that a
+// refused command changes nothing at all. The lock is released, and the
+// warehouse closed, when fn returns.
+func (a *app) withRunLock(ctx context.Context, command string, cfg warehouse.Config, wait time.Duration, fn func(*warehouse.Warehouse, *warehouse.RunLock) error) (err error) {
 	wh, err := warehouse.Open(ctx, cfg, a.logger)
 	if err != nil {
 		return err
@@ -88,13 +89,13 @@ func (a *app) withRunLock(ctx context.Context, cfg warehouse.Config, wait time.D
 			err = errors.Join(err, cerr)
 		}
 	}()
-	name := runLockName()
+	name := runLockName(command)
 	lock, err := warehouse.AcquireRunLock(ctx, wh.Pool, name, wait)
 	if errors.Is(err, warehouse.ErrLocked) {
-		return fmt.Errorf("run: refused, nothing done: %w; try again when it ends, or pass --wait", err)
+		return fmt.Errorf("%s: refused, nothing done: %w; try again when it ends, or pass --wait", command, err)
 	}
 	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return fmt.Errorf("%s: %w", command, err)
 	}
 	a.logger.Info("run lock taken", slog.Group("run", "application_name", name, "server_pid", lock.PID()))
 	defer func() {
@@ -108,17 +109,17 @@ func (a *app) withRunLock(ctx context.Context, cfg warehouse.Config, wait time.D
 	return fn(wh, lock)
 }
 
-// runLockName is the application_name of the run lock's session: what a run
-// refused because of this one is told. In GitHub Actions it names the
-// workflow run too.
-func runLockName() string {
+// runLockName is the application_name of the run lock's session taken by
+// command (run, ingest): what a command refused because of this one is told.
+// In GitHub Actions it names the workflow run too.
+func runLockName(command string) string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "unknown-host"
 	}
-	name := fmt.Sprintf("jobpulse run %s pid %d", host, os.Getpid())
+	name := fmt.Sprintf("jobpulse %s %s pid %d", command, host, os.Getpid())
 	if id := os.Getenv("GITHUB_RUN_ID"); id != "" {
-		name = fmt.Sprintf("jobpulse run gh %s %s pid %d", id, host, os.Getpid())
+		name = fmt.Sprintf("jobpulse %s gh %s %s pid %d", command, id, host, os.Getpid())
 	}
 	return name
 }
