@@ -192,6 +192,9 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
+	// Asked for by name, gzip is left encoded by net/http and decoded below,
+	// under the cap, as x-gzip is.
+	req.Header.Set("Accept-Encoding", "gzip")
 	fetchedAt := time.Now().UTC()
 	resp, err := f.client.Do(req)
 	if err != nil {
@@ -202,6 +205,17 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 	tooLarge := int64(len(body)) > f.cfg.MaxBytes
 	if tooLarge {
 		body = body[:f.cfg.MaxBytes]
+	}
+	// A gzip or x-gzip body is decoded here, under the cap: past it, or when
+	// it does not decode, the body is kept as received.
+	var decodeErr error
+	if GzipEncoded(resp) && !tooLarge && readErr == nil {
+		var decoded []byte
+		if decoded, decodeErr = Gunzip(body, f.cfg.MaxBytes); decodeErr == nil {
+			body = decoded
+		} else {
+			decodeErr = fmt.Errorf("Content-Encoding %s: %w", resp.Header.Get("Content-Encoding"), decodeErr)
+		}
 	}
 	sum := sha256.Sum256(body)
 	page = &RawPage{
@@ -234,6 +248,8 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 		err = fmt.Errorf("%w %s", ErrStatus, resp.Status)
 	case tooLarge:
 		err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.cfg.MaxBytes)
+	case decodeErr != nil:
+		err = decodeErr
 	case readErr != nil:
 		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), f.timedOut(ctx, readErr))
 	default:
