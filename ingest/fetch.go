@@ -11,6 +11,7 @@ import (
 	"net/http"
 	neturl "net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,12 @@ var (
 	// redirects lead back to a URL already requested, or go on past
 	// [MaxRedirects]; every redirect response is kept.
 	ErrRedirectLoop = errors.New("redirect loop")
+	// ErrRedirectRefused is wrapped by fetch errors of a request redirected
+	// off the source's host (to a host that is neither the one it asked,
+	// nor one of [Fetcher.WithRedirectHosts]), or to a host that resolves
+	// to a loopback, private, link-local or unspecified address: the
+	// redirect response is kept, and the redirect is not followed.
+	ErrRedirectRefused = errors.New("redirect refused")
 )
 
 // MaxRedirects is the most redirects one request follows, as net/http's
@@ -81,18 +88,37 @@ type Fetcher struct {
 	cfg    FetchConfig
 	client *http.Client
 	logger *slog.Logger
+	hosts  []string // hosts redirects may lead to besides the source's own, lower case
 }
 
 // NewFetcher returns a fetcher. A nil client means a new http.Client; the
 // fetcher uses a copy of it that does not follow redirects, as it follows
-// them itself.
+// them itself, and whose transport (when it is an *http.Transport, or nil)
+// refuses to connect a redirect to an address that is not public (see
+// [ErrRedirectRefused]).
 func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetcher {
 	c := &http.Client{}
 	if client != nil {
 		*c = *client
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.Transport = guardTransport(c.Transport)
 	return &Fetcher{cfg: cfg, client: c, logger: logger.WithGroup("fetch")}
+}
+
+// WithRedirectHosts returns a fetcher like f, sharing its connections, whose
+// requests may also be redirected to hosts (names or addresses, without a
+// port), as a source's redirect_hosts configure. Without it a request is
+// redirected only within the host it asked. Either way a redirect never
+// reaches a loopback, private, link-local or unspecified address unless it
+// is the host asked.
+func (f *Fetcher) WithRedirectHosts(hosts ...string) *Fetcher {
+	g := *f
+	g.hosts = nil
+	for _, h := range hosts {
+		g.hosts = append(g.hosts, strings.ToLower(strings.Trim(h, "[]")))
+	}
+	return &g
 }
 
 // Get fetches url and hands every response it receives to keep, named name,
@@ -150,10 +176,11 @@ func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(c
 // kerr is keep's error.
 func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*RawPage, bool) error) (page *RawPage, retryAfter time.Duration, err, kerr error) {
 	requested := map[string]bool{}
+	own := hostOf(url)
 	for u := url; ; {
 		requested[u] = true
 		var next string
-		page, next, retryAfter, err = f.get(ctx, source, u)
+		page, next, retryAfter, err = f.get(ctx, source, u, own)
 		if next == "" {
 			return page, retryAfter, err, nil
 		}
@@ -163,6 +190,8 @@ func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*Raw
 			loop = fmt.Errorf("%w: %s answered %d to %s, already requested", ErrRedirectLoop, RedactURL(u), page.Meta.Status, RedactURL(next))
 		case len(requested) > MaxRedirects:
 			loop = fmt.Errorf("%w: more than %d redirects, the last from %s to %s", ErrRedirectLoop, MaxRedirects, RedactURL(u), RedactURL(next))
+		default:
+			loop = f.checkRedirect(source, own, u, page.Meta.Status, next)
 		}
 		if loop != nil {
 			page.Meta.Error = loop.Error()
@@ -175,33 +204,80 @@ func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*Raw
 	}
 }
 
+// checkRedirect returns an error wrapping [ErrRedirectRefused] when the
+// redirect from u to next leaves the source's own host and its redirect
+// hosts, or its scheme is not http or https; nil otherwise.
+func (f *Fetcher) checkRedirect(source, own, u string, status int, next string) error {
+	to, err := neturl.Parse(next)
+	var why string
+	switch {
+	case err != nil || (to.Scheme != "http" && to.Scheme != "https"):
+		why = "not an http(s) URL"
+	case strings.EqualFold(to.Hostname(), own) || slices.Contains(f.hosts, strings.ToLower(to.Hostname())):
+		return nil
+	default:
+		why = fmt.Sprintf("off the source's host %s (sources.%s.redirect_hosts lists the others allowed)", own, source)
+	}
+	return fmt.Errorf("%w: %s answered %d to %s: %s", ErrRedirectRefused, RedactURL(u), status, RedactURL(next), why)
+}
+
+// hostOf returns the host name of rawURL, lower case, without port and
+// brackets; "" when it does not parse.
+func hostOf(rawURL string) string {
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
 // Pace spaces requests to a host: at least Interval between two of them.
 type Pace struct {
 	Limiter  *HostLimiter
 	Interval time.Duration
 }
 
-// get makes one request. next is the URL a redirect leads to. retryAfter < 0
-// means the error is not worth a retry.
-func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, next string, retryAfter time.Duration, err error) {
+// get makes one request for the source whose own host is own. next is the
+// URL a redirect leads to. retryAfter < 0 means the error is not worth a
+// retry.
+func (f *Fetcher) get(ctx context.Context, source, url, own string) (page *RawPage, next string, retryAfter time.Duration, err error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout, ErrTimeout)
 	defer cancel()
+	ctx = context.WithValue(ctx, dialHostsKey{}, dialHosts{target: hostOf(url), own: own})
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, "", -1, fmt.Errorf("fetch %s: %w", RedactURL(url), err)
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
+	// Asked for by name, gzip is left encoded by net/http and decoded below,
+	// under the cap, as x-gzip is.
+	req.Header.Set("Accept-Encoding", "gzip")
 	fetchedAt := time.Now().UTC()
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("fetch %s: %w", RedactURL(url), f.timedOut(ctx, err))
+		wait := time.Duration(0)
+		if errors.Is(err, ErrRedirectRefused) {
+			wait = -1
+		}
+		return nil, "", wait, fmt.Errorf("fetch %s: %w", RedactURL(url), f.timedOut(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
 	tooLarge := int64(len(body)) > f.cfg.MaxBytes
 	if tooLarge {
 		body = body[:f.cfg.MaxBytes]
+	}
+	// A gzip or x-gzip body is decoded here, under the cap: past it, or when
+	// it does not decode, the body is kept as received.
+	var decodeErr error
+	if GzipEncoded(resp) && !tooLarge && readErr == nil {
+		var decoded []byte
+		if decoded, decodeErr = Gunzip(body, f.cfg.MaxBytes); decodeErr == nil {
+			body = decoded
+		} else {
+			decodeErr = fmt.Errorf("Content-Encoding %s: %w", resp.Header.Get("Content-Encoding"), decodeErr)
+		}
 	}
 	sum := sha256.Sum256(body)
 	page = &RawPage{
@@ -234,6 +310,8 @@ func (f *Fetcher) get(ctx context.Context, source, url string) (page *RawPage, n
 		err = fmt.Errorf("%w %s", ErrStatus, resp.Status)
 	case tooLarge:
 		err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.cfg.MaxBytes)
+	case decodeErr != nil:
+		err = decodeErr
 	case readErr != nil:
 		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), f.timedOut(ctx, readErr))
 	default:

@@ -62,6 +62,13 @@ func options() []option {
 		{"sources.fakejobs.enabled", fakejobs.Enabled, "scrape the practice job board fake-jobs (built-in scrape profile)"},
 		{"sources.fakejobs.url", fakejobs.URL, "start page of the fake-jobs board"},
 		{"sources.fakejobs.delay", fakejobs.Delay, "least time between two requests to the fake-jobs board"},
+		{"sources.remotive.deadline", ingest.DefaultDeadline, "longest one run may fetch from Remotive, retries included; past it the source fails, keeping what it fetched"},
+		{"sources.arbeitnow.deadline", ingest.DefaultDeadline, "longest one run may fetch from Arbeitnow, retries and pages included"},
+		{"sources.remoteok.deadline", ingest.DefaultDeadline, "longest one run may fetch from RemoteOK, retries included"},
+		{"sources.fakejobs.deadline", fakejobs.Deadline, "longest one crawl of the fake-jobs board may take (a board's key: sources.<board>.deadline)"},
+		{"sources.remotive.redirect_hosts", []string{}, "hosts besides the url's that Remotive may redirect to (never a private address but the url's own)"},
+		{"sources.arbeitnow.redirect_hosts", []string{}, "hosts besides the url's that Arbeitnow may redirect to"},
+		{"sources.remoteok.redirect_hosts", []string{}, "hosts besides the url's that RemoteOK may redirect to"},
 		{"fetch.user_agent", fetch.UserAgent, "User-Agent of every request to a source"},
 		{"fetch.timeout", fetch.Timeout, "time limit of one request to a source"},
 		{"fetch.max_bytes", fetch.MaxBytes, "largest response body kept from a source"},
@@ -91,12 +98,17 @@ type Config struct {
 	Arbeitnow ingest.ArbeitnowConfig
 	RemoteOK  ingest.RemoteOKConfig
 	Scrape    []scrape.Profile // fakejobs and the boards of the configuration, by name
-	Fetch     ingest.FetchConfig
-	Site      site.BuildConfig
-	Target    string
-	Publish   site.PublishConfig // without Source and Target: site.out and publish.target
-	ServeAddr string
-	LogLevel  slog.Level
+	// Deadlines of the API sources by name (sources.<name>.deadline);
+	// a board's is in its profile.
+	Deadlines map[string]time.Duration
+	// RedirectHosts of the API sources by name (sources.<name>.redirect_hosts).
+	RedirectHosts map[string][]string
+	Fetch         ingest.FetchConfig
+	Site          site.BuildConfig
+	Target        string
+	Publish       site.PublishConfig // without Source and Target: site.out and publish.target
+	ServeAddr     string
+	LogLevel      slog.Level
 }
 
 // registerFlags adds a flag for every option.
@@ -200,6 +212,12 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 		Target:    v.GetString("publish.target"),
 		ServeAddr: v.GetString("serve.addr"),
 	}
+	cfg.Deadlines, cfg.RedirectHosts = map[string]time.Duration{}, map[string][]string{}
+	for _, name := range apiSources {
+		cfg.Deadlines[name] = v.GetDuration("sources." + name + ".deadline")
+		cfg.RedirectHosts[name] = stringList(v, "sources."+name+".redirect_hosts")
+		errs = append(errs, ingest.ValidateDeadline(name, cfg.Deadlines[name]), checkHosts(name, cfg.RedirectHosts[name]))
+	}
 	urlKey := "warehouse.url"
 	if cfg.Warehouse.URL == "" {
 		cfg.Warehouse.URL, urlKey = os.Getenv("DATABASE_URL"), "DATABASE_URL"
@@ -251,6 +269,20 @@ func stringList(v *viper.Viper, key string) []string {
 	return out
 }
 
+// apiSources are the built-in sources fetched with [ingest.Fetcher].
+var apiSources = []string{"remotive", "arbeitnow", "remoteok"}
+
+// checkHosts checks the redirect_hosts of source: host names or addresses,
+// without scheme, port or path.
+func checkHosts(source string, hosts []string) error {
+	for _, h := range hosts {
+		if h == "" || strings.ContainsAny(h, "/@?# ") || (strings.Contains(h, ":") && !strings.HasPrefix(h, "[") && strings.Count(h, ":") < 2) {
+			return fmt.Errorf("config: sources.%s.redirect_hosts: %q is not a host name or address (no scheme, port or path)", source, h)
+		}
+	}
+	return nil
+}
+
 // builtinSources are the sources with keys of their own; any other entry
 // under sources is a board: a scrape profile of the configuration file.
 var builtinSources = []string{"remotive", "arbeitnow", "remoteok", "fakejobs"}
@@ -268,6 +300,7 @@ func boards(v *viper.Viper) ([]scrape.Profile, error) {
 	fakejobs.Enabled = v.GetBool("sources.fakejobs.enabled")
 	fakejobs.URL = v.GetString("sources.fakejobs.url")
 	fakejobs.Delay = v.GetDuration("sources.fakejobs.delay")
+	fakejobs.Deadline = v.GetDuration("sources.fakejobs.deadline")
 	profiles := []scrape.Profile{fakejobs}
 	all := v.GetStringMap("sources")
 	for _, name := range slices.Sorted(maps.Keys(all)) {

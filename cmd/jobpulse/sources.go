@@ -22,13 +22,19 @@ type configuredSource struct {
 func (a *app) allSources() map[string]configuredSource {
 	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 	opts := []ingest.SourceOption{ingest.WithLimiter(ingest.NewHostLimiter()), ingest.WithLogger(a.logger)}
+	// Each API source redirects only to its own hosts, and stops at its deadline.
+	api := func(name string) *ingest.Fetcher { return fetcher.WithRedirectHosts(a.cfg.RedirectHosts[name]...) }
 	all := map[string]configuredSource{
-		"remotive":  {ingest.NewRemotive(a.cfg.Remotive, fetcher, opts...), a.cfg.Remotive.Enabled},
-		"arbeitnow": {ingest.NewArbeitnow(a.cfg.Arbeitnow, fetcher, opts...), a.cfg.Arbeitnow.Enabled},
-		"remoteok":  {ingest.NewRemoteOK(a.cfg.RemoteOK, fetcher, opts...), a.cfg.RemoteOK.Enabled},
+		"remotive":  {ingest.NewRemotive(a.cfg.Remotive, api("remotive"), opts...), a.cfg.Remotive.Enabled},
+		"arbeitnow": {ingest.NewArbeitnow(a.cfg.Arbeitnow, api("arbeitnow"), opts...), a.cfg.Arbeitnow.Enabled},
+		"remoteok":  {ingest.NewRemoteOK(a.cfg.RemoteOK, api("remoteok"), opts...), a.cfg.RemoteOK.Enabled},
+	}
+	for name, cs := range all {
+		cs.source = ingest.WithDeadline(cs.source, a.cfg.Deadlines[name])
+		all[name] = cs
 	}
 	for _, p := range a.cfg.Scrape {
-		all[p.Name] = configuredSource{scrape.New(p, a.cfg.Fetch, a.logger), p.Enabled}
+		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger), p.Deadline), p.Enabled}
 	}
 	return all
 }

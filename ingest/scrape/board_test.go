@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jobpulse/jobpulse/ingest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -57,6 +58,7 @@ func TestDecodeProfile(t *testing.T) {
 			"job_type":    {Selector: ".type"},
 		},
 		Robots: true, Delay: time.Millisecond, MaxPages: 20, Contact: "https://example.org/jobpulse-contact",
+		Deadline: ingest.DefaultDeadline, // not in the file: the default
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("decoded profile (-want +got):\n%s", diff)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/jobpulse/jobpulse/ingest"
 )
 
 // Field says where one value of a posting is on a page: the elements that
@@ -74,6 +76,10 @@ type Profile struct {
 	// Contact is a URL (http, https or mailto) where the board's owner can
 	// reach us; it is added to the User-Agent. Optional.
 	Contact string `mapstructure:"contact"`
+	// Deadline is how long one crawl may take, retries included (default
+	// [ingest.DefaultDeadline]): past it the crawl fails, keeping what it
+	// fetched (see [ingest.WithDeadline]).
+	Deadline time.Duration `mapstructure:"deadline"`
 }
 
 // FieldNames are the keys allowed in [Profile.Fields] and
@@ -93,9 +99,10 @@ const (
 )
 
 // NewProfile returns a profile named name with the defaults: enabled,
-// robots.txt honoured, [DefaultDelay] and [DefaultMaxPages].
+// robots.txt honoured, [DefaultDelay], [DefaultMaxPages] and
+// [ingest.DefaultDeadline].
 func NewProfile(name string) Profile {
-	return Profile{Name: name, Enabled: true, Robots: true, Delay: DefaultDelay, MaxPages: DefaultMaxPages}
+	return Profile{Name: name, Enabled: true, Robots: true, Delay: DefaultDelay, MaxPages: DefaultMaxPages, Deadline: ingest.DefaultDeadline}
 }
 
 // FakeJobs returns the built-in profile "fakejobs" for Real Python's static
@@ -179,6 +186,8 @@ func (p Profile) Validate() error {
 		return fmt.Errorf("config: %s: %s must not be negative", key("delay"), p.Delay)
 	case p.MaxPages <= 0:
 		return fmt.Errorf("config: %s: %d must be positive", key("max_pages"), p.MaxPages)
+	case p.Deadline <= 0:
+		return ingest.ValidateDeadline(p.Name, p.Deadline)
 	case p.UserAgent != "" && !strings.Contains(strings.ToLower(p.UserAgent), "jobpulse"):
 		return fmt.Errorf("config: %s: %q must name jobpulse", key("user_agent"), p.UserAgent)
 	}

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,6 +121,10 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 		defer cancel()
 	}
 	r := req.Clone(ctx)
+	// Asked for by name, gzip is left encoded by net/http: the recorder
+	// decodes it itself, under the cap, and keeps it as received when it
+	// does not fit (see gunzip).
+	r.Header.Set("Accept-Encoding", "gzip")
 	fetchedAt := time.Now().UTC()
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
@@ -137,6 +143,7 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	if tooLarge {
 		body = body[:t.cfg.MaxBytes]
 	}
+	body, decodeErr := t.gunzip(req, resp, body, tooLarge || readErr != nil)
 	sum := sha256.Sum256(body)
 	rd := round{
 		robots: req.URL.Path == "/robots.txt",
@@ -171,6 +178,8 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 		}
 	case tooLarge:
 		rd.err = fmt.Errorf("%w (%d bytes)", ingest.ErrTooLarge, t.cfg.MaxBytes)
+	case decodeErr != nil:
+		rd.err = decodeErr
 	case readErr != nil:
 		rd.err = fmt.Errorf("read body after %d bytes: %w", len(body), t.timedOut(ctx, readErr))
 		o = outcome{err: fmt.Errorf("scrape: fetch %s: %w", req.URL, rd.err), retry: true}
@@ -181,6 +190,52 @@ func (t *recorder) attempt(ctx context.Context, req *http.Request) outcome {
 	}
 	t.record(rd)
 	return o
+}
+
+// gunzip decodes a gzip body that colly would decompress, as colly would,
+// but holding no more than fetch.max_bytes of it: colly decompresses a body
+// whose Content-Encoding names gzip (x-gzip included: net/http decodes only
+// "gzip"), or whose Content-Type does when it has no Content-Encoding, with
+// no cap at all (a few megabytes of gzip can hold gigabytes). colly is then
+// told the body is decoded (resp.Uncompressed), so it never decompresses.
+//
+// A body by Content-Encoding is returned decoded, as net/http returns a
+// "gzip" one, so the lake keeps what the parser reads. A body of a gzip
+// Content-Type is the resource itself: it is returned as received, but its
+// decoded size is checked all the same. When decoding fails or goes past
+// the cap, the body is returned as received (up to the cap) with the error,
+// wrapping [ingest.ErrTooLarge] for the cap. A body already cut (cut is
+// true) is not decoded.
+func (t *recorder) gunzip(req *http.Request, resp *http.Response, body []byte, cut bool) ([]byte, error) {
+	limit := t.cfg.MaxBytes
+	if limit <= 0 {
+		limit = math.MaxInt64 - 1
+	}
+	ctype := strings.ToLower(resp.Header.Get("Content-Type"))
+	switch {
+	case ingest.GzipEncoded(resp):
+		resp.Header.Del("Content-Encoding")
+		resp.Uncompressed = true
+		if cut {
+			return body, nil
+		}
+		decoded, err := ingest.Gunzip(body, limit)
+		if err != nil {
+			return body, fmt.Errorf("Content-Encoding gzip: %w", err)
+		}
+		return decoded, nil
+	case resp.Uncompressed:
+	case resp.Header.Get("Content-Encoding") == "" && strings.Contains(ctype, "gzip"),
+		strings.HasSuffix(strings.ToLower(req.URL.Path), ".xml.gz"):
+		resp.Uncompressed = true
+		if cut {
+			return body, nil
+		}
+		if err := ingest.CheckGunzip(body, limit); err != nil {
+			return body, fmt.Errorf("Content-Type %s: %w", ctype, err)
+		}
+	}
+	return body, nil
 }
 
 // timedOut labels err, met on an attempt made with ctx, as a timeout when
