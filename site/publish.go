@@ -19,8 +19,9 @@ var (
 	// published by jobpulse: publishing would delete them.
 	ErrNotOurs = errors.New("site: publish target was not published by jobpulse")
 	// ErrTooManyDeletes is returned when the build would delete more
-	// objects from the target than publish.max_deletes allows. The uploads
-	// are done; the delete step is skipped whole.
+	// objects from the target than publish.max_deletes allows. It is decided
+	// from the plan, before anything is written: the target is left as it
+	// was, no upload, no delete, no manifest.
 	ErrTooManyDeletes = errors.New("site: publish would delete more than publish.max_deletes")
 	// ErrInvalidation is returned when the site was published but the
 	// CloudFront invalidation failed: readers may get the old version of the
@@ -40,8 +41,8 @@ type PublishConfig struct {
 	// Workers is how many uploads run at once (publish.workers).
 	Workers int
 	// MaxDeletes is the most objects one publish may delete
-	// (publish.max_deletes); -1 for no limit. Past it the delete step is
-	// refused whole and Publish fails with [ErrTooManyDeletes].
+	// (publish.max_deletes); -1 for no limit. Past it Publish writes
+	// nothing at all and fails with [ErrTooManyDeletes].
 	MaxDeletes int
 	// Gzip publishes text files gzip-compressed with Content-Encoding: gzip
 	// (publish.gzip; a bucket only, a folder keeps no headers).
@@ -182,8 +183,9 @@ type PublishResult struct {
 	// Deleted is the number of objects removed from the target because the
 	// build no longer has them.
 	Deleted int `json:"deleted"`
-	// DeletesRefused is the number of deletes skipped for exceeding
-	// publish.max_deletes.
+	// DeletesRefused is the number of deletes the plan held when they
+	// exceeded publish.max_deletes: the publish was then refused whole, and
+	// nothing was written.
 	DeletesRefused int `json:"deletes_refused,omitempty"`
 	// Bytes is the size of the uploaded files, as uploaded.
 	Bytes int64 `json:"bytes"`
@@ -200,13 +202,15 @@ type PublishResult struct {
 // or an S3 bucket, through one code path for both.
 //
 // It first makes a plan from one listing of the target and its manifest
-// (the marker .jobpulse-site, see [PublishPlan]): a file is unchanged when
+// (the marker .jobpulse-site, see [PublishPlan]); a plan whose deletes
+// exceed cfg.MaxDeletes is refused there, before anything is written, with
+// [ErrTooManyDeletes]. A file is unchanged when
 // the target holds the version the manifest describes and the manifest's
 // sha256 and headers are what this build uploads, so an unchanged site sends
 // no PUT and no per-file request. Then it uploads, assets first, data, pages,
 // and the root index.html and 404.html last, so that a reader never gets a
 // page whose assets are missing; then deletes what the build no longer has,
-// only when every upload succeeded and within cfg.MaxDeletes; then, on a
+// only when every upload succeeded; then, on a
 // bucket with cfg.CloudFrontDistribution set and when all of that
 // succeeded, invalidates the paths of the updated and deleted objects (see
 // [Invalidation]); and writes the manifest last. On S3 the target prefix is a
@@ -260,6 +264,14 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	res := PublishResult{Plan: plan, DryRun: cfg.DryRun, Unchanged: plan.Count(ActionUnchanged)}
 	if cfg.DryRun {
 		return res, nil
+	}
+	if plan.DeletesRefused {
+		// Decided from the plan: a build that would delete too much (a wrong
+		// site.out, a half-empty build) must not replace a single page of the
+		// live site either.
+		res.DeletesRefused = len(stale)
+		return res, fmt.Errorf("%w: %s: %d objects are gone from the build, the limit is %d: nothing was written, the live site is as it was; check the build, then publish again with --publish.max_deletes=%d or more",
+			ErrTooManyDeletes, target, len(stale), cfg.MaxDeletes, len(stale))
 	}
 	return apply(ctx, cfg, target, log, res, planned, stale, old, oldMarker, marked)
 }

@@ -27,12 +27,13 @@ It plans first, from one listing of the target and the manifest the last publish
 there (.jobpulse-site): each file is an upload (new), an update (content, Content-Type,
 Cache-Control, Content-Encoding or redirect changed, or the object changed on the target)
 or unchanged; each object the build no longer has is a delete. --dry-run prints the plan
-and writes nothing; --json prints the plan and the result as JSON.
+and writes nothing; --json prints the plan and the result as JSON. A plan with more
+deletes than publish.max_deletes is refused before anything is written: publish fails and
+the live site stays exactly as it was (no upload, no delete).
 
 Then it uploads with publish.workers at once: assets, data files, pages, and the root
 index.html and 404.html last, so that a reader never gets a page whose assets are not
-there yet. Deletes come last, only when every upload succeeded, and only up to
-publish.max_deletes: past it nothing is deleted and publish fails, the uploads done.
+there yet. Deletes come last, only when every upload succeeded.
 
 With publish.cloudfront_distribution set and a bucket target, a publish that succeeded
 then makes one CloudFront invalidation of the paths it updated or deleted (a key with a
