@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jobpulse/jobpulse/ingest/objstore"
 )
@@ -62,8 +63,15 @@ type PublishConfig struct {
 	// (publish.invalidation_limit); past it the whole target is invalidated
 	// with one wildcard. 0 always sends the wildcard.
 	InvalidationLimit int
-	// DryRun computes the plan and writes nothing.
+	// DryRun computes the plan and writes nothing; it takes no lock.
 	DryRun bool
+	// Wait is how long to wait for the target's publish lock while another
+	// publish holds it (the --wait flag); 0 refuses at once with a
+	// [*PublishLockedError] naming the holder.
+	Wait time.Duration
+	// Holder names this publish in the target's lock, for a publish it
+	// refuses; "" for "jobpulse publish <host> pid <pid>".
+	Holder string
 	// Progress, when set, is called after each upload with the number of
 	// uploads done and planned, and the bytes uploaded.
 	Progress func(done, total int, bytes int64)
@@ -124,6 +132,9 @@ func (c PublishConfig) ValidateOptions() error {
 	var errs []error
 	if c.Workers < 1 || c.Workers > 256 {
 		errs = append(errs, fmt.Errorf("site: publish.workers: %d is not between 1 and 256", c.Workers))
+	}
+	if c.Wait < 0 {
+		errs = append(errs, fmt.Errorf("site: publish --wait %s: must not be negative", c.Wait))
 	}
 	if c.MaxDeletes < -1 {
 		errs = append(errs, fmt.Errorf("site: publish.max_deletes: %d: want a count, or -1 for no limit", c.MaxDeletes))
@@ -201,7 +212,14 @@ type PublishResult struct {
 // Publish synchronises the built site in cfg.Source to cfg.Target, a folder
 // or an S3 bucket, through one code path for both.
 //
-// It first makes a plan from one listing of the target and its manifest
+// It first takes the target's publish lock (a flock on .jobpulse-lock in a
+// folder, a lock object .jobpulse-lock made with a conditional PUT in a
+// bucket; see [PublishLockLease]), waiting up to cfg.Wait while another
+// publish holds it, else failing with a [*PublishLockedError] that names the
+// holder, having written nothing; the lock is released when Publish returns.
+// A dry run takes no lock.
+//
+// It then makes a plan from one listing of the target and its manifest
 // (the marker .jobpulse-site, see [PublishPlan]); a plan whose deletes
 // exceed cfg.MaxDeletes is refused there, before anything is written, with
 // [ErrTooManyDeletes]. A file is unchanged when
@@ -220,7 +238,7 @@ type PublishResult struct {
 // before, or the invalidation did) stay in the manifest, and the next
 // publish invalidates them with its own. A failed invalidation returns
 // [ErrInvalidation]: the site is published.
-func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (PublishResult, error) {
+func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ PublishResult, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -232,14 +250,36 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	if err != nil {
 		return PublishResult{}, err
 	}
-	target, err := openTarget(ctx, cfg.Target)
+	target, err := openTarget(ctx, cfg.Target, !cfg.DryRun)
 	if err != nil {
 		return PublishResult{}, err
 	}
+	defer target.close()
 	if err := addHeaders(cfg, target.keepsHeaders(), files); err != nil {
 		return PublishResult{}, err
 	}
 	log.Info("publishing", "source", cfg.Source, "target", target.String(), "files", len(files), "dry_run", cfg.DryRun)
+	if !cfg.DryRun {
+		// The lock before the listing: the plan, the writes and the manifest
+		// are one publish's, never two interleaved.
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		holder := newLockHolder(cfg.Holder)
+		release, err := target.lock(ctx, lockRequest{wait: cfg.Wait, me: holder, lost: cancel, log: log})
+		if errors.Is(err, ErrPublishLocked) {
+			return PublishResult{}, fmt.Errorf("site: publish to %s refused, nothing written: %w; try again when it ends, or pass --wait", target, err)
+		}
+		if err != nil {
+			return PublishResult{}, err
+		}
+		log.Info("publish lock taken", "target", target.String(), "holder", holder.Holder)
+		defer func() {
+			if rerr := release(context.WithoutCancel(ctx)); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}()
+	}
 
 	remote, err := target.list(ctx)
 	if err != nil {
@@ -296,9 +336,10 @@ func addHeaders(cfg PublishConfig, headers bool, files map[string]*buildFile) er
 }
 
 // openTarget returns the target named by a folder path or an s3:// URL.
-func openTarget(ctx context.Context, target string) (publishTarget, error) {
+// A folder is created unless create is false (a dry run).
+func openTarget(ctx context.Context, target string, create bool) (publishTarget, error) {
 	if !objstore.IsS3URL(target) {
-		return newFolderTarget(target)
+		return newFolderTarget(target, create)
 	}
 	bucket, prefix, err := objstore.ParseURL(target)
 	if err != nil {
@@ -325,6 +366,7 @@ func readBuild(dir string) (map[string]*buildFile, error) {
 		return nil, err
 	}
 	delete(files, markerKey) // a build never publishes its own marker
+	delete(files, lockKey)   // nor a lock
 	if len(files) == 0 {
 		// An empty build would delete the whole published site.
 		return nil, fmt.Errorf("site: publish: site.out %q holds no files: build the site first", dir)
