@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jobpulse/jobpulse/ingest/objstore"
 )
@@ -19,8 +20,9 @@ var (
 	// published by jobpulse: publishing would delete them.
 	ErrNotOurs = errors.New("site: publish target was not published by jobpulse")
 	// ErrTooManyDeletes is returned when the build would delete more
-	// objects from the target than publish.max_deletes allows. The uploads
-	// are done; the delete step is skipped whole.
+	// objects from the target than publish.max_deletes allows. It is decided
+	// from the plan, before anything is written: the target is left as it
+	// was, no upload, no delete, no manifest.
 	ErrTooManyDeletes = errors.New("site: publish would delete more than publish.max_deletes")
 	// ErrInvalidation is returned when the site was published but the
 	// CloudFront invalidation failed: readers may get the old version of the
@@ -40,8 +42,8 @@ type PublishConfig struct {
 	// Workers is how many uploads run at once (publish.workers).
 	Workers int
 	// MaxDeletes is the most objects one publish may delete
-	// (publish.max_deletes); -1 for no limit. Past it the delete step is
-	// refused whole and Publish fails with [ErrTooManyDeletes].
+	// (publish.max_deletes); -1 for no limit. Past it Publish writes
+	// nothing at all and fails with [ErrTooManyDeletes].
 	MaxDeletes int
 	// Gzip publishes text files gzip-compressed with Content-Encoding: gzip
 	// (publish.gzip; a bucket only, a folder keeps no headers).
@@ -61,8 +63,15 @@ type PublishConfig struct {
 	// (publish.invalidation_limit); past it the whole target is invalidated
 	// with one wildcard. 0 always sends the wildcard.
 	InvalidationLimit int
-	// DryRun computes the plan and writes nothing.
+	// DryRun computes the plan and writes nothing; it takes no lock.
 	DryRun bool
+	// Wait is how long to wait for the target's publish lock while another
+	// publish holds it (the --wait flag); 0 refuses at once with a
+	// [*PublishLockedError] naming the holder.
+	Wait time.Duration
+	// Holder names this publish in the target's lock, for a publish it
+	// refuses; "" for "jobpulse publish <host> pid <pid>".
+	Holder string
 	// Progress, when set, is called after each upload with the number of
 	// uploads done and planned, and the bytes uploaded.
 	Progress func(done, total int, bytes int64)
@@ -124,6 +133,9 @@ func (c PublishConfig) ValidateOptions() error {
 	if c.Workers < 1 || c.Workers > 256 {
 		errs = append(errs, fmt.Errorf("site: publish.workers: %d is not between 1 and 256", c.Workers))
 	}
+	if c.Wait < 0 {
+		errs = append(errs, fmt.Errorf("site: publish --wait %s: must not be negative", c.Wait))
+	}
 	if c.MaxDeletes < -1 {
 		errs = append(errs, fmt.Errorf("site: publish.max_deletes: %d: want a count, or -1 for no limit", c.MaxDeletes))
 	}
@@ -182,8 +194,9 @@ type PublishResult struct {
 	// Deleted is the number of objects removed from the target because the
 	// build no longer has them.
 	Deleted int `json:"deleted"`
-	// DeletesRefused is the number of deletes skipped for exceeding
-	// publish.max_deletes.
+	// DeletesRefused is the number of deletes the plan held when they
+	// exceeded publish.max_deletes: the publish was then refused whole, and
+	// nothing was written.
 	DeletesRefused int `json:"deletes_refused,omitempty"`
 	// Bytes is the size of the uploaded files, as uploaded.
 	Bytes int64 `json:"bytes"`
@@ -199,14 +212,23 @@ type PublishResult struct {
 // Publish synchronises the built site in cfg.Source to cfg.Target, a folder
 // or an S3 bucket, through one code path for both.
 //
-// It first makes a plan from one listing of the target and its manifest
-// (the marker .jobpulse-site, see [PublishPlan]): a file is unchanged when
+// It first takes the target's publish lock (a flock on .jobpulse-lock in a
+// folder, a lock object .jobpulse-lock made with a conditional PUT in a
+// bucket; see [PublishLockLease]), waiting up to cfg.Wait while another
+// publish holds it, else failing with a [*PublishLockedError] that names the
+// holder, having written nothing; the lock is released when Publish returns.
+// A dry run takes no lock.
+//
+// It then makes a plan from one listing of the target and its manifest
+// (the marker .jobpulse-site, see [PublishPlan]); a plan whose deletes
+// exceed cfg.MaxDeletes is refused there, before anything is written, with
+// [ErrTooManyDeletes]. A file is unchanged when
 // the target holds the version the manifest describes and the manifest's
 // sha256 and headers are what this build uploads, so an unchanged site sends
 // no PUT and no per-file request. Then it uploads, assets first, data, pages,
 // and the root index.html and 404.html last, so that a reader never gets a
 // page whose assets are missing; then deletes what the build no longer has,
-// only when every upload succeeded and within cfg.MaxDeletes; then, on a
+// only when every upload succeeded; then, on a
 // bucket with cfg.CloudFrontDistribution set and when all of that
 // succeeded, invalidates the paths of the updated and deleted objects (see
 // [Invalidation]); and writes the manifest last. On S3 the target prefix is a
@@ -216,7 +238,7 @@ type PublishResult struct {
 // before, or the invalidation did) stay in the manifest, and the next
 // publish invalidates them with its own. A failed invalidation returns
 // [ErrInvalidation]: the site is published.
-func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (PublishResult, error) {
+func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ PublishResult, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -228,14 +250,36 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	if err != nil {
 		return PublishResult{}, err
 	}
-	target, err := openTarget(ctx, cfg.Target)
+	target, err := openTarget(ctx, cfg.Target, !cfg.DryRun)
 	if err != nil {
 		return PublishResult{}, err
 	}
+	defer target.close()
 	if err := addHeaders(cfg, target.keepsHeaders(), files); err != nil {
 		return PublishResult{}, err
 	}
 	log.Info("publishing", "source", cfg.Source, "target", target.String(), "files", len(files), "dry_run", cfg.DryRun)
+	if !cfg.DryRun {
+		// The lock before the listing: the plan, the writes and the manifest
+		// are one publish's, never two interleaved.
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		holder := newLockHolder(cfg.Holder)
+		release, err := target.lock(ctx, lockRequest{wait: cfg.Wait, me: holder, lost: cancel, log: log})
+		if errors.Is(err, ErrPublishLocked) {
+			return PublishResult{}, fmt.Errorf("site: publish to %s refused, nothing written: %w; try again when it ends, or pass --wait", target, err)
+		}
+		if err != nil {
+			return PublishResult{}, err
+		}
+		log.Info("publish lock taken", "target", target.String(), "holder", holder.Holder)
+		defer func() {
+			if rerr := release(context.WithoutCancel(ctx)); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}()
+	}
 
 	remote, err := target.list(ctx)
 	if err != nil {
@@ -261,6 +305,14 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (Publi
 	if cfg.DryRun {
 		return res, nil
 	}
+	if plan.DeletesRefused {
+		// Decided from the plan: a build that would delete too much (a wrong
+		// site.out, a half-empty build) must not replace a single page of the
+		// live site either.
+		res.DeletesRefused = len(stale)
+		return res, fmt.Errorf("%w: %s: %d objects are gone from the build, the limit is %d: nothing was written, the live site is as it was; check the build, then publish again with --publish.max_deletes=%d or more",
+			ErrTooManyDeletes, target, len(stale), cfg.MaxDeletes, len(stale))
+	}
 	return apply(ctx, cfg, target, log, res, planned, stale, old, oldMarker, marked)
 }
 
@@ -284,9 +336,10 @@ func addHeaders(cfg PublishConfig, headers bool, files map[string]*buildFile) er
 }
 
 // openTarget returns the target named by a folder path or an s3:// URL.
-func openTarget(ctx context.Context, target string) (publishTarget, error) {
+// A folder is created unless create is false (a dry run).
+func openTarget(ctx context.Context, target string, create bool) (publishTarget, error) {
 	if !objstore.IsS3URL(target) {
-		return newFolderTarget(target)
+		return newFolderTarget(target, create)
 	}
 	bucket, prefix, err := objstore.ParseURL(target)
 	if err != nil {
@@ -313,6 +366,7 @@ func readBuild(dir string) (map[string]*buildFile, error) {
 		return nil, err
 	}
 	delete(files, markerKey) // a build never publishes its own marker
+	delete(files, lockKey)   // nor a lock
 	if len(files) == 0 {
 		// An empty build would delete the whole published site.
 		return nil, fmt.Errorf("site: publish: site.out %q holds no files: build the site first", dir)

@@ -76,14 +76,11 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 		return nil
 	}()
 
-	// Deletes only when every upload succeeded, and within the limit.
+	// Deletes only when every upload succeeded (the limit was checked on
+	// the plan, before any upload).
 	var delErr error
 	switch {
 	case upErr != nil || len(stale) == 0:
-	case res.Plan.DeletesRefused:
-		res.DeletesRefused = len(stale)
-		delErr = fmt.Errorf("%w: %s: %d objects are gone from the build, the limit is %d: nothing was deleted (the uploads are done); check the build, then publish again with --publish.max_deletes=%d or more",
-			ErrTooManyDeletes, target, len(stale), cfg.MaxDeletes, len(stale))
 	default:
 		n, err := target.delete(ctx, stale)
 		res.Deleted = n

@@ -122,7 +122,7 @@ type PublishPlan struct {
 	// MaxDeletes is the delete limit (publish.max_deletes; -1: none).
 	MaxDeletes int `json:"max_deletes"`
 	// DeletesRefused tells whether the deletes exceed MaxDeletes: the
-	// delete step is then skipped whole and the publish fails.
+	// publish is then refused whole, before anything is written.
 	DeletesRefused bool `json:"deletes_refused,omitempty"`
 	// Invalidate are the paths a successful publish invalidates on the
 	// CloudFront distribution (publish.cloudfront_distribution): those of

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,45 +127,60 @@ func testPublishPlan(t *testing.T, b publishBackend) {
 	}
 }
 
-// testPublishMaxDeletes checks that a build that would delete more than
-// publish.max_deletes uploads what it has, deletes nothing, and fails with
-// ErrTooManyDeletes; with a higher limit the deletes go through.
+// testPublishMaxDeletes is the case of issue 13, point 9: a 7-file build
+// published over a 31-file site with publish.max_deletes 5 would delete 24
+// objects. The publish must be refused from the plan, before any upload:
+// ErrTooManyDeletes naming 24 and 5, and the live site (its index.html,
+// 404.html, search.json and manifest among them) unchanged byte for byte.
+// With a high enough limit the same build then goes through.
 func testPublishMaxDeletes(t *testing.T, b publishBackend) {
 	src := t.TempDir()
 	target := b.newTarget(t)
-	site := map[string]string{"index.html": "<h1>home</h1>", "a.html": "a", "b.html": "b", "c.html": "c"}
-	writeSource(t, src, site)
+	big := map[string]string{
+		"index.html":  "<h1>home of the big site</h1>",
+		"404.html":    "<h1>not found, big site</h1>",
+		"search.json": `{"pages":31}`,
+	}
+	for i := range 28 {
+		big[fmt.Sprintf("roles/role-%02d/index.html", i)] = fmt.Sprintf("<h1>role %d</h1>", i)
+	}
+	writeSource(t, src, big)
 	publishOK(t, src, target)
-
-	for _, k := range []string{"a.html", "b.html", "c.html"} {
-		if err := os.Remove(filepath.Join(src, k)); err != nil {
-			t.Fatal(err)
-		}
+	live := b.read(t, target)
+	if len(live) != 32 { // 31 files and the manifest
+		t.Fatalf("big site published as %d objects, want 31 and the manifest", len(live))
 	}
-	writeSource(t, src, map[string]string{"index.html": "<h1>home, new</h1>"})
+
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	small := map[string]string{
+		"index.html":  "<h1>home of the small build</h1>",
+		"404.html":    "<h1>not found, small build</h1>",
+		"search.json": `{"pages":7}`,
+	}
+	for i := range 4 {
+		small[fmt.Sprintf("roles/role-%02d/index.html", i)] = fmt.Sprintf("<h1>role %d, small</h1>", i)
+	}
+	writeSource(t, src, small)
 	cfg := publishConfig(src, target)
-	cfg.MaxDeletes = 2
+	cfg.MaxDeletes = 5
 	res, err := Publish(context.Background(), cfg, nil)
-	if !errors.Is(err, ErrTooManyDeletes) || !strings.Contains(err.Error(), "3 objects are gone from the build, the limit is 2") {
-		t.Fatalf("Publish over the delete limit: got %v, want ErrTooManyDeletes naming 3 and 2", err)
+	if !errors.Is(err, ErrTooManyDeletes) || !strings.Contains(err.Error(), "24 objects are gone from the build, the limit is 5: nothing was written") {
+		t.Errorf("Publish over the delete limit: got %v, want ErrTooManyDeletes naming 24 and 5 and that nothing was written", err)
 	}
-	checkResult(t, "over the limit", PublishResult{Uploaded: 1, DeletesRefused: 3, Bytes: int64(len("<h1>home, new</h1>"))}, res)
-	got := b.read(t, target)
-	for _, k := range []string{"a.html", "b.html", "c.html"} {
-		if got[k].Body != site[k] {
-			t.Errorf("%s after a refused delete = %q, want it kept", k, got[k].Body)
-		}
-	}
-	if got["index.html"].Body != "<h1>home, new</h1>" {
-		t.Errorf("index.html = %q, want the upload done", got["index.html"].Body)
+	checkResult(t, "over the limit", PublishResult{DeletesRefused: 24}, res)
+	if diff := cmp.Diff(live, b.read(t, target)); diff != "" {
+		t.Errorf("live site changed by a refused publish (-before +after):\n%s", diff)
 	}
 
-	cfg.MaxDeletes = 3
+	cfg.MaxDeletes = 24
 	res, err = Publish(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResult(t, "within the limit", PublishResult{Unchanged: 1, Deleted: 3}, res)
+	checkResult(t, "within the limit", PublishResult{Uploaded: 7, Deleted: 24, Bytes: size(small, keysOf(small)...)}, res)
+	checkPublished(t, b, target, small)
 }
 
 // testPublishRedirect publishes a redirect: an object with a redirect

@@ -63,7 +63,7 @@ func (t *bucketTarget) list(ctx context.Context) (map[string]remoteObject, error
 		}
 		for _, obj := range page.Contents {
 			key := strings.TrimPrefix(aws.ToString(obj.Key), t.folder())
-			if key == "" || strings.HasSuffix(key, "/") { // folder markers
+			if key == "" || strings.HasSuffix(key, "/") || key == lockKey { // folder markers, the lock
 				continue
 			}
 			objs[key] = remoteObject{size: aws.ToInt64(obj.Size), etag: unquote(aws.ToString(obj.ETag))}

@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log"
 	"maps"
@@ -16,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -46,6 +49,22 @@ func bucketBackend(t *testing.T, srv *s3test.Server) publishBackend {
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+		},
+		hold: func(t *testing.T, location, holder string) func() {
+			t.Helper()
+			// What another machine's publish does: a lock object, live.
+			bucket, prefix := parseLocation(t, location)
+			now := time.Now()
+			body, _ := json.Marshal(PublishLockHolder{Holder: holder, Host: "other-host", PID: 4242, Since: now, Expires: now.Add(PublishLockLease)})
+			key := aws.String(objstore.JoinKey(prefix, lockKey))
+			if _, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
+				t.Fatal(err)
+			}
+			return func() {
+				if _, err := client.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: key}); err != nil {
+					t.Error(err)
+				}
 			}
 		},
 		failing: func(t *testing.T, location, key string) string {
@@ -148,8 +167,9 @@ func TestPublishBucket(t *testing.T) {
 	runPublishTests(t, bucketBackend(t, srv))
 }
 
-// TestPublishBucketOrder checks the upload order: the manifest placeholder,
-// assets, data, pages, the root index.html and 404.html, the manifest.
+// TestPublishBucketOrder checks the upload order: the publish lock, the
+// manifest placeholder, assets, data, pages, the root index.html and
+// 404.html, the manifest.
 func TestPublishBucketOrder(t *testing.T) {
 	srv := s3test.Start(t)
 	srv.Setenv(t)
@@ -168,22 +188,26 @@ func TestPublishBucketOrder(t *testing.T) {
 		}
 	}
 	got = slices.Compact(got)
-	want := []string{"manifest", "assets", "data", "pages", "entry pages", "manifest"}
+	want := []string{"lock", "manifest", "assets", "data", "pages", "entry pages", "manifest"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("upload order mismatch (-want +got):\n%s", diff)
 	}
 }
 
-// classOfKey names the upload class of a key, or "manifest".
+// classOfKey names the upload class of a key, or "manifest", or "lock".
 func classOfKey(key string) string {
-	if key == markerKey {
+	switch key {
+	case markerKey:
 		return "manifest"
+	case lockKey:
+		return "lock"
 	}
 	return classNames[publishClass(key, contentTypeOf(key, nil))]
 }
 
 // TestPublishBucketRequests counts the requests of an unchanged republish:
-// one listing and one GET of the manifest, no PUT, no HEAD.
+// the conditional PUT of the publish lock, one listing and one GET of the
+// manifest, the DELETE of the lock; no other PUT, no HEAD.
 func TestPublishBucketRequests(t *testing.T) {
 	srv := s3test.Start(t)
 	srv.Setenv(t)
@@ -195,7 +219,7 @@ func TestPublishBucketRequests(t *testing.T) {
 	requests := proxyS3(t, srv, func(*http.Request) bool { return false })
 	res := publishOK(t, src, "s3://"+bucket)
 	checkResult(t, "unchanged republish", PublishResult{Unchanged: len(tinySite)}, res)
-	want := []string{"GET /" + bucket + "?list", "GET /" + bucket + "/" + markerKey}
+	want := []string{"PUT /" + bucket + "/" + lockKey, "GET /" + bucket + "?list", "GET /" + bucket + "/" + markerKey, "DELETE /" + bucket + "/" + lockKey}
 	if diff := cmp.Diff(want, requests()); diff != "" {
 		t.Errorf("requests of an unchanged republish mismatch (-want +got):\n%s", diff)
 	}
@@ -298,4 +322,33 @@ func TestPublishBucketMultipart(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResult(t, "republish", PublishResult{Unchanged: 2}, res)
+}
+
+// TestPublishBucketStaleLock leaves the lock object of a publish that died
+// an hour and a minute ago (expired): the next publish takes it over,
+// publishes, and removes it; a live one beside it is refused (see
+// testPublishLock).
+func TestPublishBucketStaleLock(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.Setenv(t)
+	client := srv.Client(t)
+	bucket := srv.NewBucket(t, t.Name())
+	since := time.Now().Add(-PublishLockLease - time.Minute)
+	body, _ := json.Marshal(PublishLockHolder{Holder: "jobpulse publish dead-host pid 1", Host: "dead-host", PID: 1, Since: since, Expires: since.Add(PublishLockLease)})
+	_, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(lockKey), Body: bytes.NewReader(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	writeSource(t, src, tinySite)
+	publishOK(t, src, "s3://"+bucket)
+	got := readBucket(t, client, "s3://"+bucket)
+	if _, ok := got[lockKey]; ok {
+		t.Errorf("%s still there after a publish that took it over: %s", lockKey, got[lockKey].Body)
+	}
+	delete(got, markerKey)
+	delete(got, lockKey)
+	if len(got) != len(tinySite) {
+		t.Errorf("published %d objects, want %d", len(got), len(tinySite))
+	}
 }

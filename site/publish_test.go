@@ -45,6 +45,9 @@ type publishBackend struct {
 	// failing returns a location that acts as location, except that
 	// uploading key fails.
 	failing func(t *testing.T, location, key string) string
+	// hold takes the target's publish lock as another publish named holder
+	// would, until the returned function is called.
+	hold func(t *testing.T, location, holder string) (release func())
 	// headers is whether the target keeps Content-Type and Cache-Control.
 	headers bool
 }
@@ -138,6 +141,7 @@ func runPublishTests(t *testing.T, b publishBackend) {
 		{"Plan", testPublishPlan},
 		{"MaxDeletes", testPublishMaxDeletes},
 		{"Redirect", testPublishRedirect},
+		{"Lock", testPublishLock},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, b) })

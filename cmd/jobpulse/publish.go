@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ func newPublishCommand(a *app) *cobra.Command {
 		out    outputFlags
 		target string
 		dryRun bool
+		wait   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "publish",
@@ -27,12 +29,26 @@ It plans first, from one listing of the target and the manifest the last publish
 there (.jobpulse-site): each file is an upload (new), an update (content, Content-Type,
 Cache-Control, Content-Encoding or redirect changed, or the object changed on the target)
 or unchanged; each object the build no longer has is a delete. --dry-run prints the plan
-and writes nothing; --json prints the plan and the result as JSON.
+and writes nothing; --json prints the plan and the result as JSON. A plan with more
+deletes than publish.max_deletes is refused before anything is written: publish fails and
+the live site stays exactly as it was (no upload, no delete).
 
 Then it uploads with publish.workers at once: assets, data files, pages, and the root
 index.html and 404.html last, so that a reader never gets a page whose assets are not
-there yet. Deletes come last, only when every upload succeeded, and only up to
-publish.max_deletes: past it nothing is deleted and publish fails, the uploads done.
+there yet. Deletes come last, only when every upload succeeded.
+
+A publish holds the target's lock from before its listing until its manifest is written,
+so two publishes to one target never interleave: a flock on .jobpulse-lock in a folder,
+a lock object .jobpulse-lock in a bucket (created with If-None-Match: *, renewed while
+held, taken over once expired, an hour after a publish that died). Neither is ever
+published, listed or deleted as content. When another publish holds it, publish refuses
+at once, naming the holder ("jobpulse publish <host> pid <pid>" and since when), and
+writes nothing. --wait DURATION waits up to that long for it instead. --dry-run takes no
+lock.
+
+In a folder target, publish follows no symbolic link: a link where the build has a folder
+or a file is replaced by it, a stale link is removed (never what it points to), and
+nothing is ever read or written outside the folder.
 
 With publish.cloudfront_distribution set and a bucket target, a publish that succeeded
 then makes one CloudFront invalidation of the paths it updated or deleted (a key with a
@@ -47,7 +63,7 @@ the paths stay in the manifest, and the next publish invalidates them.`,
 				target = a.cfg.Target
 			}
 			cfg := a.cfg.Publish
-			cfg.Source, cfg.Target, cfg.DryRun = a.cfg.Site.Out, target, dryRun
+			cfg.Source, cfg.Target, cfg.DryRun, cfg.Wait = a.cfg.Site.Out, target, dryRun, wait
 			var rep report
 			var err error
 			rep.Publish, err = a.publishWith(cmd.Context(), cfg)
@@ -57,6 +73,7 @@ the paths stay in the manifest, and the next publish invalidates them.`,
 	out.register(cmd)
 	cmd.Flags().StringVar(&target, "target", "", "folder or s3://bucket[/prefix] (default: publish.target)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan (upload, update, delete, unchanged, with the reason) and write nothing")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for another publish to the target to end (default: refuse at once)")
 	return cmd
 }
 
