@@ -28,10 +28,12 @@ type BuildConfig struct {
 	// whole at the end of a successful build.
 	Out string
 	// Content is a folder of pages and queries (site.content); "" uses the
-	// embedded default content.
+	// embedded default content. It is read without leaving it: a relative
+	// symbolic link that stays inside is followed, one that leads out (or
+	// an absolute one) fails the build with [ErrOutsideFolder].
 	Content string
 	// Templates is a folder of layouts and assets (site.templates); "" uses the
-	// embedded default templates.
+	// embedded default templates. It is read as Content is.
 	Templates string
 	// ECharts is the path of echarts.min.js (site.echarts); "" looks for the
 	// npm package installed under templates/node_modules.
@@ -147,19 +149,31 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	}
 
 	t := time.Now()
+	// A folder of the user's is read through a root that no symbolic link
+	// leads out of (see folderFS); the embedded defaults have no links.
 	contentFS, contentName := fs.FS(content.FS), "content"
 	if cfg.Content != "" {
-		contentFS, contentName = os.DirFS(cfg.Content), cfg.Content
+		f, err := openFolder("site.content", cfg.Content)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		contentFS, contentName = f, cfg.Content
 	}
-	templatesFS := fs.FS(templates.FS)
+	templatesFS, templatesName := fs.FS(templates.FS), "templates"
 	if cfg.Templates != "" {
-		templatesFS = os.DirFS(cfg.Templates)
+		f, err := openFolder("site.templates", cfg.Templates)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		templatesFS, templatesName = f, cfg.Templates
 	}
 	pages, err := loadPages(contentFS, contentName)
 	if err != nil {
 		return res, err
 	}
-	assets, err := loadAssets(templatesFS, cfg)
+	assets, err := loadAssets(templatesFS, templatesName, cfg)
 	if err != nil {
 		return res, err
 	}
