@@ -25,7 +25,8 @@ const statementTimeout = time.Minute
 // from [DefaultBuildConfig].
 type BuildConfig struct {
 	// Out is the folder the site is written to (site.out). It is replaced as a
-	// whole at the end of a successful build.
+	// whole at the end of a successful build, and only when it is missing,
+	// empty or written by a build (it holds the .jobpulse-site marker).
 	Out string
 	// Content is a folder of pages and queries (site.content); "" uses the
 	// embedded default content. It is read without leaving it: a relative
@@ -140,6 +141,11 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	log := logger.WithGroup("site")
 	res := BuildResult{Out: cfg.Out}
 	if err := cfg.Validate(); err != nil {
+		return res, err
+	}
+	// Refuse a site.out the build may not replace before any work; the
+	// write checks again, as the folder may change meanwhile.
+	if err := checkReplaceable(filepath.Clean(cfg.Out)); err != nil {
 		return res, err
 	}
 	stage := func(name string, t0 time.Time) time.Time {
