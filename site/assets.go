@@ -27,19 +27,22 @@ type assetSet struct {
 	out   []outFile
 }
 
-// loadAssets reads every file under assets/ of the templates, and ECharts.
-func loadAssets(templatesFS fs.FS, cfg BuildConfig) (*assetSet, error) {
+// loadAssets reads every file under assets/ of the templates (named root in
+// messages), and ECharts. A symbolic link among the assets is read only
+// when templatesFS resolves it (a folder's root follows links that stay
+// inside it); the walk never descends through a linked folder.
+func loadAssets(templatesFS fs.FS, root string, cfg BuildConfig) (*assetSet, error) {
 	a := &assetSet{paths: map[string]string{}}
 	err := fs.WalkDir(templatesFS, assetsDir, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("site: read templates %s: %w", assetsDir, err)
+			return fmt.Errorf("site: read templates %s: %w", displayPath(root, assetsDir), err)
 		}
 		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
 		data, err := fs.ReadFile(templatesFS, name)
 		if err != nil {
-			return fmt.Errorf("site: read asset %s: %w", name, err)
+			return fmt.Errorf("site: read asset %s: %w", displayPath(root, name), unwrapPath(err))
 		}
 		a.add(strings.TrimPrefix(name, assetsDir+"/"), data)
 		return nil
@@ -54,9 +57,9 @@ func loadAssets(templatesFS fs.FS, cfg BuildConfig) (*assetSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(file)
+	data, err := readECharts(file, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("site: read ECharts %s: %w", file, err)
+		return nil, fmt.Errorf("site: read ECharts %s: %w", file, unwrapPath(err))
 	}
 	a.add(echartsFile, data)
 	return a, nil
@@ -120,6 +123,33 @@ func findECharts(cfg BuildConfig) (string, error) {
 	}
 	return "", fmt.Errorf("site: %w: looked in %s; run `npm ci --prefix templates` in the jobpulse folder, "+
 		"or set site.echarts to the path of echarts.min.js", ErrNoECharts, strings.Join(candidates, ", "))
+}
+
+// readECharts reads the file findECharts found. site.echarts is the
+// operator's own path and read as given; the npm package inside a templates
+// folder is read without leaving that folder, as the assets are, so that a
+// link planted in node_modules cannot publish a file from elsewhere.
+func readECharts(file string, cfg BuildConfig) ([]byte, error) {
+	dir, ok := strings.CutSuffix(file, string(filepath.Separator)+echartsInPackage)
+	if cfg.ECharts != "" || !ok {
+		return os.ReadFile(file)
+	}
+	f, err := openFolder("the templates folder", dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadFile(filepath.ToSlash(echartsInPackage))
+}
+
+// unwrapPath drops the *fs.PathError around err when it is the only thing
+// naming the file, for messages that name it already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // ErrNoECharts means the build found no echarts.min.js to serve with the site.

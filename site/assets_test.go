@@ -40,7 +40,7 @@ func TestLoadAssets(t *testing.T) {
 		"assets/.gitignore": {Data: []byte("skip")},
 		"layouts/base.html": {Data: []byte("not an asset")},
 	}
-	a, err := loadAssets(fsys, BuildConfig{ECharts: stubECharts})
+	a, err := loadAssets(fsys, "templates", BuildConfig{ECharts: stubECharts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestFindECharts(t *testing.T) {
 // TestEmbeddedTemplates checks that the embedded defaults parse and hold
 // what the build needs, and that the embedded content has its home page.
 func TestEmbeddedTemplates(t *testing.T) {
-	a, err := loadAssets(templates.FS, BuildConfig{ECharts: stubECharts})
+	a, err := loadAssets(templates.FS, "templates", BuildConfig{ECharts: stubECharts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,13 +25,16 @@ const statementTimeout = time.Minute
 // from [DefaultBuildConfig].
 type BuildConfig struct {
 	// Out is the folder the site is written to (site.out). It is replaced as a
-	// whole at the end of a successful build.
+	// whole at the end of a successful build, and only when it is missing,
+	// empty or written by a build (it holds the .jobpulse-site marker).
 	Out string
 	// Content is a folder of pages and queries (site.content); "" uses the
-	// embedded default content.
+	// embedded default content. It is read without leaving it: a relative
+	// symbolic link that stays inside is followed, one that leads out (or
+	// an absolute one) fails the build with [ErrOutsideFolder].
 	Content string
 	// Templates is a folder of layouts and assets (site.templates); "" uses the
-	// embedded default templates.
+	// embedded default templates. It is read as Content is.
 	Templates string
 	// ECharts is the path of echarts.min.js (site.echarts); "" looks for the
 	// npm package installed under templates/node_modules.
@@ -140,6 +143,11 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	if err := cfg.Validate(); err != nil {
 		return res, err
 	}
+	// Refuse a site.out the build may not replace before any work; the
+	// write checks again, as the folder may change meanwhile.
+	if err := checkReplaceable(filepath.Clean(cfg.Out)); err != nil {
+		return res, err
+	}
 	stage := func(name string, t0 time.Time) time.Time {
 		now := time.Now()
 		res.Stages = append(res.Stages, Stage{Name: name, Duration: now.Sub(t0)})
@@ -147,19 +155,31 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	}
 
 	t := time.Now()
+	// A folder of the user's is read through a root that no symbolic link
+	// leads out of (see folderFS); the embedded defaults have no links.
 	contentFS, contentName := fs.FS(content.FS), "content"
 	if cfg.Content != "" {
-		contentFS, contentName = os.DirFS(cfg.Content), cfg.Content
+		f, err := openFolder("site.content", cfg.Content)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		contentFS, contentName = f, cfg.Content
 	}
-	templatesFS := fs.FS(templates.FS)
+	templatesFS, templatesName := fs.FS(templates.FS), "templates"
 	if cfg.Templates != "" {
-		templatesFS = os.DirFS(cfg.Templates)
+		f, err := openFolder("site.templates", cfg.Templates)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		templatesFS, templatesName = f, cfg.Templates
 	}
 	pages, err := loadPages(contentFS, contentName)
 	if err != nil {
 		return res, err
 	}
-	assets, err := loadAssets(templatesFS, cfg)
+	assets, err := loadAssets(templatesFS, templatesName, cfg)
 	if err != nil {
 		return res, err
 	}

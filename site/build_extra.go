@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// notFoundFile is the page a server answers for a missing path.
+const notFoundFile = "404.html"
+
 // notFoundPage is 404.html, which the server answers for any missing path:
 // its links are absolute from the site root (the path of site.base_url, or
 // /), since it is served at any depth.
@@ -22,7 +25,7 @@ func notFoundPage(cfg BuildConfig) (*page, error) {
 		root = strings.TrimSuffix(u.Path, "/") + "/"
 	}
 	p := &page{
-		file: "404.html", url: "/404.html", out: "404.html", root: root,
+		file: notFoundFile, url: "/" + notFoundFile, out: notFoundFile, root: root,
 		meta: frontMatter{Title: "Page not found", Description: "There is no page at this address."},
 		body: []byte("# Page not found\n\nThere is no page at this address. The [home page](" + root +
 			") leads to every part of the report.\n"),

@@ -323,7 +323,7 @@ func TestBuildStrict(t *testing.T) {
 			}
 			cfg := testConfig(t)
 			cfg.Content = content
-			previous := map[string]string{"index.html": "previous site"}
+			previous := map[string]string{"index.html": "previous site", buildMarker: buildMarkerNote}
 			writeTree(t, cfg.Out, previous)
 
 			_, err := Build(context.Background(), pool, cfg, nil)
@@ -343,7 +343,7 @@ func TestBuildStrict(t *testing.T) {
 				}
 			}
 			// The previous site is untouched and nothing is left beside it.
-			if diff := cmp.Diff(map[string]string{"public/index.html": "previous site"}, readTree(t, filepath.Dir(cfg.Out))); diff != "" {
+			if diff := cmp.Diff(map[string]string{"public/index.html": "previous site", "public/" + buildMarker: buildMarkerNote}, readTree(t, filepath.Dir(cfg.Out))); diff != "" {
 				t.Errorf("output folder after a failed build (-want +got):\n%s", diff)
 			}
 		})

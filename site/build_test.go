@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,21 @@ func TestBuildConfigValidate(t *testing.T) {
 
 func TestWriteSite(t *testing.T) {
 	files := []outFile{{Path: "index.html", Data: []byte("new")}, {Path: "a/b/index.html", Data: []byte("b")}}
+	built := map[string]string{"public/index.html": "new", "public/a/b/index.html": "b", "public/" + buildMarker: buildMarkerNote}
+	with := func(m map[string]string, kv ...string) map[string]string {
+		m = maps.Clone(m)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	// legacy is a site built before the marker existed, as the build writes it.
+	legacy := map[string]string{
+		"public/index.html": "old", "public/404.html": "nf", "public/search.json": "[]", "public/sitemap.xml": "x",
+		"public/about/index.html": "a", "public/roles/data-engineer/index.html": "r",
+		"public/assets/echarts.0123456789ab.min.js": "e", "public/assets/style.89abcdef0123.css": "s",
+		"public/assets/img/logo.0123456789ab.svg": "l", "public/assets/LICENSE.0123456789ab": "l",
+	}
 	tests := []struct {
 		name   string
 		before map[string]string // files under the parent folder before
@@ -58,17 +74,33 @@ func TestWriteSite(t *testing.T) {
 		want   map[string]string // files under the parent folder after
 		err    string
 	}{
-		{name: "new folder", files: files,
-			want: map[string]string{"public/index.html": "new", "public/a/b/index.html": "b"}},
+		{name: "new folder", files: files, want: built},
+		{name: "empty folder", files: files, before: map[string]string{}, want: built},
 		{name: "replaces a built site", files: files,
-			before: map[string]string{"public/index.html": "old", "public/stale.html": "stale", "other.txt": "keep"},
-			want:   map[string]string{"public/index.html": "new", "public/a/b/index.html": "b", "other.txt": "keep"}},
+			before: map[string]string{"public/index.html": "old", "public/stale.html": "stale", "public/" + buildMarker: "x", "other.txt": "keep"},
+			want:   with(built, "other.txt", "keep")},
+		{name: "replaces a site built before the marker", files: files, before: legacy, want: built},
 		{name: "refuses a folder that is not a site", files: files,
 			before: map[string]string{"public/notes.txt": "mine"},
-			want:   map[string]string{"public/notes.txt": "mine"}, err: "not a built site"},
+			want:   map[string]string{"public/notes.txt": "mine"}, err: "holds notes.txt, which no build writes"},
+		{name: "refuses a folder of pages alone", files: files,
+			before: map[string]string{"public/index.html": "mine", "public/about/index.html": "a"},
+			want:   map[string]string{"public/index.html": "mine", "public/about/index.html": "a"}, err: "holds no 404.html"},
+		{name: "refuses a site with a file of someone else's", files: files,
+			before: with(legacy, "public/notes.txt", "mine"), want: with(legacy, "public/notes.txt", "mine"),
+			err: "holds notes.txt, which no build writes"},
+		{name: "refuses an unhashed asset", files: files,
+			before: with(legacy, "public/assets/data.db", "mine"), want: with(legacy, "public/assets/data.db", "mine"),
+			err: "holds assets/data.db, which no build writes"},
+		{name: "refuses pages without ECharts", files: files,
+			before: map[string]string{"public/index.html": "mine", "public/404.html": "nf", "public/search.json": "[]", "public/about/index.html": "a"},
+			want:   map[string]string{"public/index.html": "mine", "public/404.html": "nf", "public/search.json": "[]", "public/about/index.html": "a"},
+			err:    "holds no assets/echarts.<hash>.min.js"},
 		{name: "bad path leaves nothing", files: []outFile{{Path: "index.html"}, {Path: "../x"}},
-			before: map[string]string{"public/index.html": "old"},
-			want:   map[string]string{"public/index.html": "old"}, err: "invalid or duplicate"},
+			before: map[string]string{"public/index.html": "old", "public/" + buildMarker: "x"},
+			want:   map[string]string{"public/index.html": "old", "public/" + buildMarker: "x"}, err: "invalid or duplicate"},
+		{name: "the marker is not a page", files: []outFile{{Path: "index.html"}, {Path: buildMarker}},
+			want: map[string]string{}, err: "invalid or duplicate"},
 		{name: "duplicate path", files: []outFile{{Path: "index.html"}, {Path: "index.html"}},
 			want: map[string]string{}, err: "invalid or duplicate"},
 	}
@@ -76,6 +108,11 @@ func TestWriteSite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			parent := t.TempDir()
 			writeTree(t, parent, tt.before)
+			if tt.before != nil {
+				if err := os.MkdirAll(filepath.Join(parent, "public"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
 			err := writeSite(filepath.Join(parent, "public"), tt.files)
 			if (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 				t.Errorf("writeSite() = %v, want error %q", err, tt.err)

@@ -189,7 +189,7 @@ func loadPage(fsys fs.FS, root, name string) (*page, error) {
 	p.url, p.out = pageURL(name)
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, &ContentError{File: p.file, Err: err}
+		return nil, &ContentError{File: p.file, Err: unwrapPath(err)}
 	}
 	fm, body, bodyLine, err := splitFrontMatter(src)
 	if err != nil {
