@@ -81,7 +81,7 @@ func options() []option {
 		{"site.base_url", "", "public URL of the site, e.g. https://jobs.example.org/"},
 		{"publish.target", "", "where publish copies the site: a folder or s3://bucket/prefix"},
 		{"publish.workers", pub.Workers, "uploads publish runs at once"},
-		{"publish.max_deletes", pub.MaxDeletes, "most objects one publish may delete (-1: no limit); past it nothing is deleted and publish fails"},
+		{"publish.max_deletes", pub.MaxDeletes, "most objects one publish may delete (-1: no limit); a plan with more is refused before anything is written"},
 		{"publish.gzip", pub.Gzip, "publish text files gzip-compressed with Content-Encoding: gzip (bucket targets)"},
 		{"publish.cloudfront_distribution", pub.CloudFrontDistribution, "id of the CloudFront distribution serving the site bucket: after a publish, invalidate the paths it updated or deleted"},
 		{"publish.invalidation_limit", pub.InvalidationLimit, "most paths one CloudFront invalidation names; past it the whole target is invalidated with one wildcard (0: always the wildcard)"},

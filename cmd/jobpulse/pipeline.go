@@ -129,9 +129,10 @@ func (a *app) build(ctx context.Context, wh *warehouse.Warehouse, cfg site.Build
 }
 
 // publish copies the built site in dir to target with the publish.*
-// configuration; with no target it does nothing and says so.
-func (a *app) publish(ctx context.Context, dir, target string) (*publishReport, error) {
+// configuration, as a run: it names the run in the target's lock and waits
+// up to wait for it. With no target it does nothing and says so.
+func (a *app) publish(ctx context.Context, dir, target string, wait time.Duration) (*publishReport, error) {
 	cfg := a.cfg.Publish
-	cfg.Source, cfg.Target = dir, target
+	cfg.Source, cfg.Target, cfg.Wait, cfg.Holder = dir, target, wait, runLockName("run")
 	return a.publishWith(ctx, cfg)
 }

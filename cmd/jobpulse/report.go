@@ -105,12 +105,13 @@ func (p *publishReport) writeText(out io.Writer) {
 		if inv := p.Plan.Invalidate; len(inv) > 0 {
 			fmt.Fprintf(out, "  a publish would invalidate %s on CloudFront\n", invalidated(inv))
 		}
+	case p.DeletesRefused > 0:
+		// Refused from the plan, before anything was written.
+		fmt.Fprintf(out, "publish of %s to %s refused: %d deletes refused: more than publish.max_deletes (%d); nothing written\n",
+			p.Source, p.Target, p.DeletesRefused, p.Plan.MaxDeletes)
 	default:
 		fmt.Fprintf(out, "published %s to %s: %d uploaded (%d bytes), %d unchanged, %d deleted\n",
 			p.Source, p.Target, p.Uploaded, p.Bytes, p.Unchanged, p.Deleted)
-		if p.DeletesRefused > 0 {
-			fmt.Fprintf(out, "  %d deletes refused: more than publish.max_deletes (%d)\n", p.DeletesRefused, p.Plan.MaxDeletes)
-		}
 		switch inv := p.Invalidation; {
 		case inv == nil && p.Plan != nil && len(p.Plan.Invalidate) > 0:
 			fmt.Fprintf(out, "  CloudFront: %s not invalidated, as the publish failed: the next publish invalidates them\n", invalidated(p.Plan.Invalidate))

@@ -30,6 +30,7 @@ When another run holds the lock, run refuses at once, naming the holder (its
 application_name "jobpulse run <host> pid <pid>" and when it connected), and changes
 nothing: no lake write, no load, no build, no publish. --wait DURATION waits up to that long
 for the lock instead. A run whose process dies frees the lock with its database session.
+Its publish takes the target's own lock as publish does, and --wait bounds that wait too.
 
 A source that fails does not stop the run (the run is then "partial" and the summary says
 which source failed and why); a run fails only when every source failed. A failed build
@@ -44,7 +45,7 @@ stops it before anything is published, and the run exits non-zero.`,
 			}
 			if err == nil {
 				err = a.withRunLock(ctx, "run", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
-					return a.runLocked(ctx, &rep, wh, lock, srcs)
+					return a.runLocked(ctx, &rep, wh, lock, srcs, wait)
 				})
 			}
 			return rep.write(cmd.OutOrStdout(), out.json, err)
@@ -57,7 +58,9 @@ stops it before anything is published, and the run exits non-zero.`,
 }
 
 // runLocked is the run itself, under the run lock: ingest, build, publish.
-func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, srcs []ingest.Source) error {
+// wait bounds the wait for the publish target's lock, which a publish run
+// on its own may hold.
+func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, srcs []ingest.Source, wait time.Duration) error {
 	if err := a.ingestInto(ctx, rep, wh, a.cfg.LakeURL, srcs, false); err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehous
 	if err := lock.Check(ctx); err != nil {
 		return fmt.Errorf("run: nothing published: %w", err)
 	}
-	rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Target)
+	rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Target, wait)
 	return err
 }
 

@@ -165,7 +165,7 @@ func soakRun(ctx context.Context, a *app, now func() time.Time) (report, error) 
 	a.now = now
 	defer func() { a.now = nil }()
 	err = a.withRunLock(ctx, "run", a.cfg.Warehouse, 0, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
-		return a.runLocked(ctx, &rep, wh, lock, srcs)
+		return a.runLocked(ctx, &rep, wh, lock, srcs, 0)
 	})
 	return rep, err
 }
