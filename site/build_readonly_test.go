@@ -126,6 +126,49 @@ var hostileQueries = []hostileQuery{
 	{name: "query_to_xml", sql: `SELECT query_to_xml('SELECT set_config(''statement_timeout'', ''0'', false)', true, false, '') AS x`},
 }
 
+// secretQuery is a content query that reads what a report must never
+// publish: password hashes, server files and folders, other sessions'
+// queries, the server's secret settings.
+type secretQuery struct {
+	name, sql string
+	// guard: what the guard's error names (it refuses the query by name).
+	guard string
+	// server: what PostgreSQL's own refusal names when the query runs as
+	// the report role without the guard's names; "" when the role alone
+	// does not make the build fail (the query then reads nothing secret,
+	// e.g. pg_stat_activity hides other sessions' queries from it).
+	server string
+}
+
+var secretQueries = []secretQuery{
+	{name: "pg_authid", sql: `SELECT rolname, rolpassword FROM pg_authid`, guard: "pg_authid", server: "pg_authid"},
+	{name: "pg_authid quoted", sql: `SELECT rolpassword AS p FROM pg_catalog."pg_authid"`, guard: "pg_authid", server: "pg_authid"},
+	{name: "pg_authid in a subquery", sql: `SELECT (SELECT string_agg(rolpassword, ',') FROM PG_AUTHID) AS p`, guard: "pg_authid", server: "pg_authid"},
+	{name: "pg_authid by unicode escape", sql: `SELECT rolpassword AS p FROM U&"pg_\0061uthid"`, guard: "Unicode escapes", server: "pg_authid"},
+	{name: "pg_shadow", sql: `SELECT usename, passwd FROM pg_shadow`, guard: "pg_shadow", server: "pg_shadow"},
+	{name: "pg_user_mapping", sql: `SELECT umoptions::text AS o FROM pg_user_mapping`, guard: "pg_user_mapping", server: "pg_user_mapping"},
+	{name: "pg_user_mappings", sql: `SELECT umoptions::text AS o FROM pg_user_mappings`, guard: "pg_user_mappings"},
+	{name: "pg_statistic", sql: `SELECT stavalues1::text AS v FROM pg_statistic`, guard: "pg_statistic", server: "pg_statistic"},
+	{name: "pg_stats", sql: `SELECT histogram_bounds::text AS h FROM pg_stats WHERE tablename = 'pg_authid'`, guard: "pg_stats"},
+	{name: "pg_stat_activity query", sql: `SELECT query FROM pg_stat_activity WHERE application_name = 'jobpulse-victim'`, guard: "pg_stat_activity"},
+	{name: "pg_stat_get_backend_activity", sql: `SELECT pg_stat_get_backend_activity(b) AS q FROM pg_stat_get_backend_idset() AS b`, guard: "pg_stat_get_backend_activity"},
+	{name: "pg_hba_file_rules", sql: `SELECT * FROM pg_hba_file_rules`, guard: "pg_hba_file_rules", server: "pg_hba_file_rules"},
+	{name: "pg_file_settings", sql: `SELECT * FROM pg_file_settings`, guard: "pg_file_settings", server: "pg_file_settings"},
+	{name: "pg_read_file", sql: `SELECT pg_read_file('/etc/passwd') AS x`, guard: "pg_read_file", server: "pg_read_file"},
+	{name: "pg_read_binary_file", sql: `SELECT pg_read_binary_file('/etc/passwd') AS x`, guard: "pg_read_binary_file", server: "pg_read_binary_file"},
+	{name: "pg_ls_dir", sql: `SELECT pg_ls_dir('.') AS x`, guard: "pg_ls_dir", server: "pg_ls_dir"},
+	{name: "pg_stat_file", sql: `SELECT (pg_stat_file('PG_VERSION')).size AS x`, guard: "pg_stat_file", server: "pg_stat_file"},
+	{name: "lo_import", sql: `SELECT lo_import('/etc/passwd') AS x`, guard: "lo_import", server: "lo_import"},
+	{name: "lo_export", sql: `SELECT lo_export(1, '/tmp/jobpulse-lo') AS x`, guard: "lo_export", server: "lo_export"},
+	{name: "current_setting of a secret", sql: `SELECT current_setting('primary_conninfo') AS x`, guard: "primary_conninfo", server: "primary_conninfo"},
+	{name: "current_setting of a server path", sql: `SELECT current_setting('data_directory') AS x`, guard: "data_directory", server: "data_directory"},
+	{name: "query_to_xml of pg_authid", sql: `SELECT query_to_xml('SELECT rolpassword FROM pg_auth' || 'id', true, false, '') AS x`, guard: "query_to_xml", server: "pg_authid"},
+	{name: "table_to_xml of pg_authid", sql: `SELECT table_to_xml(E'pg\137authid'::regclass, true, false, '') AS x`, guard: "table_to_xml", server: "pg_authid"},
+	{name: "schema_to_xml", sql: `SELECT schema_to_xml('pg_catalog', true, false, '') AS x`, guard: "schema_to_xml"},
+	{name: "ts_stat", sql: `SELECT * FROM ts_stat('SELECT to_tsvector(rolpassword) FROM pg_auth' || 'id') AS x`, guard: "ts_stat", server: "pg_authid"},
+	{name: "dblink", sql: `SELECT * FROM dblink('host=127.0.0.1', 'SELECT 1') AS t(x int)`, guard: "dblink"},
+}
+
 // templatedToo are the hostile queries that are also tried as the pages
 // query of a templated page, which runs the same guarded query asking for
 // text: one of each kind of rule.
@@ -152,6 +195,10 @@ CREATE FUNCTION jp_probe_func() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 
 CREATE PROCEDURE jp_probe_noop() LANGUAGE sql AS $$ SELECT 1 $$;
 CREATE PROCEDURE jp_probe_proc(INOUT n int) LANGUAGE plpgsql AS $$
 BEGIN PERFORM set_config('statement_timeout', '0', false); n := 1; END $$;
+CREATE FOREIGN DATA WRAPPER jp_probe_fdw;
+CREATE SERVER jp_probe_server FOREIGN DATA WRAPPER jp_probe_fdw;
+CREATE USER MAPPING FOR PUBLIC SERVER jp_probe_server OPTIONS (password 'jp-probe-secret');
+ANALYZE pg_authid;
 `
 
 // placement is where a hostile query goes in a content folder.
@@ -210,8 +257,11 @@ func TestBuildReadOnly(t *testing.T) {
 	settings := newSessionSettings(t, dbURL)
 	files := [2]string{tempName(t), tempName(t)}
 
+	// What a new session of each pool's login gets: a superuser sees more
+	// settings than other roles.
+	poolSettings := map[*pgxpool.Pool]string{pool: settings}
 	subst := strings.NewReplacer("{file1}", files[0], "{file2}", files[1]).Replace
-	check := func(t *testing.T, pool *pgxpool.Pool, q hostileQuery, pl placement) {
+	check := func(t *testing.T, pool *pgxpool.Pool, q hostileQuery, pl placement) error {
 		t.Helper()
 		sql := subst(q.sql)
 		dir := t.TempDir()
@@ -244,7 +294,7 @@ func TestBuildReadOnly(t *testing.T) {
 		if diff := cmp.Diff(before, snapshot(t, admin, snapSQL)); diff != "" {
 			t.Errorf("the warehouse changed (-before +after):\n%s", diff)
 		}
-		checkPool(t, pool, settings)
+		checkPool(t, pool, poolSettings[pool])
 		if err := victim.Ping(ctx); err != nil {
 			t.Fatalf("another session was hurt: %v", err)
 		}
@@ -254,6 +304,7 @@ func TestBuildReadOnly(t *testing.T) {
 				t.Errorf("the server wrote %s", f)
 			}
 		}
+		return err
 	}
 	for _, pl := range placements[:2] {
 		for _, q := range hostileQueries {
@@ -283,13 +334,14 @@ func TestBuildReadOnly(t *testing.T) {
 		}
 	})
 
-	// A superuser login can take its role back inside the statement that
-	// then calls an admin function; a login that is not a superuser cannot.
-	t.Run("reader login", func(t *testing.T) {
+	// Logins that are not superusers: one granted pg_read_all_data (the
+	// README's login before the report role), one granted the report role.
+	login := func(t *testing.T, inRole string) *pgxpool.Pool {
+		t.Helper()
 		b := make([]byte, 4)
 		rand.Read(b)
-		role := "jobpulse_reader_" + hex.EncodeToString(b)
-		if _, err := admin.Exec(ctx, "CREATE ROLE "+role+" LOGIN PASSWORD 'reader' IN ROLE pg_read_all_data"); err != nil {
+		role := "jobpulse_login_" + hex.EncodeToString(b)
+		if _, err := admin.Exec(ctx, "CREATE ROLE "+role+" LOGIN PASSWORD 'reader' IN ROLE "+inRole); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { admin.Exec(ctx, "DROP ROLE "+role) })
@@ -298,13 +350,72 @@ func TestBuildReadOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		u.User = url.UserPassword(role, "reader")
-		reader, err := pgxpool.New(ctx, u.String())
+		p, err := pgxpool.New(ctx, u.String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer reader.Close()
-		check(t, reader, hostileQuery{name: "role back, then terminate", sql: `SELECT set_config('role', 'none', false) AS a,
+		t.Cleanup(p.Close) // before the role is dropped
+		poolSettings[p] = newSessionSettings(t, u.String())
+		return p
+	}
+	readAllLogin := login(t, "pg_read_all_data")
+	reportLogin := login(t, "jobpulse_report")
+
+	// A superuser login can take its role back inside the statement that
+	// then calls an admin function; a login that is not a superuser cannot.
+	t.Run("reader login", func(t *testing.T) {
+		check(t, readAllLogin, hostileQuery{name: "role back, then terminate", sql: `SELECT set_config('role', 'none', false) AS a,
 			pg_terminate_backend(pid) AS b FROM pg_stat_activity WHERE application_name = 'jobpulse-victim'`}, placements[0])
+	})
+
+	// Secrets: each query fails the build naming what was refused, as every
+	// login, whatever role the build could take.
+	secretCheck := func(t *testing.T, pool *pgxpool.Pool, q secretQuery, pl placement, names string) {
+		t.Helper()
+		err := check(t, pool, hostileQuery{name: q.name, sql: q.sql}, pl)
+		if err == nil {
+			return // check reported it
+		}
+		if !strings.Contains(err.Error(), names) {
+			t.Errorf("the error does not name %s: %v", names, err)
+		}
+		if !errors.Is(err, ErrForbidden) {
+			t.Errorf("the error does not wrap ErrForbidden: %v", err)
+		}
+	}
+	logins := []struct {
+		name   string
+		pool   *pgxpool.Pool
+		reader string // readerRole
+	}{
+		{name: "superuser", pool: pool, reader: readerRole},
+		{name: "superuser without the report role", pool: pool, reader: "pg_read_all_data"},
+		{name: "login granted pg_read_all_data", pool: readAllLogin, reader: readerRole},
+		{name: "login granted the report role", pool: reportLogin, reader: readerRole},
+	}
+	for _, l := range logins {
+		t.Run("secrets as "+l.name, func(t *testing.T) {
+			defer func(r string) { readerRole = r }(readerRole)
+			readerRole = l.reader
+			for _, q := range secretQueries {
+				t.Run(q.name, func(t *testing.T) { secretCheck(t, l.pool, q, placements[0], q.guard) })
+			}
+			t.Run("pages/pg_authid", func(t *testing.T) {
+				secretCheck(t, l.pool, secretQuery{sql: `SELECT rolname AS role, rolpassword FROM pg_authid`}, placements[1], "pg_authid")
+			})
+		})
+	}
+	// The report role holds without the guard's names: PostgreSQL refuses.
+	t.Run("secrets as the report role alone", func(t *testing.T) {
+		defer func(n map[string]string, p []struct{ prefix, why string }) { deniedNames, deniedPrefixes = n, p }(deniedNames, deniedPrefixes)
+		deniedNames, deniedPrefixes = nil, nil
+		for _, l := range []*pgxpool.Pool{pool, reportLogin} {
+			for _, q := range secretQueries {
+				if q.server != "" && !strings.HasPrefix(q.sql, "SELECT rolpassword AS p FROM U&") {
+					t.Run(q.name, func(t *testing.T) { secretCheck(t, l, q, placements[0], q.server) })
+				}
+			}
+		}
 	})
 
 	if diff := cmp.Diff(settings, newSessionSettings(t, dbURL)); diff != "" {
@@ -325,7 +436,7 @@ func TestBuildReadOnly(t *testing.T) {
 	cfg.Content = t.TempDir()
 	writeTree(t, cfg.Content, map[string]string{"index.md": "---\ntitle: Home\nqueries:\n" +
 		"  s: SELECT current_setting('statement_timeout') AS timeout, current_setting('TimeZone') AS zone, " +
-		"current_setting('transaction_read_only') AS ro\n---\n\n```table\nquery: s\n```\n"})
+		"current_setting('transaction_read_only') AS ro, current_user AS reader\n---\n\n```table\nquery: s\n```\n"})
 	if _, err := Build(ctx, pool, cfg, nil); err != nil {
 		t.Fatalf("a clean build after the hostile ones: %v", err)
 	}
@@ -333,7 +444,7 @@ func TestBuildReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"1min", "UTC", ">on<"} {
+	for _, want := range []string{"1min", "UTC", ">on<", ">jobpulse_report<"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("the clean build's settings lack %q", want)
 		}

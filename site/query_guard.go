@@ -27,6 +27,8 @@ var ErrNotReadOnly = errors.New("report queries may only read")
 // (COPY ... TO) or run code (DO). So every query of a build goes through a
 // guardedTx, which
 //
+//   - refuses a query that names a catalog or function that exposes
+//     secrets or the server (see [refuseNames]), before it runs;
 //   - runs each query with the extended protocol, which takes one statement;
 //   - describes the statement before running it and refuses one that returns
 //     no rows: every statement but a query (SET, COMMIT, COPY, DO, LISTEN...);
@@ -42,28 +44,43 @@ var ErrNotReadOnly = errors.New("report queries may only read")
 // A query that failed or broke a rule may have left session state behind
 // (a session advisory lock survives a rollback), so its connection is
 // closed. What a statement does outside the session (pg_terminate_backend,
-// pg_cancel_backend, pg_reload_conf) cannot be undone; the build therefore
-// runs as the predefined role pg_read_all_data when it may (see
-// [buildSessionSQL]), which reads every table and may call none of them.
+// pg_cancel_backend, pg_reload_conf) cannot be undone, and what it reads
+// (pg_authid's password hashes, server files) is published: the build
+// therefore runs as a role that may read the warehouse and nothing else
+// when the login may take it (see [buildSessionSQL]), and refuses by name
+// what exposes secrets or the server whatever the role (see [refuseNames]).
 
 // buildSessionSQL sets up the build's transaction: the statement timeout
 // ($1), UTC dates whatever the server's or the role's time zone (so that
-// started_at::date means the same day on every warehouse), and, when the
-// connecting role may take it (a superuser, or a role granted it), the role
-// $2, readerRole (PostgreSQL 16 asks for the SET option of the
-// membership, which earlier versions do not know). Everything is local to
-// the transaction.
+// started_at::date means the same day on every warehouse), and the first
+// role of the list $2 ([readerRole]) that the connecting role may take (a
+// superuser may take any; PostgreSQL 16 asks for the SET option of the
+// membership, which earlier versions do not know). The role is chosen in a
+// subquery and set outside it, so set_config runs once, for that role only.
+// Everything is local to the transaction.
 const buildSessionSQL = `SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', 'UTC', true),
-	CASE WHEN to_regrole($2) IS NULL OR NOT pg_has_role($2, 'MEMBER') THEN NULL
-		WHEN CASE WHEN current_setting('server_version_num')::int < 160000 THEN true ELSE pg_has_role($2, 'SET') END
-		THEN set_config('role', $2, true) END`
+	(SELECT set_config('role', r, true) FROM (
+		SELECT r FROM unnest(string_to_array($2, ',')) WITH ORDINALITY AS l(r, n)
+		WHERE CASE WHEN to_regrole(r) IS NULL THEN false WHEN NOT pg_has_role(r, 'MEMBER') THEN false
+			WHEN current_setting('server_version_num')::int < 160000 THEN true
+			ELSE pg_has_role(r, 'SET') END
+		ORDER BY n LIMIT 1) AS chosen)`
 
-// readerRole is the role content queries run as when the connecting role
-// may take it: the predefined role pg_read_all_data (PostgreSQL 14 and
-// later) reads every table, and cannot signal backends, read or write
-// server files, or reload the configuration. A variable for tests, which
-// check that the guard holds without it.
-var readerRole = "pg_read_all_data"
+// readerRole lists, comma-separated and best first, the roles content
+// queries run as when the connecting role may take them:
+//
+//   - jobpulse_report (warehouse.ReportRole), which warehouse.Migrate makes
+//     and grants SELECT on the warehouse's tables and views, and nothing
+//     else: PostgreSQL refuses it pg_authid, pg_read_file, other sessions'
+//     queries;
+//   - the predefined role pg_read_all_data (PostgreSQL 14 and later), which
+//     reads every table, catalogs included (the guard refuses those by
+//     name), and cannot signal backends, read or write server files, or
+//     reload the configuration.
+//
+// A variable for tests, which check that the guard holds with each and
+// without either.
+var readerRole = "jobpulse_report,pg_read_all_data"
 
 // stateSQL reads what a read-only query must leave as it was: the
 // transaction, the roles, the settings that change what queries return or
@@ -152,6 +169,9 @@ func guardTx(ctx context.Context, tx pgx.Tx) (*guardedTx, error) {
 func (g *guardedTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	if g.tainted {
 		return nil, fmt.Errorf("%w: the build's connection was closed after a query that broke the rules", ErrNotReadOnly)
+	}
+	if err := refuseNames(sql); err != nil {
+		return nil, err
 	}
 	var formats pgx.QueryResultFormats
 	params := make([]any, 0, len(args))
@@ -354,8 +374,11 @@ func (r *guardedRows) finish() {
 	r.Rows.Close()
 	if err := r.Rows.Err(); err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "25006" { // read_only_sql_transaction
+		switch {
+		case errors.As(err, &pgErr) && pgErr.Code == "25006": // read_only_sql_transaction
 			r.err = fmt.Errorf("%w: %w", ErrNotReadOnly, err)
+		case errors.As(err, &pgErr) && pgErr.Code == "42501": // insufficient_privilege
+			r.err = fmt.Errorf("%w: %w", ErrForbidden, err)
 		}
 		r.g.taint(r.ctx)
 		return

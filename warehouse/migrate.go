@@ -20,6 +20,18 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// ReportRole is the role the report's queries run as: it may read the
+// warehouse's tables and views and nothing else. [Migrate] makes it when the
+// login may create roles, and grants it what it needs (see report_role.sql).
+const ReportRole = "jobpulse_report"
+
+// reportRoleSQL makes [ReportRole] if missing and allowed, makes the login
+// a member, and grants the role SELECT on every table and view of the
+// warehouse's schema. [Migrate] runs it after the migrations, every time.
+//
+//go:embed report_role.sql
+var reportRoleSQL string
+
 // migrateLockKey is the advisory lock that serialises concurrent Migrate
 // calls on one database: "jobpulse" in ASCII.
 const migrateLockKey int64 = 0x6a6f6270756c7365
@@ -53,8 +65,9 @@ var ErrMigrationChanged = errors.New("warehouse: migration changed after it was 
 
 // Migrate applies the embedded migrations that the database has not seen
 // yet, in order, each in its own transaction together with its row in
-// schema_migrations. A session advisory lock makes concurrent calls (several
-// processes starting at once) safe: the second waits, then finds nothing to do.
+// schema_migrations, then gives [ReportRole] SELECT on every table and view.
+// A session advisory lock makes concurrent calls (several processes starting
+// at once) safe: the second waits, then finds nothing to do.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	all, err := Migrations()
 	if err != nil {
@@ -115,6 +128,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		if err != nil {
 			return fmt.Errorf("warehouse: migrate %s: %w", m.Version, err)
 		}
+	}
+	if _, err := conn.Exec(ctx, reportRoleSQL); err != nil {
+		return fmt.Errorf("warehouse: migrate: role %s and its grants: %w", ReportRole, err)
 	}
 	return nil
 }
