@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -19,7 +20,23 @@ type dialHosts struct{ target, own string }
 
 type dialHostsKey struct{}
 
-// guardTransport returns a clone of rt (nil means [http.DefaultTransport])
+// guardedDefault is [http.DefaultTransport] guarded, made once and shared
+// by every fetcher built on it, so that their idle connections are pooled
+// once for the process: a clone per fetcher (one per run) left each run's
+// keep-alive connections open, two goroutines and a file each, for good.
+var guardedDefault = sync.OnceValue(func() http.RoundTripper { return guardRoundTripper(http.DefaultTransport) })
+
+// guardTransport returns rt guarded (see [guardRoundTripper]); nil or
+// [http.DefaultTransport] gives one guarded transport shared by every
+// caller.
+func guardTransport(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil || rt == http.DefaultTransport {
+		return guardedDefault()
+	}
+	return guardRoundTripper(rt)
+}
+
+// guardRoundTripper returns a clone of rt
 // whose connections to any host but a request's own source host are refused
 // when they would reach an address that is not public (see [publicAddr]):
 // the check is made on the address dialled, after name resolution, so a
@@ -29,10 +46,7 @@ type dialHostsKey struct{}
 // resolves here to, an address that is not public: the proxy resolves it
 // again, so this check is the weaker one. rt is returned as is when it is
 // not an *http.Transport.
-func guardTransport(rt http.RoundTripper) http.RoundTripper {
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
+func guardRoundTripper(rt http.RoundTripper) http.RoundTripper {
 	t, ok := rt.(*http.Transport)
 	if !ok {
 		return rt
