@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -54,7 +56,7 @@ func fetchSource(ctx context.Context, lake Lake, src Source, runID string, start
 		return nil
 	}
 	start := time.Now()
-	if err := src.Fetch(ctx, keep); err != nil {
+	if err := fetchRecovering(ctx, src, keep, logger); err != nil {
 		res.Err = fmt.Errorf("source %s: %w", src.Name(), err)
 	}
 	attrs := []any{"pages", len(res.Keys), "bytes", res.Bytes, "took", time.Since(start).Round(time.Millisecond)}
@@ -64,4 +66,21 @@ func fetchSource(ctx context.Context, lake Lake, src Source, runID string, start
 		logger.Info("source fetched", attrs...)
 	}
 	return res
+}
+
+// ErrPanic is wrapped by the error of a source whose Fetch panicked: a bug
+// in one source fails that source, never the run and its other sources.
+var ErrPanic = errors.New("panic in the source")
+
+// fetchRecovering is src.Fetch, with a panic turned into an error wrapping
+// [ErrPanic] (its stack goes to the log): the pages kept until then stay
+// kept.
+func fetchRecovering(ctx context.Context, src Source, keep func(context.Context, RawPage) error, logger *slog.Logger) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			logger.Error("source panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", ErrPanic, r)
+		}
+	}()
+	return src.Fetch(ctx, keep)
 }

@@ -2,9 +2,11 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,5 +91,45 @@ func TestFetch(t *testing.T) {
 		if r.Source == "down" && (meta.Status != 503 || meta.Error == "") {
 			t.Errorf("down: meta %+v should record the 503", meta)
 		}
+	}
+}
+
+// panicking is a source with a bug: it keeps one page, then panics.
+type panicking struct{}
+
+func (panicking) Name() string { return "buggy" }
+
+func (panicking) Parse(context.Context, StoredPage, Lookup) ([]Posting, []Reject, error) {
+	return nil, nil, nil
+}
+
+func (panicking) Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error {
+	if err := keep(ctx, RawPage{Name: "page-0001.json", Body: []byte("{}")}); err != nil {
+		return err
+	}
+	var m map[string]int
+	m["boom"]++ // a nil map: a panic, as a bug in a source would
+	return nil
+}
+
+// TestFetchSourcePanics runs a source that panics beside a healthy one:
+// the panicking source fails, naming the panic, with the page it kept; the
+// healthy one is fetched whole, and the process goes on.
+func TestFetchSourcePanics(t *testing.T) {
+	body := realFixture(t, "remotive/remote-jobs.json")
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
+	t.Cleanup(good.Close)
+	f := NewFetcher(DefaultFetchConfig(), nil, slog.New(slog.DiscardHandler))
+	lake, err := NewFolderLake(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := []Source{panicking{}, namedRemotive{NewRemotive(RemotiveConfig{Enabled: true, URL: good.URL}, f), "good"}}
+	results := Fetch(context.Background(), lake, sources, "r1", time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC), nil, slog.New(slog.DiscardHandler))
+	if r := results[0]; !errors.Is(r.Err, ErrPanic) || !strings.Contains(r.Err.Error(), "nil map") || len(r.Keys) != 1 {
+		t.Errorf("panicking source: err %v, %d pages kept; want ErrPanic naming the panic, 1 page", r.Err, len(r.Keys))
+	}
+	if r := results[1]; r.Err != nil || len(r.Keys) != 1 {
+		t.Errorf("healthy source beside it: err %v, %d pages; want it fetched", r.Err, len(r.Keys))
 	}
 }
