@@ -46,21 +46,7 @@ func TestIngestOverlap(t *testing.T) {
 			start(tt.first)
 			src.arrival(t) // the first holds the lock and is fetching
 			start(tt.second)
-			var done []runResult
-			if tt.loaded == 1 {
-				select {
-				case r := <-results: // the second, refused while the first is held
-					done = append(done, r)
-				case <-src.arrived:
-					t.Fatal("both fetched at once")
-				}
-			} else {
-				waitForLockWaiter(t, dbURL)
-			}
-			src.open()
-			for len(done) < 2 {
-				done = append(done, <-results)
-			}
+			done := src.settle(t, dbURL, results, tt.loaded == 1)
 			var ok int
 			for _, r := range done {
 				r = decodeRun(t, r.out, r.err)

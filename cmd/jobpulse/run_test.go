@@ -195,21 +195,7 @@ func TestRunOverlap(t *testing.T) {
 				}()
 			}
 			src.arrival(t) // one run holds the lock and is fetching
-			var done []runResult
-			if tt.runs == 1 {
-				select {
-				case r := <-results: // the other, refused while the first is held
-					done = append(done, r)
-				case <-src.arrived:
-					t.Fatal("both runs fetched at once")
-				}
-			} else {
-				waitForLockWaiter(t, dbURL)
-			}
-			src.open()
-			for len(done) < 2 {
-				done = append(done, <-results)
-			}
+			done := src.settle(t, dbURL, results, tt.runs == 1)
 
 			var ok, refused []runResult
 			for _, r := range done {
@@ -252,6 +238,30 @@ func TestRunOverlap(t *testing.T) {
 			}
 		})
 	}
+}
+
+// settle collects the results of two commands started on g, the first of
+// which holds the run lock and waits in g for its source: when refused, the
+// second must end (refused) while the first is held, else it must wait for
+// the lock; then g lets the first go on.
+func (g *gatedRemotive) settle(t *testing.T, dbURL string, results <-chan runResult, refused bool) []runResult {
+	t.Helper()
+	var done []runResult
+	if refused {
+		select {
+		case r := <-results: // the second, refused while the first is held
+			done = append(done, r)
+		case <-g.arrived:
+			t.Fatal("both fetched at once")
+		}
+	} else {
+		waitForLockWaiter(t, dbURL)
+	}
+	g.open()
+	for len(done) < 2 {
+		done = append(done, <-results)
+	}
+	return done
 }
 
 // waitForLockWaiter waits until a session waits for the run lock.
