@@ -26,6 +26,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
@@ -40,15 +41,9 @@ type rawJob struct {
 // realJobs reads the three real captures (Remotive, Remote OK, the fake-jobs
 // board) with encoding/json and goquery: a path of its own, so that what the
 // report says can be checked against it.
-func realJobs(t *testing.T, fixtures string) []rawJob {
+func realJobs(t *testing.T) []rawJob {
 	t.Helper()
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join(fixtures, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	read := func(name string) []byte { return testenv.RealCapture(t, name) }
 	var jobs []rawJob
 
 	var remotive struct {
@@ -165,8 +160,7 @@ func computeTruth(jobs []rawJob) truth {
 // source) against the same figures computed from the raw captures above.
 func TestReportTruth(t *testing.T) {
 	echarts := installedECharts(t)
-	fixtures := filepath.Join(moduleRoot(t), "..", "shared", "fixtures", "real")
-	jobs := realJobs(t, fixtures)
+	jobs := realJobs(t)
 	want := computeTruth(jobs)
 	if want.postings < 100 || len(want.roles) < 5 || want.rejected["remoteok"] == 0 {
 		t.Fatalf("the captures give too little to check: %+v", want)
@@ -174,7 +168,7 @@ func TestReportTruth(t *testing.T) {
 
 	pool := pgtest.New(t)
 	ctx := context.Background()
-	ingestCaptures(t, ctx, pool, fixtures)
+	ingestCaptures(t, ctx, pool, testenv.RealCaptureDir(t, "."))
 	cfg := site.DefaultBuildConfig()
 	cfg.Out = filepath.Join(t.TempDir(), "public")
 	cfg.ECharts = echarts

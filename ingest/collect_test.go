@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // namedRemotive is the Remotive source under another name, so that one test
@@ -29,7 +31,7 @@ func (n namedRemotive) Fetch(ctx context.Context, keep func(context.Context, Raw
 
 func TestFetch(t *testing.T) {
 	ctx := context.Background()
-	body := realFixture(t, "remotive/remote-jobs.json")
+	body := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	serve := func(status int, body string) *httptest.Server {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(status)
@@ -116,7 +118,7 @@ func (panicking) Fetch(ctx context.Context, keep func(context.Context, RawPage) 
 // the panicking source fails, naming the panic, with the page it kept; the
 // healthy one is fetched whole, and the process goes on.
 func TestFetchSourcePanics(t *testing.T) {
-	body := realFixture(t, "remotive/remote-jobs.json")
+	body := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
 	t.Cleanup(good.Close)
 	f := NewFetcher(DefaultFetchConfig(), nil, slog.New(slog.DiscardHandler))

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 func TestNormalize(t *testing.T) {
@@ -130,7 +131,7 @@ func TestNormalizeSameJobTwoSources(t *testing.T) {
 // TestNormalizeRealRemotive normalizes the real Remotive capture as parsed by
 // the Remotive source.
 func TestNormalizeRealRemotive(t *testing.T) {
-	ps, rejects, err := ParseRemotive(realFixture(t, "remotive/remote-jobs.json"), "raw/source=remotive/x.json")
+	ps, rejects, err := ParseRemotive(testenv.RealCapture(t, "remotive/remote-jobs.json"), "raw/source=remotive/x.json")
 	if err != nil || len(rejects) > 0 || len(ps) == 0 {
 		t.Fatalf("ParseRemotive: %d postings, %v, %v", len(ps), rejects, err)
 	}
@@ -162,7 +163,7 @@ func TestNormalizeRealRemotive(t *testing.T) {
 // cut to about 1 KB, as in the replay target; ns/op times 200,000 is the
 // normalization cost of that replay.
 func BenchmarkNormalize(b *testing.B) {
-	ps, _, err := ParseRemotive(realFixture(b, "remotive/remote-jobs.json"), "k")
+	ps, _, err := ParseRemotive(testenv.RealCapture(b, "remotive/remote-jobs.json"), "k")
 	if err != nil {
 		b.Fatal(err)
 	}

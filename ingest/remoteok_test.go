@@ -15,12 +15,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 const remoteOKKey = "raw/source=remoteok/date=2026-11-29/run=r1/page-0001.json"
 
 func TestParseRemoteOKRealCapture(t *testing.T) {
-	postings, rejects, err := ParseRemoteOK(realFixture(t, "remoteok/api.json"), remoteOKKey)
+	postings, rejects, err := ParseRemoteOK(testenv.RealCapture(t, "remoteok/api.json"), remoteOKKey)
 	if err != nil {
 		t.Fatalf("ParseRemoteOK: %v", err)
 	}
@@ -252,7 +253,7 @@ func checkConfigErr(t *testing.T, err error, wantErr string) {
 // remote hint.
 func FuzzParseRemoteOK(f *testing.F) {
 	var capture []json.RawMessage
-	if err := json.Unmarshal(realFixture(f, "remoteok/api.json"), &capture); err != nil {
+	if err := json.Unmarshal(testenv.RealCapture(f, "remoteok/api.json"), &capture); err != nil {
 		f.Fatal(err)
 	}
 	for _, j := range capture[1:4] {

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // benchLakePages is the glob of the Remotive pages of the warehouse
@@ -88,7 +90,7 @@ func BenchmarkParseRemotivePages(b *testing.B) {
 // BenchmarkParseRemotiveReal parses the real capture (31 jobs with real,
 // unescaped HTML descriptions and pretty-printed JSON).
 func BenchmarkParseRemotiveReal(b *testing.B) {
-	benchParseRemotive(b, [][]byte{realFixture(b, "remotive/remote-jobs.json")}, ParseRemotive)
+	benchParseRemotive(b, [][]byte{testenv.RealCapture(b, "remotive/remote-jobs.json")}, ParseRemotive)
 }
 
 // BenchmarkParseRemotiveOnePage parses one page of the benchmark lake

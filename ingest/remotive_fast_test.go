@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // checkRemotiveMatchesReference checks that ParseRemotive gives exactly what
@@ -153,7 +155,7 @@ func TestParseRemotiveFastMatchesReference(t *testing.T) {
 // captured, and re-encoded as the benchmark lake is (encoding/json, which
 // escapes < > &), and a generated page of awkward strings.
 func TestParseRemotiveFastWholePages(t *testing.T) {
-	capture := realFixture(t, "remotive/remote-jobs.json")
+	capture := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	var doc any
 	if err := json.Unmarshal(capture, &doc); err != nil {
 		t.Fatal(err)

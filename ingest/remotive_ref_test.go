@@ -13,6 +13,8 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // This file freezes the Remotive parser as it was before its one-pass fast
@@ -159,5 +161,5 @@ func BenchmarkParseRemotivePagesV2(b *testing.B) {
 // BenchmarkParseRemotiveRealV2 is BenchmarkParseRemotiveReal with the
 // former fast path.
 func BenchmarkParseRemotiveRealV2(b *testing.B) {
-	benchParseRemotive(b, [][]byte{realFixture(b, "remotive/remote-jobs.json")}, refParseRemotiveV2)
+	benchParseRemotive(b, [][]byte{testenv.RealCapture(b, "remotive/remote-jobs.json")}, refParseRemotiveV2)
 }

@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 const testKey = "raw/source=remotive/date=2026-11-29/run=r1/page-0001.json"
 
 func TestParseRemotiveRealCapture(t *testing.T) {
-	body := realFixture(t, "remotive/remote-jobs.json")
+	body := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	postings, rejects, err := ParseRemotive(body, testKey)
 	if err != nil {
 		t.Fatalf("ParseRemotive: %v", err)
@@ -166,7 +168,7 @@ func TestParseRemotiveTime(t *testing.T) {
 func FuzzParseRemotive(f *testing.F) {
 	// The real capture's first jobs: real shapes, small enough to mutate fast.
 	var capture map[string]json.RawMessage
-	if err := json.Unmarshal(realFixture(f, "remotive/remote-jobs.json"), &capture); err != nil {
+	if err := json.Unmarshal(testenv.RealCapture(f, "remotive/remote-jobs.json"), &capture); err != nil {
 		f.Fatal(err)
 	}
 	var jobs []json.RawMessage
@@ -341,7 +343,7 @@ func FuzzParseRemotiveFastMatchesSlow(f *testing.F) {
 	f.Add([]byte(`{"jobs":[{"id":1.5,"title":"x"},{"id":2,"title":"y","companyname":"B"}]}`))
 	f.Add([]byte(`{"job-count":2,"jobs":[{"id":1,"title":"\u003cb\u003e \ud83d\ude00 é","company_logo_url":" ","company_logo":"L","publication_date":"2026-02-29T00:00:00"},null]}`))
 	var capture map[string]json.RawMessage
-	if err := json.Unmarshal(realFixture(f, "remotive/remote-jobs.json"), &capture); err != nil {
+	if err := json.Unmarshal(testenv.RealCapture(f, "remotive/remote-jobs.json"), &capture); err != nil {
 		f.Fatal(err)
 	}
 	var jobs []json.RawMessage

@@ -53,7 +53,7 @@ var offline = []string{
 // realRemotive serves the captured Remotive response at /api/remote-jobs.
 func realRemotive(t *testing.T) *httptest.Server {
 	t.Helper()
-	body := readFixture(t, "remotive/remote-jobs.json")
+	body := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/remote-jobs" {
 			http.NotFound(w, r)
@@ -64,15 +64,6 @@ func realRemotive(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-func readFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "real", name))
-	if err != nil {
-		t.Fatalf("fixture %s: %v (the real captures live in ../shared/fixtures/real beside the checkout)", name, err)
-	}
-	return b
 }
 
 // echartsPath returns the ECharts that `npm ci --prefix templates` installs.
@@ -103,7 +94,7 @@ func topRolesFromCapture(t *testing.T) []string {
 			Location string `json:"candidate_required_location"`
 		} `json:"jobs"`
 	}
-	if err := json.Unmarshal(readFixture(t, "remotive/remote-jobs.json"), &resp); err != nil {
+	if err := json.Unmarshal(testenv.RealCapture(t, "remotive/remote-jobs.json"), &resp); err != nil {
 		t.Fatal(err)
 	}
 	seen, counts := map[string]bool{}, map[string]int{}
@@ -198,7 +189,7 @@ func TestIngestBuildPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(body, readFixture(t, "remotive/remote-jobs.json")) || meta.Status != 200 || meta.URL != srv.URL+"/api/remote-jobs" {
+	if !bytes.Equal(body, testenv.RealCapture(t, "remotive/remote-jobs.json")) || meta.Status != 200 || meta.URL != srv.URL+"/api/remote-jobs" {
 		t.Errorf("lake object %s differs from the response (meta %+v)", keys[0], meta)
 	}
 
@@ -345,7 +336,7 @@ func TestS3LakeAndWebsite(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("lake keys = %v, %v; want one raw page", keys, err)
 	}
-	if body, _, err := lake.Get(ctx, keys[0]); err != nil || !bytes.Equal(body, readFixture(t, "remotive/remote-jobs.json")) {
+	if body, _, err := lake.Get(ctx, keys[0]); err != nil || !bytes.Equal(body, testenv.RealCapture(t, "remotive/remote-jobs.json")) {
 		t.Errorf("raw page in the bucket differs from the response (err %v)", err)
 	}
 

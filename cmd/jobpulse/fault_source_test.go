@@ -85,7 +85,7 @@ func newFaultServer(t *testing.T, kind string, f fault) *faultServer {
 		if kind == "remoteok" {
 			file, entry = "remoteok/api.json", "/api"
 		}
-		body := readFixture(t, file)
+		body := testenv.RealCapture(t, file)
 		s.entry = entry
 		s.content = func(r *http.Request) ([]byte, string, bool) {
 			return body, "application/json", r.URL.Path == entry
@@ -101,7 +101,8 @@ func newFaultServer(t *testing.T, kind string, f fault) *faultServer {
 			return b, "application/json", err == nil
 		}
 	case "board": // the real fake-jobs board under /fake-jobs/
-		index := readFixture(t, "fake-jobs/index.html")
+		index := testenv.RealCapture(t, "fake-jobs/index.html")
+		details := filepath.Join(testenv.RealCaptureDir(t, "fake-jobs"), "jobs")
 		s.entry = "/fake-jobs/"
 		s.content = func(r *http.Request) ([]byte, string, bool) {
 			switch p := r.URL.Path; {
@@ -110,7 +111,7 @@ func newFaultServer(t *testing.T, kind string, f fault) *faultServer {
 			case p == s.entry:
 				return index, "text/html; charset=utf-8", true
 			case path.Dir(p) == "/fake-jobs/jobs" && path.Ext(p) == ".html":
-				b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "real", "fake-jobs", "jobs", path.Base(p)))
+				b, err := os.ReadFile(filepath.Join(details, path.Base(p)))
 				return b, "text/html; charset=utf-8", err == nil
 			}
 			return nil, "", false
@@ -478,7 +479,7 @@ func TestSourceFaults(t *testing.T) {
 			}
 		})
 	}
-	cards := strings.Count(string(readFixture(t, "fake-jobs/index.html")), `class="card-content"`)
+	cards := strings.Count(string(testenv.RealCapture(t, "fake-jobs/index.html")), `class="card-content"`)
 	if got := count(t, conn, "SELECT count(*) FROM listings WHERE source = 'fakejobs'"); got != cards || cards == 0 {
 		t.Errorf("listings of the healthy source = %d, want one per job card of the capture (%d)", got, cards)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
@@ -21,8 +22,8 @@ import (
 // and returns the flags that point jobpulse at them, all four enabled.
 func fourSources(t *testing.T) []string {
 	t.Helper()
-	remotive := readFixture(t, "remotive/remote-jobs.json")
-	remoteok := readFixture(t, "remoteok/api.json")
+	remotive := testenv.RealCapture(t, "remotive/remote-jobs.json")
+	remoteok := testenv.RealCapture(t, "remoteok/api.json")
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/remote-jobs", func(w http.ResponseWriter, _ *http.Request) { w.Write(remotive) })
 	mux.HandleFunc("GET /api", func(w http.ResponseWriter, _ *http.Request) { w.Write(remoteok) })
@@ -34,7 +35,7 @@ func fourSources(t *testing.T) []string {
 		}
 		http.ServeFile(w, r, filepath.Join("..", "..", "ingest", "testdata", "arbeitnow", "page-000"+page+".json"))
 	})
-	fake := filepath.Join("..", "..", "..", "shared", "fixtures", "real", "fake-jobs")
+	fake := testenv.RealCaptureDir(t, "fake-jobs")
 	mux.Handle("GET /fake-jobs/", http.StripPrefix("/fake-jobs/", http.FileServer(http.Dir(fake))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -40,7 +41,7 @@ type gatedRemotive struct {
 
 func newGatedRemotive(t *testing.T) *gatedRemotive {
 	t.Helper()
-	body := readFixture(t, "remotive/remote-jobs.json")
+	body := testenv.RealCapture(t, "remotive/remote-jobs.json")
 	g := &gatedRemotive{arrived: make(chan string, 16), release: make(chan struct{})}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/remote-jobs" {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // realPosting is the part of a captured real posting these tests read.
@@ -16,33 +19,12 @@ type realPosting struct {
 	Tags                                         []string
 }
 
-// realDir returns ../shared/fixtures/real relative to the module root (the
-// folder holding go.mod), found by walking up from the package folder.
-func realDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "fixtures", "real")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package folder")
-		}
-		dir = parent
-	}
-}
-
 // realPostings reads the postings of the three real captures: Remotive's API,
 // RemoteOK's API and the fake-jobs board (titles and locations from its
 // index page; descriptions from its detail pages, in file order, which is not
 // the index order: they serve as HTML samples only).
 func realPostings(t testing.TB) []realPosting {
 	t.Helper()
-	dir := realDir(t)
 	var out []realPosting
 
 	var remotive struct {
@@ -54,7 +36,7 @@ func realPostings(t testing.TB) []realPosting {
 			Description string   `json:"description"`
 		} `json:"jobs"`
 	}
-	readJSON(t, filepath.Join(dir, "remotive", "remote-jobs.json"), &remotive)
+	readJSON(t, "remotive/remote-jobs.json", &remotive)
 	for _, j := range remotive.Jobs {
 		out = append(out, realPosting{"remotive", j.Title, j.Location, j.Salary, j.Description, j.Tags})
 	}
@@ -66,7 +48,7 @@ func realPostings(t testing.TB) []realPosting {
 		Description string   `json:"description"`
 		Legal       string   `json:"legal"`
 	}
-	readJSON(t, filepath.Join(dir, "remoteok", "api.json"), &remoteok)
+	readJSON(t, "remoteok/api.json", &remoteok)
 	for _, j := range remoteok {
 		if j.Legal != "" {
 			continue // element 0 is the legal notice
@@ -74,12 +56,7 @@ func realPostings(t testing.TB) []realPosting {
 		out = append(out, realPosting{Source: "remoteok", Title: j.Position, Location: j.Location, Description: j.Description, Tags: j.Tags})
 	}
 
-	f, err := os.Open(filepath.Join(dir, "fake-jobs", "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
+	doc, err := html.Parse(bytes.NewReader(testenv.RealCapture(t, "fake-jobs/index.html")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +76,7 @@ func realPostings(t testing.TB) []realPosting {
 	if len(titles) != 100 || len(locations) != 100 {
 		t.Fatalf("fake-jobs: %d titles and %d locations, want 100 each", len(titles), len(locations))
 	}
-	details, err := filepath.Glob(filepath.Join(dir, "fake-jobs", "jobs", "*.html"))
+	details, err := filepath.Glob(filepath.Join(testenv.RealCaptureDir(t, "fake-jobs"), "jobs", "*.html"))
 	if err != nil || len(details) == 0 {
 		t.Fatalf("fake-jobs details: %v (%d pages)", err, len(details))
 	}
@@ -117,14 +94,11 @@ func realPostings(t testing.TB) []realPosting {
 	return out
 }
 
-func readJSON(t testing.TB, path string, v any) {
+// readJSON decodes the real capture name into v.
+func readJSON(t testing.TB, name string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
+	if err := json.Unmarshal(testenv.RealCapture(t, name), v); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 }
 

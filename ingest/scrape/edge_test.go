@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // TestNeverLeavesHost: links and redirects to another host, or another port
@@ -129,7 +130,7 @@ func TestBadResponses(t *testing.T) {
 
 // TestCancel: a cancelled context stops the crawl between two pages.
 func TestCancel(t *testing.T) {
-	srv := newBoard(t, http.FileServer(http.Dir(realDir(t, "fake-jobs"))))
+	srv := newBoard(t, http.FileServer(http.Dir(testenv.RealCaptureDir(t, "fake-jobs"))))
 	src := New(fakeJobsProfile(srv.URL+"/"), testFetchConfig(), testLogger(t), WithTransport(newLocalOnly()))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

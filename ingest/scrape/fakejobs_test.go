@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // fakeJobsProfile is the built-in profile pointed at a copy of the board.
@@ -26,7 +27,7 @@ func fakeJobsProfile(url string) Profile {
 }
 
 func TestFakeJobsCrawl(t *testing.T) {
-	srv := newBoard(t, http.FileServer(http.Dir(realDir(t, "fake-jobs"))))
+	srv := newBoard(t, http.FileServer(http.Dir(testenv.RealCaptureDir(t, "fake-jobs"))))
 	tr := newLocalOnly()
 	p := fakeJobsProfile(srv.URL + "/")
 	if err := p.Validate(); err != nil {
@@ -109,7 +110,7 @@ func TestFakeJobsCrawl(t *testing.T) {
 		}
 	}
 	// And every description is the first paragraph of its detail page file.
-	dir := realDir(t, "fake-jobs")
+	dir := testenv.RealCaptureDir(t, "fake-jobs")
 	for _, i := range []int{10, 50, 77} {
 		b, err := os.ReadFile(filepath.Join(dir, "jobs", postings[i].SourceID+".html"))
 		if err != nil {
@@ -127,7 +128,7 @@ func TestFakeJobsCrawl(t *testing.T) {
 // TestFakeJobsReplay crawls into a real folder lake, stops the server, and
 // parses the run from the lake alone: the postings are those the crawl gave.
 func TestFakeJobsReplay(t *testing.T) {
-	srv := newBoard(t, http.FileServer(http.Dir(realDir(t, "fake-jobs"))))
+	srv := newBoard(t, http.FileServer(http.Dir(testenv.RealCaptureDir(t, "fake-jobs"))))
 	src := New(fakeJobsProfile(srv.URL+"/"), testFetchConfig(), testLogger(t), WithTransport(newLocalOnly()))
 	folder, err := ingest.NewFolderLake(t.TempDir())
 	if err != nil {

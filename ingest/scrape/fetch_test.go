@@ -11,11 +11,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // fixtureWith serves the fake-jobs board, with handlers for some paths.
 func fixtureWith(t *testing.T, override map[string]http.HandlerFunc) http.Handler {
-	files := http.FileServer(http.Dir(realDir(t, "fake-jobs")))
+	files := http.FileServer(http.Dir(testenv.RealCaptureDir(t, "fake-jobs")))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := override[r.URL.Path]; ok {
 			h(w, r)
@@ -169,7 +170,7 @@ func TestRetry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files := http.FileServer(http.Dir(realDir(t, "fake-jobs")))
+			files := http.FileServer(http.Dir(testenv.RealCaptureDir(t, "fake-jobs")))
 			srv := newBoard(t, fixtureWith(t, map[string]http.HandlerFunc{tt.path: flaky(tt.fails, tt.status, files)}))
 			src := New(fakeJobsProfile(srv.URL+"/"), testFetchConfig(), testLogger(t), WithTransport(newLocalOnly()))
 			lake := newMemLake()

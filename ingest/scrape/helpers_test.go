@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,30 +14,6 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 )
-
-// realDir returns ../shared/fixtures/real/<name> beside the module root.
-func realDir(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("fixtures: no go.mod above the test's folder")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "fixtures", "real", name)
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("fixtures: %v (the real captures live in ../shared/fixtures/real beside the checkout)", err)
-	}
-	return d
-}
 
 // testLogger logs to the test's output.
 func testLogger(t testing.TB) *slog.Logger {

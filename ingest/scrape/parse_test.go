@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 // parseProfile is a small profile for parser tests.
@@ -130,7 +131,7 @@ func TestParseOtherPages(t *testing.T) {
 // TestParseLookupFailure: a lake that cannot answer fails the page, it does
 // not silently drop descriptions.
 func TestParseLookupFailure(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join(realDir(t, "fake-jobs"), "index.html"))
+	body, err := os.ReadFile(filepath.Join(testenv.RealCaptureDir(t, "fake-jobs"), "index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func FuzzParseListPage(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	if b, err := os.ReadFile(filepath.Join(realDir(f, "fake-jobs"), "index.html")); err == nil {
+	if b, err := os.ReadFile(filepath.Join(testenv.RealCaptureDir(f, "fake-jobs"), "index.html")); err == nil {
 		f.Add(b[:min(len(b), 12<<10)]) // the first cards: the whole board makes every run slow
 	}
 	profiles := []Profile{FakeJobs(), parseProfile()}

@@ -1,6 +1,8 @@
 // Package testenv decides what a test does when a real part it needs
 // (PostgreSQL, the local S3 server, Chromium) is missing: it skips on a
-// developer's machine and fails in CI, where nothing may be skipped.
+// developer's machine and fails in CI, where nothing may be skipped. It also
+// finds the real captures the tests parse ([RealCapture]), kept in the
+// repository under ingest/testdata/real.
 package testenv
 
 import (
