@@ -107,7 +107,7 @@ func NewProfile(name string) Profile {
 
 // FakeJobs returns the built-in profile "fakejobs" for Real Python's static
 // practice board (https://realpython.github.io/fake-jobs/, captured in
-// ../shared/fixtures/real/fake-jobs): 100 cards on one page, each with a
+// ingest/testdata/real/fake-jobs): 100 cards on one page, each with a
 // detail page holding the description. It is disabled by default, as its
 // jobs are not real; point its url at a copy to crawl it.
 func FakeJobs() Profile {
