@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Scheme is the URL scheme of S3 locations: s3://bucket/prefix.
@@ -289,7 +290,9 @@ func (retryCutResponse) IsErrorRetryable(err error) aws.Ternary {
 // service/s3 v1.73 the default is "when supported": a CRC32 on every upload,
 // which older S3-compatible servers reject. The lake and the publisher send
 // an explicit SHA-256 checksum on every upload instead.) When no region is
-// configured, [DefaultRegion] is used.
+// configured, [DefaultRegion] is used. The client logs through the SDK's
+// logger (stderr), less one warning that only repeats a request's error (see
+// quietDrain).
 func NewClient(ctx context.Context) (*s3.Client, error) {
 	cc, explicit := clientConfigFrom(ctx)
 	if err := cc.Validate(); err != nil {
@@ -305,6 +308,9 @@ func NewClient(ctx context.Context) (*s3.Client, error) {
 	if !explicit && cfg.RetryMaxAttempts > 0 {
 		cc.MaxAttempts = cfg.RetryMaxAttempts // AWS_MAX_ATTEMPTS or max_attempts
 	}
+	if cfg.Logger != nil {
+		cfg.Logger = quietDrain{cfg.Logger}
+	}
 	req, resp := checksumSettings(cfg)
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		cc.apply(o)
@@ -319,6 +325,38 @@ func NewClient(ctx context.Context) (*s3.Client, error) {
 			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		}
 	}), nil
+}
+
+// drainWarning begins the warning smithy-go logs when it cannot read a
+// response body to its end before closing it (transport/http
+// CloseResponseBody, "failed to discard remaining HTTP response body, this
+// may affect connection reuse: <error>").
+const drainWarning = "failed to discard remaining HTTP response body"
+
+// quietDrain is the SDK's logger less [drainWarning]. smithy-go drains the
+// body of every response it closes, so that the connection can be reused;
+// the drain fails when the connection has already failed (reset, cut short,
+// timed out, or its context cancelled, as when a failed upload stops the
+// others). A request that failed so says it in its own error, retried or
+// returned; one whose answer was already decoded lost nothing; and net/http
+// never reuses a connection whose read failed. The warning tells nothing
+// more. It went to stderr in the SDK's format, beside jobpulse's
+// logs, once per cut response: TestS3LakeFaults and TestPublishFaults, whose
+// proxy cuts and resets responses on purpose, printed it 18 times. Every
+// other SDK message still goes through.
+type quietDrain struct{ logging.Logger }
+
+// Logf passes the message on unless it is the drain warning.
+func (q quietDrain) Logf(c logging.Classification, format string, v ...any) {
+	if c == logging.Warn && strings.HasPrefix(format, drainWarning) {
+		return
+	}
+	q.Logger.Logf(c, format, v...)
+}
+
+// WithContext keeps the wrapped logger's context, if it takes one.
+func (q quietDrain) WithContext(ctx context.Context) logging.Logger {
+	return quietDrain{logging.WithContext(ctx, q.Logger)}
 }
 
 // checksumSettings reports whether the user set the request checksum

@@ -2,10 +2,13 @@ package objstore
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/logging"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -184,6 +187,42 @@ func TestNewClient(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("client options mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestQuietDrain checks that the clients of NewClient drop smithy-go's
+// drain warning and pass every other SDK message on.
+func TestQuietDrain(t *testing.T) {
+	tests := []struct {
+		name   string
+		class  logging.Classification
+		format string
+		pass   bool
+	}{
+		{name: "drain warning", class: logging.Warn, format: "failed to discard remaining HTTP response body, this may affect connection reuse: %v", pass: false},
+		{name: "close warning", class: logging.Warn, format: "failed to close HTTP response body, this may affect connection reuse: %v", pass: true},
+		{name: "checksum warning", class: logging.Warn, format: "Response has no supported checksum. Not validating response payload.%v", pass: true},
+		{name: "debug with the same words", class: logging.Debug, format: "failed to discard remaining HTTP response body%v", pass: true},
+	}
+	isolateAWS(t)
+	c, err := NewClient(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Options().Logger.(quietDrain); !ok {
+		t.Fatalf("NewClient's logger is %T, want quietDrain", c.Options().Logger)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			q := quietDrain{logging.LoggerFunc(func(_ logging.Classification, format string, v ...any) {
+				got = append(got, fmt.Sprintf(format, v...))
+			})}
+			logging.WithContext(context.Background(), q).Logf(tt.class, tt.format, io.ErrUnexpectedEOF)
+			if passed := len(got) == 1; passed != tt.pass {
+				t.Errorf("passed %v (%q), want %v", passed, got, tt.pass)
 			}
 		})
 	}
