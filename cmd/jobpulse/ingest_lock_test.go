@@ -29,12 +29,12 @@ func TestIngestOverlap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dbURL, dir := pgtest.URL(t), t.TempDir()
 			src := newGatedRemotive(t)
+			run := append(runArgs(t, dbURL, dir, src.Server), "--wait="+tt.wait) // here: it may skip the test
 			args := func(command string) []string {
-				a := append(runArgs(t, dbURL, dir, src.Server), "--wait="+tt.wait)
 				if command == "ingest" { // the run's flags, without the site's
-					a = []string{"ingest", "--json", a[2], a[3], a[4], a[len(a)-1]}
+					return []string{"ingest", "--json", run[2], run[3], run[4], run[len(run)-1]}
 				}
-				return a
+				return run
 			}
 			results := make(chan runResult, 2)
 			start := func(command string) {
