@@ -1,0 +1,302 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/ingest/testenv"
+)
+
+// goldLabel is one hand-labelled posting of testdata/gold (see its README).
+type goldLabel struct {
+	Source    string      `json:"source"`
+	Capture   string      `json:"capture"`
+	ID        string      `json:"id"`
+	Title     string      `json:"title"`
+	Role      string      `json:"role"`
+	Seniority string      `json:"seniority"`
+	Countries []string    `json:"countries"`
+	Regions   []string    `json:"regions"`
+	Worldwide bool        `json:"worldwide"`
+	Workplace string      `json:"workplace"`
+	Salary    *goldSalary `json:"salary"`
+	Note      string      `json:"note"`
+}
+
+type goldSalary struct {
+	Min      float64 `json:"min"`
+	Max      float64 `json:"max"`
+	Currency string  `json:"currency"`
+	Period   string  `json:"period"`
+}
+
+// goldFields are the readings measured, in the order they are reported.
+var goldFields = []string{"role", "seniority", "place", "workplace", "salary"}
+
+// readGold reads every gold set of testdata/gold, checking that each label
+// is well formed: a role of the vocabulary the README lists, a known
+// seniority, workplace and salary period, sorted places, no id twice.
+func readGold(t *testing.T) []goldLabel {
+	t.Helper()
+	dir := filepath.Join("testdata", "gold")
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]bool{"": true}
+	_, table, _ := strings.Cut(string(readme), "## The role vocabulary")
+	for line := range strings.SplitSeq(table, "\n") {
+		if cells := strings.Split(line, "|"); len(cells) > 2 && !strings.HasPrefix(strings.TrimSpace(cells[1]), "role") && !strings.HasPrefix(strings.TrimSpace(cells[1]), "---") {
+			roles[strings.TrimSpace(cells[1])] = true
+		}
+	}
+	if len(roles) < 60 {
+		t.Fatalf("the gold README lists %d roles: its vocabulary table was not read", len(roles))
+	}
+	seniorities := map[string]bool{"": true}
+	for _, s := range []string{"Intern", "Junior", "Mid", "Senior", "Staff", "Principal", "Lead", "Head", "Director", "VP", "C-level"} {
+		seniorities[s] = true
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no gold sets in %s (%v)", dir, err)
+	}
+	var out []goldLabel
+	seen := map[string]bool{}
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+				continue
+			}
+			var g goldLabel
+			dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&g); err != nil {
+				t.Fatalf("%s:%d: %v", filepath.Base(file), n, err)
+			}
+			at := fmt.Sprintf("%s:%d (%s)", filepath.Base(file), n, g.ID)
+			key := g.Capture + "/" + g.ID
+			switch {
+			case g.Source == "" || g.Capture == "" || g.ID == "":
+				t.Errorf("%s: source, capture and id are required", at)
+			case seen[key]:
+				t.Errorf("%s: %s labelled twice", at, key)
+			case !roles[g.Role]:
+				t.Errorf("%s: role %q is not in the vocabulary", at, g.Role)
+			case !seniorities[g.Seniority]:
+				t.Errorf("%s: seniority %q is not one of the levels", at, g.Seniority)
+			case !slices.Contains([]string{"", normalize.Remote, normalize.Hybrid, normalize.Onsite}, g.Workplace):
+				t.Errorf("%s: workplace %q", at, g.Workplace)
+			case !slices.IsSorted(g.Countries) || !slices.IsSorted(g.Regions):
+				t.Errorf("%s: countries and regions must be sorted", at)
+			case g.Salary != nil && (g.Salary.Max < g.Salary.Min || g.Salary.Min <= 0 || len(g.Salary.Currency) != 3 ||
+				!slices.Contains([]string{"hour", "day", "week", "month", "year"}, g.Salary.Period)):
+				t.Errorf("%s: salary %+v", at, *g.Salary)
+			}
+			seen[key] = true
+			out = append(out, g)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// readCapture returns the postings of a real capture as a run reads them:
+// through the source's parser for the sources jobpulse has, from the raw
+// fields for those it has not yet (Greenhouse, France Travail); normalized
+// either way. They are keyed by the source's id.
+func readCapture(t *testing.T, source, capture string) map[string]Posting {
+	t.Helper()
+	body := testenv.RealCapture(t, capture)
+	var postings []Posting
+	parse := func(src Source) {
+		page := StoredPage{Key: "raw/source=" + source + "/page-0001.json", Name: "page-0001.json", Body: body,
+			Meta: Meta{Source: source, Status: 200, ContentType: "application/json"}}
+		ps, _, err := src.Parse(context.Background(), page, nil)
+		if err != nil {
+			t.Fatalf("parse %s: %v", capture, err)
+		}
+		postings = ps
+	}
+	switch source {
+	case "arbeitnow":
+		parse(NewArbeitnow(DefaultArbeitnowConfig(), nil))
+	case "remotive":
+		parse(NewRemotive(DefaultRemotiveConfig(), nil))
+	case "remoteok":
+		parse(NewRemoteOK(DefaultRemoteOKConfig(), nil))
+	case "greenhouse":
+		var raw struct {
+			Jobs []struct {
+				ID       int64  `json:"id"`
+				Title    string `json:"title"`
+				Location struct {
+					Name string `json:"name"`
+				} `json:"location"`
+			} `json:"jobs"`
+		}
+		if err := json.Unmarshal(body, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range raw.Jobs {
+			postings = append(postings, Posting{Source: source, SourceID: strconv.FormatInt(j.ID, 10), Title: j.Title, LocationText: j.Location.Name})
+		}
+	case "francetravail":
+		var raw struct {
+			Resultats []struct {
+				ID          string `json:"id"`
+				Intitule    string `json:"intitule"`
+				Description string `json:"description"`
+				LieuTravail struct {
+					Libelle string `json:"libelle"`
+				} `json:"lieuTravail"`
+				Salaire struct {
+					Libelle string `json:"libelle"`
+				} `json:"salaire"`
+			} `json:"resultats"`
+		}
+		if err := json.Unmarshal(body, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range raw.Resultats {
+			postings = append(postings, Posting{Source: source, SourceID: o.ID, Title: o.Intitule, Description: o.Description,
+				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle})
+		}
+	default:
+		t.Fatalf("gold set of unknown source %q", source)
+	}
+	byID := make(map[string]Posting, len(postings))
+	for _, p := range postings {
+		Normalize(&p) // as a load does after parsing
+		byID[p.SourceID] = p
+	}
+	return byID
+}
+
+// goldRead is what jobpulse read of a field, and its gold label, as text.
+func goldRead(field string, g goldLabel, p Posting) (gold, read string) {
+	place := func(countries, regions []string, worldwide bool) string {
+		return fmt.Sprintf("%s|%s|%v", strings.Join(countries, ","), strings.Join(regions, ","), worldwide)
+	}
+	salary := func(min, max float64, currency, period string) string {
+		if min <= 0 && max <= 0 {
+			return "none"
+		}
+		return fmt.Sprintf("%g-%g %s/%s", math.Round(min), math.Round(max), currency, period)
+	}
+	switch field {
+	case "role":
+		return g.Role, p.Role
+	case "seniority":
+		return g.Seniority, p.Seniority
+	case "place":
+		loc := p.Location
+		return place(g.Countries, g.Regions, g.Worldwide), place(loc.Countries, loc.Regions, loc.Scope == normalize.ScopeWorldwide)
+	case "workplace":
+		return g.Workplace, p.Location.Workplace
+	case "salary":
+		gs := "none"
+		if g.Salary != nil {
+			gs = salary(g.Salary.Min, g.Salary.Max, g.Salary.Currency, g.Salary.Period)
+		}
+		return gs, salary(p.Salary.Min, p.Salary.Max, p.Salary.Currency, p.Salary.Period)
+	}
+	panic("unknown field " + field)
+}
+
+// TestGoldAccuracy reads every hand-labelled posting of testdata/gold
+// through the same parse and normalize path a run uses, and reports how
+// often each field is read as labelled, per source, with the most frequent
+// wrong readings (gold → read). Run it with -v to see the figures.
+//
+// It fails on a malformed gold set, on fewer than 600 labelled postings or
+// six captures, and on a labelled posting the capture does not hold. The
+// issue's thresholds (role 95%, seniority 97%, place 97%, workplace 95%) are
+// not asserted yet: today's reading is below them, and the figures say by
+// how much.
+func TestGoldAccuracy(t *testing.T) {
+	gold := readGold(t)
+	captures := map[string]map[string]Posting{}
+	for _, g := range gold {
+		if captures[g.Capture] == nil {
+			captures[g.Capture] = readCapture(t, g.Source, g.Capture)
+		}
+	}
+	if len(gold) < 600 || len(captures) < 6 {
+		t.Errorf("%d labelled postings from %d captures: want at least 600 from 6", len(gold), len(captures))
+	}
+	type tally struct{ right, all int }
+	bySource := map[string]map[string]*tally{}
+	wrong := map[string]map[string]int{} // field -> "gold → read" -> count
+	for _, g := range gold {
+		p, ok := captures[g.Capture][g.ID]
+		if !ok {
+			t.Errorf("%s %s (%q): not in %s", g.Source, g.ID, g.Title, g.Capture)
+			continue
+		}
+		for _, src := range []string{g.Source, "all"} {
+			if bySource[src] == nil {
+				bySource[src] = map[string]*tally{}
+			}
+			for _, f := range goldFields {
+				if bySource[src][f] == nil {
+					bySource[src][f] = &tally{}
+				}
+				gv, rv := goldRead(f, g, p)
+				bySource[src][f].all++
+				if gv == rv {
+					bySource[src][f].right++
+				} else if src == "all" {
+					if wrong[f] == nil {
+						wrong[f] = map[string]int{}
+					}
+					wrong[f][fmt.Sprintf("%q → %q", gv, rv)]++
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "accuracy on %d hand-labelled postings of %d captures:\n%-20s", len(gold), len(captures), "source")
+	for _, f := range goldFields {
+		fmt.Fprintf(&b, " %10s", f)
+	}
+	for _, src := range slices.Sorted(maps.Keys(bySource)) {
+		fmt.Fprintf(&b, "\n%-20s", fmt.Sprintf("%s (%d)", src, bySource[src]["role"].all))
+		for _, f := range goldFields {
+			tl := bySource[src][f]
+			fmt.Fprintf(&b, " %9.1f%%", 100*float64(tl.right)/float64(max(tl.all, 1)))
+		}
+	}
+	for _, f := range goldFields {
+		pairs := slices.SortedFunc(maps.Keys(wrong[f]), func(a, b string) int {
+			return cmp.Or(cmp.Compare(wrong[f][b], wrong[f][a]), cmp.Compare(a, b))
+		})
+		fmt.Fprintf(&b, "\nmost frequent wrong %s (gold → read):", f)
+		for _, pair := range pairs[:min(len(pairs), 8)] {
+			fmt.Fprintf(&b, "\n  %3d  %s", wrong[f][pair], pair)
+		}
+	}
+	t.Log(b.String())
+}
