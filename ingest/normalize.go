@@ -6,10 +6,12 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 // with the rules of package [normalize]:
 //
 //   - Role and Seniority from the title ([normalize.Title]).
-//   - Location from LocationText ([normalize.ParseLocation]). A RemoteHint
-//     wins over the text for the workplace: true makes it remote; false makes
-//     it on-site, unless the text says hybrid (a hybrid job is not remote
-//     either).
+//   - Location from LocationText ([normalize.ParseLocation]). The workplace
+//     is what the location text says; else what the description says
+//     ([normalize.TextWorkplace]: on-site, wholly remote, hybrid, or some
+//     work from home, which is remote on a source whose postings are all
+//     remote and hybrid elsewhere); else the source's RemoteHint: true makes
+//     it remote, false on-site. Explicit text beats a source's flag.
 //   - Salary from SalaryHint when the source gave one and it is plausible
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
@@ -25,13 +27,16 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 func Normalize(p *Posting) {
 	p.Role, p.Seniority = normalize.Title(p.Title)
 
+	p.DescriptionText = normalize.PlainText(p.Description)
 	p.Location = normalize.ParseLocation(p.LocationText)
-	if p.RemoteHint != nil {
-		switch {
-		case *p.RemoteHint:
-			p.Location.Workplace = normalize.Remote
-		case p.Location.Workplace != normalize.Hybrid:
+	if p.Location.Workplace == "" {
+		remoteOnly := p.RemoteHint != nil && *p.RemoteHint
+		p.Location.Workplace = normalize.TextWorkplace(p.DescriptionText, remoteOnly)
+		if p.Location.Workplace == "" && p.RemoteHint != nil {
 			p.Location.Workplace = normalize.Onsite
+			if remoteOnly {
+				p.Location.Workplace = normalize.Remote
+			}
 		}
 	}
 
@@ -48,6 +53,5 @@ func Normalize(p *Posting) {
 	}
 
 	p.Skills = normalize.Skills(p.Tags, p.Title)
-	p.DescriptionText = normalize.PlainText(p.Description)
 	p.Fingerprint = normalize.Fingerprint(p.Company, p.Title, p.Location)
 }

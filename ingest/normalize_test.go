@@ -35,21 +35,21 @@ func TestNormalize(t *testing.T) {
 			},
 		},
 		{
-			name: "remote hint wins over the text",
+			name: "the text wins over a remote hint",
 			in:   Posting{Title: "Data Analyst", LocationText: "Paris (Hybrid)", RemoteHint: &yes},
 			want: func(p Posting) Posting {
 				p.Role = "Data Analyst"
-				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"FR"}, Workplace: normalize.Remote}
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"FR"}, Workplace: normalize.Hybrid}
 				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
 				return p
 			},
 		},
 		{
-			name: "not remote is on-site",
+			name: "the text wins over a not-remote hint",
 			in:   Posting{Title: "Data Analyst", LocationText: "Berlin, Remote", RemoteHint: &no},
 			want: func(p Posting) Posting {
 				p.Role = "Data Analyst"
-				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"DE"}, Workplace: normalize.Onsite}
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"DE"}, Workplace: normalize.Remote}
 				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
 				return p
 			},
@@ -60,6 +60,39 @@ func TestNormalize(t *testing.T) {
 			want: func(p Posting) Posting {
 				p.Role = "Data Analyst"
 				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"DE"}, Workplace: normalize.Hybrid}
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "the description says hybrid where the location text says nothing",
+			in:   Posting{Title: "Data Analyst", LocationText: "Köln", RemoteHint: &no, Description: "<li>2 Tage Homeoffice pro Woche</li>"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"DE"}, Workplace: normalize.Hybrid}
+				p.DescriptionText = "- 2 Tage Homeoffice pro Woche"
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "on a remote-only source, work from home is remote, days in the office hybrid",
+			in:   Posting{Title: "Data Analyst", RemoteHint: &yes, Description: "<p>Work from home, and 3 days a week in the office.</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Workplace: normalize.Hybrid}
+				p.DescriptionText = "Work from home, and 3 days a week in the office."
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "a not-remote hint yields to a description that says fully remote",
+			in:   Posting{Title: "Data Analyst", RemoteHint: &no, Description: "<p>This is a fully remote role.</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Workplace: normalize.Remote}
+				p.DescriptionText = "This is a fully remote role."
 				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
 				return p
 			},

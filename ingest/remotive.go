@@ -268,6 +268,8 @@ func remotivePosting(p *Posting, j *remotiveJob, id, title, lakeKey string) {
 	p.Description = j.Description
 	p.PublishedAt = parseRemotiveTime(j.PublicationDate)
 	p.LakeKey = lakeKey
+	remote := true // Remotive lists remote jobs only
+	p.RemoteHint = &remote
 }
 
 // remotiveTimeLayouts are the layouts seen in publication_date: without a time

@@ -92,6 +92,8 @@ func refAddRemotiveJob(postings []Posting, rejects []Reject, j *remotiveJob, dec
 		return postings, append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
 	}
 	p.LakeKey = lakeKey
+	remote := true // Remotive lists remote jobs only
+	p.RemoteHint = &remote
 	return append(postings, p), rejects
 }
 

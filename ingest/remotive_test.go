@@ -30,6 +30,7 @@ func TestParseRemotiveRealCapture(t *testing.T) {
 		t.Fatalf("got %d postings, want 31 (job-count of the capture)", len(postings))
 	}
 	first := postings[0]
+	remoteOnly := true // Remotive lists remote jobs only
 	first.Description = first.Description[:3]
 	first.Tags = first.Tags[:3]
 	want := Posting{
@@ -46,6 +47,7 @@ func TestParseRemotiveRealCapture(t *testing.T) {
 		Description:  "<p>",
 		PublishedAt:  time.Date(2026, 7, 28, 14, 23, 5, 0, time.UTC),
 		LakeKey:      testKey,
+		RemoteHint:   &remoteOnly,
 	}
 	if diff := cmp.Diff(want, first); diff != "" {
 		t.Errorf("first posting (-want +got):\n%s", diff)

@@ -1,0 +1,295 @@
+package normalize
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Classes of rules/workplace_text.tsv, in the order they win: a text with an
+// onsite phrase is onsite, else one with a remote phrase is remote, and so
+// on. none marks phrases that say nothing of the workplace.
+const (
+	wpNone = iota
+	wpPartial
+	wpHybrid
+	wpRemote
+	wpOnsite
+)
+
+// wpPhrase is one phrase of the table: its folded words after the first,
+// and its class.
+type wpPhrase struct {
+	rest  []string
+	class int
+}
+
+// wpPhrases maps the first word of each phrase to its phrases, longest first.
+var wpPhrases = func() map[string][]wpPhrase {
+	rows, err := readTable("workplace_text.tsv", 2)
+	mustLoad(err)
+	classes := map[string]int{"none": wpNone, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite}
+	out := map[string][]wpPhrase{}
+	for _, r := range rows {
+		class, ok := classes[r.fields[0]]
+		if !ok {
+			mustLoad(r.errorf("class %q: want onsite, remote, hybrid, partial or none", r.fields[0]))
+		}
+		for _, name := range alternatives(r.fields[1]) {
+			words := strings.Fields(foldString(name, ""))
+			if len(words) == 0 || strings.Join(words, " ") != name {
+				mustLoad(r.errorf("phrase %q is not folded (want %q)", name, strings.Join(words, " ")))
+			}
+			out[words[0]] = append(out[words[0]], wpPhrase{rest: words[1:], class: class})
+		}
+	}
+	for w, ps := range out {
+		// Longest first, so that "hybrid cloud" is tried before "hybrid".
+		for i := 1; i < len(ps); i++ {
+			for j := i; j > 0 && len(ps[j].rest) > len(ps[j-1].rest); j-- {
+				ps[j], ps[j-1] = ps[j-1], ps[j]
+			}
+		}
+		out[w] = ps
+	}
+	return out
+}()
+
+// wordsPool holds the folded text and word bounds of [TextWorkplace].
+var wordsPool = sync.Pool{New: func() any { return new(foldedWords) }}
+
+type foldedWords struct {
+	spans  [][2]int // spans of the text that may hold a phrase (see windows)
+	buf    []byte
+	bounds []int // start and end of each word in buf
+}
+
+// workplaceStems are word beginnings, lower case, one of which a word of
+// every phrase of rules/workplace_text.tsv starts with as written
+// (TestWorkplaceStems checks it): a text where no word starts so names no
+// workplace, and only the spans around such words are folded and matched.
+// Most descriptions have few such words, and folding a whole description
+// costs several times more than looking for them.
+var workplaceStems = []string{
+	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
+	"anywh", "site", "onsit", "ort", "büro", "buro",
+}
+
+// workplaceWindow is how far before and after a stem a phrase holding it
+// may reach: the longest phrase is some 30 bytes.
+const workplaceWindow = 48
+
+// windows returns the spans of s around each word that starts with one of
+// [workplaceStems] (whatever the case of its first letter), merged and
+// widened to whole words: only they can hold a phrase.
+func (f *foldedWords) windows(s string) [][2]int {
+	f.spans = f.spans[:0]
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		if startsWithStem(s[i:]) {
+			sp := [2]int{wordStart(s, i-workplaceWindow), wordEnd(s, i+workplaceWindow)}
+			if n := len(f.spans); n > 0 && sp[0] <= f.spans[n-1][1] {
+				f.spans[n-1][1] = sp[1]
+			} else {
+				f.spans = append(f.spans, sp)
+			}
+		}
+		for i < len(s) && isWordByte(s[i]) {
+			i++
+		}
+	}
+	return f.spans
+}
+
+// stemsByPair maps the first two bytes (lower case) of a word to the
+// [workplaceStems] that start so (an index into stemLists, 0 for none), so
+// that most words are passed over after one look.
+var stemsByPair, stemLists = func() (t [1 << 16]uint8, lists [][]string) {
+	lists = [][]string{nil}
+	for _, stem := range workplaceStems {
+		k := int(stem[0])<<8 | int(stem[1])
+		if t[k] == 0 {
+			t[k] = uint8(len(lists))
+			lists = append(lists, nil)
+		}
+		lists[t[k]] = append(lists[t[k]], stem)
+	}
+	return t, lists
+}()
+
+// startsWithStem reports whether w starts with one of [workplaceStems],
+// whatever the case of its ASCII letters.
+func startsWithStem(w string) bool {
+	if len(w) < 3 {
+		return false
+	}
+	i := stemsByPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
+	if i == 0 {
+		return false
+	}
+	for _, stem := range stemLists[i] {
+		if len(w) >= len(stem) && asciiLowerEqual(w[2:len(stem)], stem[2:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII lower-cases an ASCII letter; any other byte is returned as is.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// asciiLowerEqual reports whether a, with its ASCII letters lower-cased, is
+// b.
+func asciiLowerEqual(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// wordStart moves i (clamped to s) back to the start of its word: just
+// after an ASCII byte that is not a letter or digit. A multi-byte letter
+// is never split, as its bytes are not ASCII.
+func wordStart(s string, i int) int {
+	i = max(i, 0)
+	for i > 0 && isWordByte(s[i-1]) {
+		i--
+	}
+	return i
+}
+
+// wordEnd moves i (clamped to s) on to the end of its word.
+func wordEnd(s string, i int) int {
+	i = min(i, len(s))
+	for i < len(s) && isWordByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+// isWordByte reports whether c may be part of a word: an ASCII letter or
+// digit, or a byte of a multi-byte character.
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+var wordBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= utf8.RuneSelf || asciiFold[c] != ""
+	}
+	return t
+}()
+
+// fold reads s into folded words (as foldString does: lower case, no
+// accents, anything but letters and digits separating words), after those
+// read before.
+func (f *foldedWords) fold(s string) {
+	in := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		var part string
+		letter := false
+		if c < utf8.RuneSelf {
+			part = asciiFold[c]
+			letter = part != ""
+			i++
+		} else {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			part, letter = foldRune(r)
+			if letter && part == "" {
+				part = strings.ToLower(string(r))
+			}
+			i += n
+		}
+		switch {
+		case letter && !in:
+			f.bounds = append(f.bounds, len(f.buf))
+			in = true
+		case !letter && in:
+			f.bounds = append(f.bounds, len(f.buf))
+			in = false
+		}
+		if letter {
+			f.buf = append(f.buf, part...)
+		}
+	}
+	if in {
+		f.bounds = append(f.bounds, len(f.buf))
+	}
+}
+
+// word returns word i.
+func (f *foldedWords) word(i int) []byte { return f.buf[f.bounds[2*i]:f.bounds[2*i+1]] }
+
+// match returns the strongest class of the phrases among the folded words,
+// -1 when none: at each word the longest phrase that starts there.
+func (f *foldedWords) match() int {
+	best := -1
+	n := len(f.bounds) / 2
+	for i := 0; i < n; {
+		matched := 1
+		for _, p := range wpPhrases[string(f.word(i))] {
+			if i+len(p.rest) >= n {
+				continue
+			}
+			ok := true
+			for k, w := range p.rest {
+				if string(f.word(i+1+k)) != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				best = max(best, p.class)
+				matched = 1 + len(p.rest)
+				break
+			}
+		}
+		i += matched
+	}
+	return best
+}
+
+// TextWorkplace reads where the work is done from a posting's text (its
+// description as plain text), with the phrases of rules/workplace_text.tsv:
+// [Onsite] when the text rules remote work out, else [Remote] when it says
+// the job is wholly remote, else [Hybrid] when it grants part of the week at
+// home (or any work from home at all: then [Remote] when remoteOnly, for a
+// source that lists remote jobs only), else "". Phrases that merely contain
+// such words ("hybrid cloud") do not count.
+func TextWorkplace(text string, remoteOnly bool) string {
+	f := wordsPool.Get().(*foldedWords)
+	defer wordsPool.Put(f)
+	best := -1
+	for _, sp := range f.windows(text) {
+		f.buf, f.bounds = f.buf[:0], f.bounds[:0]
+		f.fold(text[sp[0]:sp[1]])
+		best = max(best, f.match())
+	}
+	switch best {
+	case wpOnsite:
+		return Onsite
+	case wpRemote:
+		return Remote
+	case wpHybrid:
+		return Hybrid
+	case wpPartial:
+		if remoteOnly {
+			return Remote
+		}
+		return Hybrid
+	}
+	return ""
+}

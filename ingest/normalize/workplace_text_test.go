@@ -1,0 +1,110 @@
+package normalize
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/jobpulse/jobpulse/ingest/testenv"
+)
+
+func TestTextWorkplace(t *testing.T) {
+	tests := []struct {
+		text       string
+		remoteOnly bool
+		want       string
+	}{
+		{"We offer 2 Tage Homeoffice pro Woche und ein Büro in Köln.", false, Hybrid},
+		{"Homeoffice-Möglichkeit nach Absprache", false, Hybrid},
+		{"Homeoffice-Möglichkeit nach Absprache", true, Remote},
+		{"Bis zu 2 Tage pro Woche mobil arbeiten", false, Hybrid},
+		{"This is a fully remote position.", false, Remote},
+		{"100 % remote, von überall in Deutschland", false, Remote},
+		{"Télétravail partiel possible (2 jours par semaine)", false, Hybrid},
+		{"Poste en télétravail complet", false, Remote},
+		{"You will spend 3 days a week in the office in Berlin.", true, Hybrid},
+		{"Kein Homeoffice möglich: die Arbeit findet vor Ort statt.", false, Onsite},
+		{"Experience with hybrid cloud environments (AWS, Azure).", false, ""},
+		{"Wartung von Hybridfahrzeugen und véhicules hybrides", false, ""},
+		{"A remote team of engineers monitoring remote sensors.", false, ""},
+		{"Fully remote, or hybrid in our Lisbon office if you like.", false, Remote},
+		{"", false, ""},
+	}
+	for _, tt := range tests {
+		if got := TextWorkplace(tt.text, tt.remoteOnly); got != tt.want {
+			t.Errorf("TextWorkplace(%q, remoteOnly %v) = %q, want %q", tt.text, tt.remoteOnly, got, tt.want)
+		}
+	}
+}
+
+// FuzzTextWorkplace: any text gives one of the workplaces, and the same
+// text gives the same answer however it is cased.
+func FuzzTextWorkplace(f *testing.F) {
+	for _, s := range []string{"2 Tage Homeoffice", "fully remote", "hybrid cloud", "kein Homeoffice", "télétravail", "\xff\xfe hybrid"} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, remoteOnly bool) {
+		got := TextWorkplace(s, remoteOnly)
+		switch got {
+		case "", Remote, Hybrid, Onsite:
+		default:
+			t.Fatalf("TextWorkplace(%q) = %q", s, got)
+		}
+		if upper := TextWorkplace(strings.ToUpper(s), remoteOnly); upper != got && isASCII(s) {
+			t.Fatalf("TextWorkplace(%q) = %q, but %q upper-cased", s, got, upper)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// BenchmarkTextWorkplace reads the workplace from the descriptions (as
+// plain text) of the real Remotive capture, every one of which names remote
+// work somewhere.
+func BenchmarkTextWorkplace(b *testing.B) {
+	var resp struct {
+		Jobs []struct {
+			Description string `json:"description"`
+		} `json:"jobs"`
+	}
+	if err := json.Unmarshal(testenv.RealCapture(b, "remotive/remote-jobs.json"), &resp); err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	var size int
+	for _, j := range resp.Jobs {
+		texts = append(texts, PlainText(j.Description))
+		size += len(texts[len(texts)-1])
+	}
+	b.SetBytes(int64(size / len(texts)))
+	for i := 0; b.Loop(); i++ {
+		TextWorkplace(texts[i%len(texts)], false)
+	}
+}
+
+// TestWorkplaceStems checks that a word of every phrase of
+// rules/workplace_text.tsv starts with one of workplaceStems, folded: else
+// the quick look for them would pass over a text that names the phrase.
+func TestWorkplaceStems(t *testing.T) {
+	for first, ps := range wpPhrases {
+		for _, p := range ps {
+			words := append([]string{first}, p.rest...)
+			found := false
+			for _, w := range words {
+				for _, stem := range workplaceStems {
+					found = found || strings.HasPrefix(w, foldString(stem, ""))
+				}
+			}
+			if !found {
+				t.Errorf("no word of phrase %q starts with one of workplaceStems", strings.Join(words, " "))
+			}
+		}
+	}
+}
