@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,10 @@ type lexicon struct {
 	ids     map[string]int32
 	classes map[string][]int32 // class name -> word ids (words.tsv)
 	joins   map[[2]int32]int32 // two consecutive words -> the compound (words.tsv)
+	// heads are the words that end compounds (words.tsv), longest first: a
+	// word no table knows that ends with one is read as it, so
+	// "kreditorenbuchhalter" is "buchhalter".
+	heads []string
 }
 
 // id returns the id of a folded word, adding it to the vocabulary.
@@ -67,11 +72,36 @@ func loadWords() (*lexicon, error) {
 				}
 				lx.joins[[2]int32{lx.id(parts[0]), lx.id(parts[1])}] = lx.id(name)
 			}
+		case "head":
+			for _, w := range list {
+				if err := checkWord(r, w); err != nil {
+					return nil, err
+				}
+				lx.id(w)
+				lx.heads = append(lx.heads, w)
+			}
 		default:
-			return nil, r.errorf("unknown kind %q (want class or join)", kind)
+			return nil, r.errorf("unknown kind %q (want class, join or head)", kind)
 		}
 	}
+	slices.SortStableFunc(lx.heads, func(a, b string) int { return len(b) - len(a) })
 	return lx, nil
+}
+
+// minCompoundStem is the fewest letters a compound must have before its
+// head: "Finanzbuchhalter", "Kfz-Mechatroniker" and "Altenpfleger" are
+// compounds, "Buchhalterin" is not one of "buchhalter".
+const minCompoundStem = 3
+
+// headOf returns the id of the head word that w, a word no table knows,
+// ends with; -1 when none.
+func (lx *lexicon) headOf(w string) int32 {
+	for _, h := range lx.heads {
+		if len(w) >= len(h)+minCompoundStem && strings.HasSuffix(w, h) {
+			return lx.ids[h]
+		}
+	}
+	return -1
 }
 
 // pattern is one compiled line of roles.tsv or seniority.tsv.
@@ -203,7 +233,7 @@ func (lx *lexicon) words(t *text, dst []int32) []int32 {
 	for i := 0; i < t.nt; i++ {
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {
-			id = -1
+			id = lx.headOf(string(t.word(i)))
 		}
 		if n := len(dst); n > 0 && id >= 0 && dst[n-1] >= 0 {
 			if j, ok := lx.joins[[2]int32{dst[n-1], id}]; ok {
