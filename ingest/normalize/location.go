@@ -165,7 +165,9 @@ func (g *gazRuns) resolve(t *text, a *locAcc, key []byte) {
 			continue
 		}
 		if v := gazLookup(key); v != "" {
-			if c := gazPick(v, named); c != "" {
+			// A country the places table does not define (a territory
+			// such as American Samoa) is left out, as everywhere else.
+			if c := gazPick(v, named); countryCodes[c] != "" {
 				picked[np] = c
 				np++
 			}
