@@ -119,7 +119,7 @@ func TestNormalize(t *testing.T) {
 		},
 		{
 			name: "nothing known",
-			in:   Posting{Title: "Make", SalaryText: "Competitive", LocationText: "Pine Bluff"},
+			in:   Posting{Title: "Make", SalaryText: "Competitive", LocationText: "Xqzville"},
 			want: func(p Posting) Posting {
 				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
 				return p

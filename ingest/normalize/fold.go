@@ -117,3 +117,9 @@ func isUpperRune(r rune) bool {
 	}
 	return unicode.IsUpper(r)
 }
+
+// FoldName returns name in the key form of the places tables and the
+// gazetteer: lower case, accents removed, and runs of punctuation and spaces
+// turned into single spaces ("Mülheim an der Ruhr" is "mulheim an der ruhr",
+// "L'Aquila" is "l aquila").
+func FoldName(name string) string { return foldString(name, "") }

@@ -67,7 +67,12 @@ func addRegion(list *[maxLocRegions]string, n *int, g string) {
 //     scope: remote jobs are often limited to countries the text does not
 //     name, so worldwide is not assumed.
 //
-// Words the tables do not know (most towns) are ignored. In a text written
+// Runs of words the tables do not know, standing alone between separators,
+// are looked up in the gazetteer of towns and cities with at least 1,000
+// inhabitants (GeoNames): a town gives its country, settled by the countries
+// the text names and then by population (see [gazPick]); the rest is
+// ignored; common words such as "Nice" or "Reading" never count as towns
+// (rules/gazetteer.tsv). In a text written
 // all in capitals, two-letter codes count only as items of their own
 // ("REMOTE - US", not "REMOTE IN US"). Countries and regions come out sorted
 // and without duplicates; nil when none. Only the first 512 bytes (64 words)
@@ -79,6 +84,7 @@ func ParseLocation(s string) Location {
 	allCaps := t.allCaps()
 	var prev, cur locItem
 	var key [maxTextBytes + maxTokens]byte
+	var runs gazRuns
 	for i := 0; i < t.nt; {
 		tok := t.toks[i]
 		if tok.sep == sepList && cur.started {
@@ -109,9 +115,67 @@ func ParseLocation(s string) Location {
 			}
 		}
 		cur.town = true
+		runs.add(&t, i)
 		i++
 	}
+	runs.resolve(&t, &a, key[:0])
 	return a.location()
+}
+
+// gazRuns collects the runs of consecutive words of a text that the places
+// tables do not know, for the gazetteer: each run is bounded by separators
+// stronger than a hyphen or a dot, or by known names.
+type gazRuns struct {
+	runs [maxGazRuns][2]int // first word, one past the last
+	n    int
+}
+
+// add records unknown word i, extending the last run when i follows it
+// directly.
+func (g *gazRuns) add(t *text, i int) {
+	if g.n > 0 && g.runs[g.n-1][1] == i && t.toks[i].sep <= sepJoin {
+		g.runs[g.n-1][1]++
+		return
+	}
+	if g.n < len(g.runs) {
+		g.runs[g.n] = [2]int{i, i + 1}
+		g.n++
+	}
+}
+
+// resolve looks each run up in the gazetteer and adds the country it gives
+// (see [gazPick]); the countries the text named by itself settle ambiguous
+// names. key is scratch space.
+func (g *gazRuns) resolve(t *text, a *locAcc, key []byte) {
+	named := a.countries[:a.nc]
+	var picked [maxGazRuns]string
+	np := 0
+	for _, r := range g.runs[:g.n] {
+		if r[1]-r[0] > maxGazWords {
+			continue
+		}
+		key = key[:0]
+		for j := r[0]; j < r[1]; j++ {
+			if j > r[0] {
+				key = append(key, ' ')
+			}
+			key = append(key, t.word(j)...)
+		}
+		if len(key) < 3 || gazStop[string(key)] {
+			continue
+		}
+		if v := gazLookup(key); v != "" {
+			// A country the places table does not define (a territory
+			// such as American Samoa) is left out, as everywhere else.
+			if c := gazPick(v, named); countryCodes[c] != "" {
+				picked[np] = c
+				np++
+			}
+		}
+	}
+	for _, c := range picked[:np] {
+		a.addCountry(c)
+	}
 }
 
 // apply records place p, named in item it.

@@ -183,8 +183,12 @@ func loadPlaces() error {
 			return err
 		}
 	}
+	stop, err := loadGazetteerStop()
+	if err != nil {
+		return err
+	}
 	placeNames, maxPlaceWords, countryCodes, stateCodes = names, maxWords, ccodes, scodes
-	utcOffsets, placeRegionSet = offsets, regions
+	utcOffsets, placeRegionSet, gazStop = offsets, regions, stop
 	return nil
 }
 
