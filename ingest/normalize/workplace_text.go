@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -43,14 +44,9 @@ var wpPhrases = func() map[string][]wpPhrase {
 			out[words[0]] = append(out[words[0]], wpPhrase{rest: words[1:], class: class})
 		}
 	}
-	for w, ps := range out {
+	for _, ps := range out {
 		// Longest first, so that "hybrid cloud" is tried before "hybrid".
-		for i := 1; i < len(ps); i++ {
-			for j := i; j > 0 && len(ps[j].rest) > len(ps[j-1].rest); j-- {
-				ps[j], ps[j-1] = ps[j-1], ps[j]
-			}
-		}
-		out[w] = ps
+		slices.SortStableFunc(ps, func(a, b wpPhrase) int { return len(b.rest) - len(a.rest) })
 	}
 	return out
 }()
@@ -58,6 +54,7 @@ var wpPhrases = func() map[string][]wpPhrase {
 // wordsPool holds the folded text and word bounds of [TextWorkplace].
 var wordsPool = sync.Pool{New: func() any { return new(foldedWords) }}
 
+// foldedWords is the scratch space of [TextWorkplace].
 type foldedWords struct {
 	spans  [][2]int // spans of the text that may hold a phrase (see windows)
 	buf    []byte
