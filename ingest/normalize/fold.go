@@ -36,34 +36,59 @@ func init() {
 // non-alphanumeric characters (other than those in keep) turned into single
 // spaces, trimmed. It is the key form of every name in the rule tables.
 func foldString(s, keep string) string {
-	var b strings.Builder
+	var b []byte
 	space := false
 	for _, r := range s {
-		f, letter := foldRune(r)
+		f, kind := foldedRune(r)
 		switch {
-		case letter:
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+		case kind == foldLetter:
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			if f == "" {
-				b.WriteRune(unicode.ToLower(r))
-			} else {
-				b.WriteString(f)
-			}
-		case f == "" && unicode.Is(unicode.Mn, r):
-			// A combining mark folds into its letter.
+			b = appendFoldedLetter(b, r, f)
+		case kind == foldMark:
 		case strings.ContainsRune(keep, r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		default:
 			space = true
 		}
 	}
-	return b.String()
+	return string(b)
+}
+
+// What a rune is to folding (see [foldedRune]).
+const (
+	foldSep    = iota // it separates words
+	foldLetter        // a letter or a digit: part of a word
+	foldMark          // a combining mark: it folds into the letter before it
+)
+
+// foldedRune returns the folded spelling of r (as [foldRune]) and what r is
+// to folding.
+func foldedRune(r rune) (f string, kind int) {
+	f, letter := foldRune(r)
+	switch {
+	case letter:
+		return f, foldLetter
+	case unicode.Is(unicode.Mn, r):
+		return "", foldMark
+	}
+	return "", foldSep
+}
+
+// appendFoldedLetter appends letter r to dst, folded: f, its spelling from
+// [foldedRune], or its lower case when f is "" (a letter outside the fold
+// table).
+func appendFoldedLetter(dst []byte, r rune, f string) []byte {
+	if f == "" {
+		return utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	return append(dst, f...)
 }
 
 // foldRune returns the folded spelling of r and whether r is part of a word

@@ -66,7 +66,10 @@ type foldedWords struct {
 // (TestWorkplaceStems checks it): a text where no word starts so names no
 // workplace, and only the spans around such words are folded and matched.
 // Most descriptions have few such words, and folding a whole description
-// costs several times more than looking for them.
+// costs several times more than looking for them. The stems are matched as
+// written, so a stem whose accents are written as combining marks
+// ("te\u0301le\u0301travail") is not seen; the words around a stem that is
+// seen are folded as the tables are, marks included.
 var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
 	"anywh", "site", "onsit", "ort", "büro", "buro",
@@ -195,31 +198,32 @@ var wordBytes = func() (t [256]bool) {
 func (f *foldedWords) fold(s string) {
 	in := false
 	for i := 0; i < len(s); {
-		c := s[i]
 		var part string
-		letter := false
-		if c < utf8.RuneSelf {
-			part = asciiFold[c]
-			letter = part != ""
+		var r rune
+		kind := foldSep
+		if c := s[i]; c < utf8.RuneSelf {
+			if part = asciiFold[c]; part != "" {
+				kind = foldLetter
+			}
 			i++
 		} else {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			part, letter = foldRune(r)
-			if letter && part == "" {
-				part = strings.ToLower(string(r))
-			}
+			var n int
+			r, n = utf8.DecodeRuneInString(s[i:])
+			part, kind = foldedRune(r)
 			i += n
 		}
-		switch {
-		case letter && !in:
-			f.bounds = append(f.bounds, len(f.buf))
-			in = true
-		case !letter && in:
-			f.bounds = append(f.bounds, len(f.buf))
-			in = false
-		}
-		if letter {
-			f.buf = append(f.buf, part...)
+		switch kind {
+		case foldLetter:
+			if !in {
+				f.bounds = append(f.bounds, len(f.buf))
+				in = true
+			}
+			f.buf = appendFoldedLetter(f.buf, r, part)
+		case foldSep:
+			if in {
+				f.bounds = append(f.bounds, len(f.buf))
+				in = false
+			}
 		}
 	}
 	if in {

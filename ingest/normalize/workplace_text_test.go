@@ -22,6 +22,10 @@ func TestTextWorkplace(t *testing.T) {
 		{"100 % remote, von überall in Deutschland", false, Remote},
 		{"Télétravail partiel possible (2 jours par semaine)", false, Hybrid},
 		{"Poste en télétravail complet", false, Remote},
+		// Accents written as combining marks fold into their letters, as in
+		// the tables: "te\u0301le\u0301travail partiel" is hybrid, not
+		// "home office" alone (remote on this source).
+		{"Home office, te\u0301le\u0301travail partiel", true, Hybrid},
 		{"You will spend 3 days a week in the office in Berlin.", true, Hybrid},
 		{"Kein Homeoffice möglich: die Arbeit findet vor Ort statt.", false, Onsite},
 		{"Experience with hybrid cloud environments (AWS, Azure).", false, ""},
