@@ -64,6 +64,7 @@ the paths stay in the manifest, and the next publish invalidates them.`,
 			}
 			cfg := a.cfg.Publish
 			cfg.Source, cfg.Target, cfg.DryRun, cfg.Wait = a.cfg.Site.Out, target, dryRun, wait
+			cfg.Holder = runLockName("publish") // named as run and ingest name their lock
 			var rep report
 			var err error
 			rep.Publish, err = a.publishWith(cmd.Context(), cfg)

@@ -112,9 +112,11 @@ func (a *app) withRunLock(ctx context.Context, command string, cfg warehouse.Con
 	return fn(wh, lock)
 }
 
-// runLockName is the application_name of the run lock's session taken by
-// command (run, ingest): what a command refused because of this one is told.
-// In GitHub Actions it names the workflow run too.
+// runLockName names the holder of a lock taken by command: the
+// application_name of the run lock's session (run, ingest), and the holder
+// written in a publish target's lock (publish, run). It is what a command
+// refused because of this one is told. In GitHub Actions it names the
+// workflow run too.
 func runLockName(command string) string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
