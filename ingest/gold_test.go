@@ -180,9 +180,14 @@ func readCapture(t *testing.T, source, capture string) map[string]Posting {
 		if err := json.Unmarshal(body, &raw); err != nil {
 			t.Fatal(err)
 		}
+		// France Travail gives each offer its place of work (lieuTravail)
+		// and no remote flag; telework, where granted, is said in the
+		// description. So the place is where the job is done unless the
+		// text says otherwise: the hint a France Travail source gives.
+		onsite := false
 		for _, o := range raw.Resultats {
 			postings = append(postings, Posting{Source: source, SourceID: o.ID, Title: o.Intitule, Description: o.Description,
-				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle})
+				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle, RemoteHint: &onsite})
 		}
 	default:
 		t.Fatalf("gold set of unknown source %q", source)

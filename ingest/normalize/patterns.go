@@ -227,10 +227,56 @@ func (ps *patternSet) longestAt(words []int32, i int) (int, int) {
 	return best, end
 }
 
+// mask sets aside (id -1) the words of every match of the set in words,
+// longest first at each word, left to right.
+func (ps *patternSet) mask(words []int32) {
+	for i := 0; i < len(words); {
+		if words[i] < 0 {
+			i++
+			continue
+		}
+		p, end := ps.longestAt(words, i)
+		if p < 0 {
+			i++
+			continue
+		}
+		for j := i; j < end; j++ {
+			words[j] = -1
+		}
+		i = end
+	}
+}
+
+// genderLetter reports whether w is a letter of the gender markers written
+// after titles: m, w, d, f, h, x as in "(m/w/d)", "(f/m/x)", "(H/F)".
+func genderLetter(w []byte) bool {
+	return len(w) == 1 && (w[0] == 'm' || w[0] == 'w' || w[0] == 'd' || w[0] == 'f' || w[0] == 'h' || w[0] == 'x')
+}
+
+// genderMarkerEnd returns where the gender marker starting at word i ends
+// (exclusive): two or more such letters joined by slashes. It returns i when
+// none starts there.
+func (t *text) genderMarkerEnd(i int) int {
+	j := i
+	for j < t.nt && genderLetter(t.word(j)) && (j == i || t.toks[j].sep == sepSlash) {
+		j++
+	}
+	if j-i < 2 {
+		return i
+	}
+	return j
+}
+
 // words maps the scanned words of t to ids, joining compounds, into dst.
+// Gender markers ("(m/w/d)", "H/F") are left out, so that they stand
+// between no two terms of a pattern.
 func (lx *lexicon) words(t *text, dst []int32) []int32 {
 	dst = dst[:0]
 	for i := 0; i < t.nt; i++ {
+		if end := t.genderMarkerEnd(i); end > i {
+			i = end - 1
+			continue
+		}
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {
 			id = lx.headOf(string(t.word(i)))

@@ -27,6 +27,7 @@ var seniorityRanks = map[string]int{
 var (
 	titleLex     *lexicon
 	roleSet      patternSet
+	roleMaskSet  patternSet // roles.tsv lines of role "-": words that name no role
 	senioritySet patternSet
 )
 
@@ -42,7 +43,7 @@ func loadTitleRules() error {
 	if err != nil {
 		return err
 	}
-	var rs patternSet
+	var rs, ms patternSet
 	for _, r := range roles {
 		if len(r.fields) != 2 {
 			return r.errorf("want role <TAB> pattern, got %d fields", len(r.fields))
@@ -50,6 +51,10 @@ func loadTitleRules() error {
 		terms, err := lx.compile(r, r.fields[1])
 		if err != nil {
 			return err
+		}
+		if r.fields[0] == "-" {
+			ms.pats = append(ms.pats, pattern{terms: terms, value: "-"})
+			continue
 		}
 		rs.pats = append(rs.pats, pattern{terms: terms, value: r.fields[0]})
 	}
@@ -73,8 +78,9 @@ func loadTitleRules() error {
 		ss.pats = append(ss.pats, pattern{terms: terms, value: r.fields[0], rank: rank})
 	}
 	rs.index(lx)
+	ms.index(lx)
 	ss.index(lx)
-	titleLex, roleSet, senioritySet = lx, rs, ss
+	titleLex, roleSet, roleMaskSet, senioritySet = lx, rs, ms, ss
 	return nil
 }
 
@@ -84,7 +90,8 @@ func loadTitleRules() error {
 // and "Werkstudent Softwareentwicklung" gives ("Software Engineer", "Intern").
 //
 // The role is the role of the first line of rules/roles.tsv whose pattern
-// matches; "" when none does. The seniority is the highest level that
+// matches, once the words of its lines of role "-" are set aside ("chef
+// d'équipe" names no kitchen); "" when none does. The seniority is the highest level that
 // rules/seniority.tsv finds in the title, one of the Seniority constants, or
 // "" when the title names none. Case, accents, punctuation and gender markers
 // such as "(m/w/d)" do not matter. Only the first 64 words are read.
@@ -93,9 +100,6 @@ func Title(title string) (role, seniority string) {
 	t.scan(title, false)
 	var buf [maxTokens]int32
 	words := titleLex.words(&t, buf[:])
-	if i := roleSet.first(words); i >= 0 {
-		role = roleSet.pats[i].value
-	}
 	best := 0
 	for i := 0; i < len(words); {
 		p, end := senioritySet.longestAt(words, i)
@@ -107,6 +111,10 @@ func Title(title string) (role, seniority string) {
 			best, seniority = r, senioritySet.pats[p].value
 		}
 		i = end
+	}
+	roleMaskSet.mask(words)
+	if i := roleSet.first(words); i >= 0 {
+		role = roleSet.pats[i].value
 	}
 	return role, seniority
 }
