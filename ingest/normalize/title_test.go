@@ -133,6 +133,9 @@ func TestTitle(t *testing.T) {
 		{"controlling is accounting", "Werkstudent Controlling", "Accountant", "Intern"},
 		{"catch-all engineer last", "Ingenieur (m/w/d)", "Engineer", ""},
 		{"operations last", "Head of Operations", "Operations", "Head"},
+		{"engineering manager leads a team", "Engineering Manager - Payments", "Engineering Manager", "Lead"},
+		{"director of engineering is a director", "Director of Engineering", "Engineering Manager", "Director"},
+		{"associate product manager is the first rung", "Associate Product Manager", "Product Manager", "Junior"},
 		{"case and accents do not matter", "SENIOR DÉVELOPPEUR BACKEND", "Backend Engineer", "Senior"},
 	}
 	for _, tt := range tests {
@@ -203,7 +206,7 @@ func TestTitleRealSpotCheck(t *testing.T) {
 		{"Electrical Engineer", "Electrical Engineer", ""},
 		{"Staff DevOps Engineer", "DevOps Engineer", "Staff"},
 		{"VP Corporate Marketing Brand & Communications", "Marketing", "VP"},
-		{"Engineering Manager Workload Management", "Engineering Manager", ""},
+		{"Engineering Manager Workload Management", "Engineering Manager", "Lead"},
 		{"Forward Deployed AI Architect", "Machine Learning Engineer", ""},
 		{"AI Trainer", "AI Trainer", ""},
 		{"Head of European and UK Policy", "Legal & Compliance", "Head"},
@@ -245,7 +248,7 @@ func TestTitleRealSpotCheck(t *testing.T) {
 		{"Senior Software Engineer Python Django PostgreSQL and Vue.js", "Software Engineer", "Senior"},
 		{"Senior Python Backend Engineer Mission Critical", "Backend Engineer", "Senior"},
 		{"Training & Assessment Assessor", "Teacher & Trainer", ""},
-		{"Engineering Manager Accelerator Platform", "Engineering Manager", ""},
+		{"Engineering Manager Accelerator Platform", "Engineering Manager", "Lead"},
 		// fake-jobs
 		{"Senior Python Developer", "Software Engineer", "Senior"},
 		{"Energy engineer", "Electrical Engineer", ""},
