@@ -175,6 +175,7 @@ func readCapture(t *testing.T, source, capture string) map[string]Posting {
 				Salaire struct {
 					Libelle string `json:"libelle"`
 				} `json:"salaire"`
+				RomeCode string `json:"romeCode"`
 			} `json:"resultats"`
 		}
 		if err := json.Unmarshal(body, &raw); err != nil {
@@ -187,7 +188,8 @@ func readCapture(t *testing.T, source, capture string) map[string]Posting {
 		onsite := false
 		for _, o := range raw.Resultats {
 			postings = append(postings, Posting{Source: source, SourceID: o.ID, Title: o.Intitule, Description: o.Description,
-				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle, RemoteHint: &onsite})
+				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle, RemoteHint: &onsite,
+				OccupationCode: "rome:" + o.RomeCode})
 		}
 	default:
 		t.Fatalf("gold set of unknown source %q", source)
@@ -304,4 +306,43 @@ func TestGoldAccuracy(t *testing.T) {
 		}
 	}
 	t.Log(b.String())
+}
+
+// TestROMEPairs checks the reading of French titles against France
+// Travail's own labels: each offer of the real capture has a title and the
+// ROME code its publisher filed it under, and where rules/occupations.tsv
+// gives that code a role, the title read alone should give the same. It
+// prints the share that agree and the pairs that do not, and fails below
+// 85%: a fall means the reading of French titles got worse.
+func TestROMEPairs(t *testing.T) {
+	var raw struct {
+		Resultats []struct {
+			Intitule    string `json:"intitule"`
+			RomeCode    string `json:"romeCode"`
+			RomeLibelle string `json:"romeLibelle"`
+		} `json:"resultats"`
+	}
+	if err := json.Unmarshal(testenv.RealCapture(t, "francetravail/2025-03.json"), &raw); err != nil {
+		t.Fatal(err)
+	}
+	var mapped, agree int
+	var b strings.Builder
+	for _, o := range raw.Resultats {
+		want, ok := normalize.OccupationRole("rome:" + o.RomeCode)
+		if !ok {
+			continue
+		}
+		mapped++
+		if got, _ := normalize.Title(o.Intitule); got == want {
+			agree++
+		} else {
+			fmt.Fprintf(&b, "\n  %q read %q; %s %q gives %q", o.Intitule, got, o.RomeCode, o.RomeLibelle, want)
+		}
+	}
+	share := float64(agree) / float64(max(mapped, 1))
+	t.Logf("titles read as their ROME code says: %d of %d offers whose code has a role (%.1f%%), of %d%s",
+		agree, mapped, 100*share, len(raw.Resultats), b.String())
+	if mapped < 100 || share < 0.85 {
+		t.Errorf("%d of %d titles read as their ROME code says: want at least 85%% of at least 100", agree, mapped)
+	}
 }

@@ -5,7 +5,9 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 // Normalize fills the normalized fields of p from its raw fields and hints,
 // with the rules of package [normalize]:
 //
-//   - Role and Seniority from the title ([normalize.Title]).
+//   - Role and Seniority from the title ([normalize.Title]); where the
+//     title names no role, the role of the publisher's OccupationCode
+//     ([normalize.OccupationRole]).
 //   - Location from LocationText ([normalize.ParseLocation]). The workplace
 //     is what the location text says; else what the description says
 //     ([normalize.TextWorkplace]: on-site, wholly remote, hybrid, or some
@@ -26,6 +28,9 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 // same posting.
 func Normalize(p *Posting) {
 	p.Role, p.Seniority = normalize.Title(p.Title)
+	if role, ok := normalize.OccupationRole(p.OccupationCode); ok && p.Role == "" {
+		p.Role = role
+	}
 
 	p.DescriptionText = normalize.PlainText(p.Description)
 	p.Location = normalize.ParseLocation(p.LocationText)

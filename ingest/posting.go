@@ -29,6 +29,10 @@ type Posting struct {
 	// Hints a source may give beside its text; Normalize prefers them.
 	RemoteHint *bool            // the source says the job is remote (or not); nil when it does not say
 	SalaryHint normalize.Salary // a salary the source publishes as numbers
+	// OccupationCode is the publisher's own occupation label, as
+	// "scheme:code" (France Travail's ROME code as "rome:D1507"); "" when the
+	// source gives none. Its role beats the title's (see [Normalize]).
+	OccupationCode string
 
 	// Normalized fields, filled by Normalize.
 	Role            string             // job family, e.g. "Backend Engineer"; "" when unknown
