@@ -136,6 +136,12 @@ func TestTitle(t *testing.T) {
 		{"engineering manager leads a team", "Engineering Manager - Payments", "Engineering Manager", "Lead"},
 		{"director of engineering is a director", "Director of Engineering", "Engineering Manager", "Director"},
 		{"associate product manager is the first rung", "Associate Product Manager", "Product Manager", "Junior"},
+		{"entwicklungsingenieur builds machines", "Entwicklungsingenieur Antriebstechnik (m/w/d)", "Mechanical Engineer", ""},
+		{"maintenance engineer", "Ingenieur Instandhaltung (m/w/d)", "Mechanical Engineer", ""},
+		{"billing specialist keeps the books", "Billing Specialist (m/w/d)", "Accountant", ""},
+		{"tax clerk", "Steuerfachangestellter (m/w/d)", "Accountant", ""},
+		{"customer service in portuguese", "Atendimento ao cliente", "Customer Support", ""},
+		{"office clerk in spanish", "Auxiliar administrativo", "Administrative Assistant", ""},
 		{"case and accents do not matter", "SENIOR DÉVELOPPEUR BACKEND", "Backend Engineer", "Senior"},
 	}
 	for _, tt := range tests {
