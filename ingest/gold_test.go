@@ -346,3 +346,33 @@ func TestROMEPairs(t *testing.T) {
 		t.Errorf("%d of %d titles read as their ROME code says: want at least 85%% of at least 100", agree, mapped)
 	}
 }
+
+// TestExplainMatchesNormalize checks that Explain reads every posting of the
+// gold captures exactly as Normalize does, and explains each field.
+func TestExplainMatchesNormalize(t *testing.T) {
+	seen := map[string]bool{}
+	for _, g := range readGold(t) {
+		if seen[g.Capture] {
+			continue
+		}
+		seen[g.Capture] = true
+		for id, p := range readCapture(t, g.Source, g.Capture) {
+			q := p
+			steps := Explain(&q)
+			if q.Role != p.Role || q.Seniority != p.Seniority || !slices.Equal(q.Skills, p.Skills) ||
+				q.Fingerprint != p.Fingerprint || q.Salary != p.Salary || q.Location.Workplace != p.Location.Workplace ||
+				!slices.Equal(q.Location.Countries, p.Location.Countries) || !slices.Equal(q.Location.Regions, p.Location.Regions) {
+				t.Errorf("%s %s: Explain reads %+v, Normalize %+v", g.Capture, id, q, p)
+			}
+			fields := map[string]bool{}
+			for _, s := range steps {
+				fields[s.Field] = true
+			}
+			for _, f := range []string{"role", "seniority", "place", "workplace", "skills"} {
+				if !fields[f] {
+					t.Errorf("%s %s: no step explains the %s", g.Capture, id, f)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package ingest
 
-import "github.com/jobpulse/jobpulse/ingest/normalize"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jobpulse/jobpulse/ingest/normalize"
+)
 
 // Normalize fills the normalized fields of p from its raw fields and hints,
 // with the rules of package [normalize]:
@@ -26,22 +31,84 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 //
 // Normalize only writes the normalized fields, so calling it twice gives the
 // same posting.
-func Normalize(p *Posting) {
-	p.Role, p.Seniority = normalize.Title(p.Title)
-	if role, ok := normalize.OccupationRole(p.OccupationCode); ok && p.Role == "" {
-		p.Role = role
+func Normalize(p *Posting) { normalizePosting(p, nil) }
+
+// Explain normalizes p as [Normalize] does and returns, field by field, the
+// steps that decided each reading: the table lines, phrases and hints of
+// the source that gave the role, seniority, place, workplace, salary and
+// skills. It is for whoever extends a table and wants to know why.
+func Explain(p *Posting) []normalize.Step {
+	steps := []normalize.Step{}
+	normalizePosting(p, &steps)
+	return steps
+}
+
+// normalizePosting is [Normalize]; with steps non-nil it also records why.
+func normalizePosting(p *Posting, steps *[]normalize.Step) {
+	explain := steps != nil
+	add := func(field, value, rule string) {
+		if explain {
+			*steps = append(*steps, normalize.Step{Field: field, Value: value, Rule: rule})
+		}
+	}
+	if explain {
+		var st []normalize.Step
+		p.Role, p.Seniority, st = normalize.ExplainTitle(p.Title)
+		*steps = append(*steps, st...)
+	} else {
+		p.Role, p.Seniority = normalize.Title(p.Title)
+	}
+	if p.OccupationCode != "" {
+		role, ok, st := normalize.ExplainOccupationRole(p.OccupationCode)
+		switch {
+		case ok && p.Role == "":
+			p.Role = role
+			if explain {
+				*steps = append(*steps, st...)
+			}
+		case ok:
+			if explain {
+				add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, role))
+			}
+		default:
+			if explain {
+				add("role", p.Role, fmt.Sprintf("the publisher's code %s: no line of rules/occupations.tsv", p.OccupationCode))
+			}
+		}
 	}
 
 	p.DescriptionText = normalize.PlainText(p.Description)
 	p.Location = normalize.ParseLocation(p.LocationText)
-	if p.Location.Workplace == "" {
+	if explain {
+		if explain {
+			add("place", placeString(p.Location), fmt.Sprintf("location text %q", p.LocationText))
+		}
+	}
+	switch {
+	case p.Location.Workplace != "":
+		if explain {
+			add("workplace", p.Location.Workplace, fmt.Sprintf("location text %q", p.LocationText))
+		}
+	default:
 		remoteOnly := p.RemoteHint != nil && *p.RemoteHint
-		p.Location.Workplace = normalize.TextWorkplace(p.DescriptionText, remoteOnly)
-		if p.Location.Workplace == "" && p.RemoteHint != nil {
+		if explain {
+			var st []normalize.Step
+			p.Location.Workplace, st = normalize.ExplainTextWorkplace(p.DescriptionText, remoteOnly)
+			*steps = append(*steps, st...)
+		} else {
+			p.Location.Workplace = normalize.TextWorkplace(p.DescriptionText, remoteOnly)
+		}
+		switch {
+		case p.Location.Workplace != "":
+			add("workplace", p.Location.Workplace, "the description (phrases above)")
+		case remoteOnly:
+			p.Location.Workplace = normalize.Remote
+			add("workplace", normalize.Remote, "the source lists remote jobs only, and the text says nothing else")
+		case p.RemoteHint != nil:
 			p.Location.Workplace = normalize.Onsite
-			if remoteOnly {
-				p.Location.Workplace = normalize.Remote
-			}
+			add("workplace", normalize.Onsite, "the source's flag says not remote, and the text says nothing else")
+		default:
+			add("workplace", "", "neither the location, the description nor the source says")
 		}
 	}
 
@@ -49,14 +116,48 @@ func Normalize(p *Posting) {
 	if p.SalaryHint.Known() {
 		if s, ok := normalize.CompleteSalary(p.SalaryHint); ok {
 			p.Salary = s
+			if explain {
+				add("salary", salaryString(s), "the source's figures")
+			}
+		} else {
+			if explain {
+				add("salary", "", fmt.Sprintf("the source's figures %s are not plausible", salaryString(p.SalaryHint)))
+			}
 		}
 	}
 	if !p.Salary.Known() {
 		if s, ok := normalize.ParseSalary(p.SalaryText); ok {
 			p.Salary = s
+			if explain {
+				add("salary", salaryString(s), fmt.Sprintf("salary text %q (rules/salary.tsv)", p.SalaryText))
+			}
+		} else if p.SalaryText != "" {
+			if explain {
+				add("salary", "", fmt.Sprintf("salary text %q: no plausible salary", p.SalaryText))
+			}
 		}
 	}
 
 	p.Skills = normalize.Skills(p.Tags, p.Title)
+	if explain {
+		add("skills", strings.Join(p.Skills, ", "), fmt.Sprintf("tags %q and the title (rules/skills.tsv)", p.Tags))
+	}
 	p.Fingerprint = normalize.Fingerprint(p.Company, p.Title, p.Location)
+}
+
+// placeString formats a location's place for an explanation.
+func placeString(l normalize.Location) string {
+	parts := append(append([]string{}, l.Countries...), l.Regions...)
+	if l.Scope == normalize.ScopeWorldwide {
+		parts = append(parts, "worldwide")
+	}
+	return strings.Join(parts, ",")
+}
+
+// salaryString formats a salary for an explanation.
+func salaryString(s normalize.Salary) string {
+	if !s.Known() {
+		return ""
+	}
+	return fmt.Sprintf("%g-%g %s/%s", s.Min, s.Max, s.Currency, s.Period)
 }

@@ -284,7 +284,7 @@ func TestBinaryExitCode(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	for _, sub := range []string{"ingest", "build", "publish", "run", "serve", "demo", "migrate"} {
+	for _, sub := range []string{"ingest", "build", "publish", "run", "serve", "demo", "migrate", "replay", "explain"} {
 		out, err := exec.Command(bin, sub, "--help").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "Usage:") {
 			t.Errorf("jobpulse %s --help: %v\n%s", sub, err, out)

@@ -80,6 +80,7 @@ jobpulse starts itself with its data in warehouse.data.`,
 		newDemoCommand(a),
 		newMigrateCommand(a),
 		newReplayCommand(a),
+		newExplainCommand(a),
 		newBootstrapCommand(a),
 		newIAMPolicyCommand(a),
 	)

@@ -4,10 +4,10 @@ import "strings"
 
 // occupationRoles maps "scheme:code prefix" to a role, or "-" for none
 // (rules/occupations.tsv).
-var occupationRoles = func() map[string]string {
+var occupationRoles, occupationRows = func() (map[string]string, map[string]string) {
 	rows, err := readTable("occupations.tsv", 2)
 	mustLoad(err)
-	out := make(map[string]string, len(rows))
+	out, src := make(map[string]string, len(rows)), make(map[string]string, len(rows))
 	for _, r := range rows {
 		scheme, code, ok := strings.Cut(r.fields[0], ":")
 		switch {
@@ -19,8 +19,9 @@ var occupationRoles = func() map[string]string {
 			mustLoad(r.errorf("code %q listed twice", r.fields[0]))
 		}
 		out[r.fields[0]] = r.fields[1]
+		src[r.fields[0]] = r.source()
 	}
-	return out
+	return out, src
 }()
 
 // OccupationRole returns the role of a publisher's occupation code, written
@@ -29,17 +30,24 @@ var occupationRoles = func() map[string]string {
 // occupation that has no role of the vocabulary. ok is false when no prefix
 // is listed: the code says nothing.
 func OccupationRole(code string) (role string, ok bool) {
+	role, ok, _ = occupationRole(code)
+	return role, ok
+}
+
+// occupationRole is [OccupationRole], also returning the line that decided.
+func occupationRole(code string) (role string, ok bool, at string) {
 	scheme, c, found := strings.Cut(code, ":")
 	if !found || len(c) > 16 {
-		return "", false
+		return "", false, ""
 	}
 	for n := len(c); n > 0; n-- {
-		if r, listed := occupationRoles[scheme+":"+c[:n]]; listed {
+		key := scheme + ":" + c[:n]
+		if r, listed := occupationRoles[key]; listed {
 			if r == "-" {
-				return "", true
+				r = ""
 			}
-			return r, true
+			return r, true, occupationRows[key]
 		}
 	}
-	return "", false
+	return "", false, ""
 }

@@ -93,6 +93,16 @@ func loadWords() (*lexicon, error) {
 // compounds, "Buchhalterin" is not one of "buchhalter".
 const minCompoundStem = 3
 
+// word returns the word of an id (slowly: for explanations only).
+func (lx *lexicon) word(id int32) string {
+	for w, i := range lx.ids {
+		if i == id {
+			return w
+		}
+	}
+	return ""
+}
+
 // headOf returns the id of the head word that w, a word no table knows,
 // ends with; -1 when none.
 func (lx *lexicon) headOf(w string) int32 {
@@ -109,6 +119,7 @@ type pattern struct {
 	terms [][]int32 // each term: the word ids it accepts
 	value string    // the role, or the seniority level ("-" for none)
 	rank  int       // seniority rank; unused for roles
+	src   string    // the table line, for explanations
 }
 
 // patternSet is a table of patterns in priority order, indexed by the words
@@ -229,7 +240,7 @@ func (ps *patternSet) longestAt(words []int32, i int) (int, int) {
 
 // mask sets aside (id -1) the words of every match of the set in words,
 // longest first at each word, left to right.
-func (ps *patternSet) mask(words []int32) {
+func (ps *patternSet) mask(words []int32, tr *trace) {
 	for i := 0; i < len(words); {
 		if words[i] < 0 {
 			i++
@@ -242,6 +253,9 @@ func (ps *patternSet) mask(words []int32) {
 		}
 		for j := i; j < end; j++ {
 			words[j] = -1
+		}
+		if tr != nil {
+			tr.add("role", "", "words set aside by "+ps.pats[p].src)
 		}
 		i = end
 	}
@@ -270,7 +284,7 @@ func (t *text) genderMarkerEnd(i int) int {
 // words maps the scanned words of t to ids, joining compounds, into dst.
 // Gender markers ("(m/w/d)", "H/F") are left out, so that they stand
 // between no two terms of a pattern.
-func (lx *lexicon) words(t *text, dst []int32) []int32 {
+func (lx *lexicon) words(t *text, dst []int32, tr *trace) []int32 {
 	dst = dst[:0]
 	for i := 0; i < t.nt; i++ {
 		if end := t.genderMarkerEnd(i); end > i {
@@ -280,6 +294,9 @@ func (lx *lexicon) words(t *text, dst []int32) []int32 {
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {
 			id = lx.headOf(string(t.word(i)))
+			if id >= 0 && tr != nil {
+				tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head)", string(t.word(i)), lx.word(id)))
+			}
 		}
 		if n := len(dst); n > 0 && id >= 0 && dst[n-1] >= 0 {
 			if j, ok := lx.joins[[2]int32{dst[n-1], id}]; ok {

@@ -53,10 +53,10 @@ func loadTitleRules() error {
 			return err
 		}
 		if r.fields[0] == "-" {
-			ms.pats = append(ms.pats, pattern{terms: terms, value: "-"})
+			ms.pats = append(ms.pats, pattern{terms: terms, value: "-", src: r.source()})
 			continue
 		}
-		rs.pats = append(rs.pats, pattern{terms: terms, value: r.fields[0]})
+		rs.pats = append(rs.pats, pattern{terms: terms, value: r.fields[0], src: r.source()})
 	}
 	levels, err := readTable("seniority.tsv", 2)
 	if err != nil {
@@ -75,7 +75,7 @@ func loadTitleRules() error {
 		if err != nil {
 			return err
 		}
-		ss.pats = append(ss.pats, pattern{terms: terms, value: r.fields[0], rank: rank})
+		ss.pats = append(ss.pats, pattern{terms: terms, value: r.fields[0], rank: rank, src: r.source()})
 	}
 	rs.index(lx)
 	ms.index(lx)
@@ -95,26 +95,39 @@ func loadTitleRules() error {
 // rules/seniority.tsv finds in the title, one of the Seniority constants, or
 // "" when the title names none. Case, accents, punctuation and gender markers
 // such as "(m/w/d)" do not matter. Only the first 64 words are read.
-func Title(title string) (role, seniority string) {
+func Title(title string) (role, seniority string) { return readTitle(title, nil) }
+
+// readTitle is [Title], recording its steps in tr.
+func readTitle(title string, tr *trace) (role, seniority string) {
 	var t text
 	t.scan(title, false)
 	var buf [maxTokens]int32
-	words := titleLex.words(&t, buf[:])
-	best := 0
+	words := titleLex.words(&t, buf[:], tr)
+	best, levels := 0, 0
 	for i := 0; i < len(words); {
 		p, end := senioritySet.longestAt(words, i)
 		if p < 0 {
 			i++
 			continue
 		}
+		tr.add("seniority", senioritySet.pats[p].value, senioritySet.pats[p].src)
+		levels++
 		if r := senioritySet.pats[p].rank; r > best {
 			best, seniority = r, senioritySet.pats[p].value
 		}
 		i = end
 	}
-	roleMaskSet.mask(words)
+	roleMaskSet.mask(words, tr)
 	if i := roleSet.first(words); i >= 0 {
 		role = roleSet.pats[i].value
+		tr.add("role", role, roleSet.pats[i].src)
+	} else {
+		tr.add("role", "", "no line of rules/roles.tsv matches")
+	}
+	if seniority == "" {
+		tr.add("seniority", "", "no line of rules/seniority.tsv matches")
+	} else if levels > 1 {
+		tr.add("seniority", seniority, "the highest of the levels found")
 	}
 	return role, seniority
 }

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ const (
 type wpPhrase struct {
 	rest  []string
 	class int
+	src   string // the table line, for explanations
 }
 
 // wpPhrases maps the first word of each phrase to its phrases, longest first.
@@ -41,7 +43,7 @@ var wpPhrases = func() map[string][]wpPhrase {
 			if len(words) == 0 || strings.Join(words, " ") != name {
 				mustLoad(r.errorf("phrase %q is not folded (want %q)", name, strings.Join(words, " ")))
 			}
-			out[words[0]] = append(out[words[0]], wpPhrase{rest: words[1:], class: class})
+			out[words[0]] = append(out[words[0]], wpPhrase{rest: words[1:], class: class, src: fmt.Sprintf("%q of rules/%s:%d", name, r.file, r.line)})
 		}
 	}
 	for _, ps := range out {
@@ -236,7 +238,7 @@ func (f *foldedWords) word(i int) []byte { return f.buf[f.bounds[2*i]:f.bounds[2
 
 // match returns the strongest class of the phrases among the folded words,
 // -1 when none: at each word the longest phrase that starts there.
-func (f *foldedWords) match() int {
+func (f *foldedWords) match(tr *trace) int {
 	best := -1
 	n := len(f.bounds) / 2
 	for i := 0; i < n; {
@@ -253,6 +255,9 @@ func (f *foldedWords) match() int {
 				}
 			}
 			if ok {
+				if tr != nil {
+					tr.add("workplace", wpClassNames[p.class], "phrase "+p.src)
+				}
 				best = max(best, p.class)
 				matched = 1 + len(p.rest)
 				break
@@ -270,14 +275,20 @@ func (f *foldedWords) match() int {
 // home (or any work from home at all: then [Remote] when remoteOnly, for a
 // source that lists remote jobs only), else "". Phrases that merely contain
 // such words ("hybrid cloud") do not count.
-func TextWorkplace(text string, remoteOnly bool) string {
+func TextWorkplace(text string, remoteOnly bool) string { return textWorkplace(text, remoteOnly, nil) }
+
+// wpClassNames names the classes of rules/workplace_text.tsv.
+var wpClassNames = [...]string{wpNone: "none", wpPartial: "partial", wpHybrid: Hybrid, wpRemote: Remote, wpOnsite: Onsite}
+
+// textWorkplace is [TextWorkplace], recording the phrases it finds in tr.
+func textWorkplace(text string, remoteOnly bool, tr *trace) string {
 	f := wordsPool.Get().(*foldedWords)
 	defer wordsPool.Put(f)
 	best := -1
 	for _, sp := range f.windows(text) {
 		f.buf, f.bounds = f.buf[:0], f.bounds[:0]
 		f.fold(text[sp[0]:sp[1]])
-		best = max(best, f.match())
+		best = max(best, f.match(tr))
 	}
 	switch best {
 	case wpOnsite:

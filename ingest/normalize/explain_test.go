@@ -1,0 +1,55 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestExplainTitle checks that ExplainTitle reads as Title does and names
+// the lines that decided.
+func TestExplainTitle(t *testing.T) {
+	tests := []struct {
+		title string
+		want  []string // in the steps' rules, in order
+	}{
+		{"Kreditorenbuchhalter (m/w/d)", []string{`"kreditorenbuchhalter" read as its head "buchhalter"`, "rules/roles.tsv:", "no line of rules/seniority.tsv"}},
+		{"Chef d'équipe nettoyage (H/F)", []string{"rules/seniority.tsv:", "words set aside by rules/roles.tsv:", "no line of rules/roles.tsv matches"}},
+		{"Senior Team Lead Customer Support", []string{"(Senior ", "(Lead ", "(Customer Support ", "the highest of the levels found"}},
+	}
+	for _, tt := range tests {
+		role, seniority, steps := ExplainTitle(tt.title)
+		wr, ws := Title(tt.title)
+		if role != wr || seniority != ws {
+			t.Errorf("ExplainTitle(%q) = %q, %q; Title gives %q, %q", tt.title, role, seniority, wr, ws)
+		}
+		var rules []string
+		for _, s := range steps {
+			rules = append(rules, s.Rule)
+		}
+		all := strings.Join(rules, "\n")
+		at := 0
+		for _, w := range tt.want {
+			i := strings.Index(all[at:], w)
+			if i < 0 {
+				t.Errorf("ExplainTitle(%q): steps lack %q after byte %d:\n%s", tt.title, w, at, all)
+				break
+			}
+			at += i + len(w)
+		}
+	}
+}
+
+// TestExplainTextWorkplace checks that the phrases found are named with
+// their table line.
+func TestExplainTextWorkplace(t *testing.T) {
+	text := "Du arbeitest hybrid: 2 Tage Homeoffice pro Woche, sonst im Büro in Köln."
+	got, steps := ExplainTextWorkplace(text, false)
+	if want := TextWorkplace(text, false); got != want || len(steps) == 0 {
+		t.Fatalf("ExplainTextWorkplace = %q with %d steps; TextWorkplace gives %q", got, len(steps), want)
+	}
+	for _, s := range steps {
+		if s.Field != "workplace" || !strings.Contains(s.Rule, "rules/workplace_text.tsv:") {
+			t.Errorf("step %+v does not name its line of workplace_text.tsv", s)
+		}
+	}
+}
