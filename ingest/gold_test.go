@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"maps"
 	"math"
@@ -233,16 +234,32 @@ func goldRead(field string, g goldLabel, p Posting) (gold, read string) {
 	panic("unknown field " + field)
 }
 
+// goldTargets are the shares of gold postings each field must be read
+// right for, per source: the project's targets.
+var goldTargets = map[string]float64{"role": 95, "seniority": 97, "place": 97, "workplace": 95}
+
+// goldFloors are, per source and field, the shares measured when the rules
+// were last changed, rounded down, where they are below goldTargets: a
+// reading that falls below its floor got worse, and the test fails. Raise a
+// floor when the reading improves; never lower one to let a change pass.
+var goldFloors = map[string]map[string]float64{}
+
+// goldWrong, with -gold.wrong=FIELD, lists every gold posting whose FIELD is
+// read wrong, with its title, location text and label note: for whoever
+// extends a table.
+var goldWrong = flag.String("gold.wrong", "", "list the gold postings whose `field` (role, seniority, place, workplace, salary) is read wrong")
+
 // TestGoldAccuracy reads every hand-labelled posting of testdata/gold
 // through the same parse and normalize path a run uses, and reports how
 // often each field is read as labelled, per source, with the most frequent
-// wrong readings (gold → read). Run it with -v to see the figures.
+// wrong readings (gold → read). Run it with -v to see the figures, and with
+// -gold.wrong=role (or another field) to list each wrong posting.
 //
 // It fails on a malformed gold set, on fewer than 600 labelled postings or
-// six captures, and on a labelled posting the capture does not hold. The
-// issue's thresholds (role 95%, seniority 97%, place 97%, workplace 95%) are
-// not asserted yet: today's reading is below them, and the figures say by
-// how much.
+// six captures, on a labelled posting the capture does not hold, and for
+// each source and field read right less often than its target
+// (goldTargets), or than its floor where the target is not reached yet
+// (goldFloors).
 func TestGoldAccuracy(t *testing.T) {
 	gold := readGold(t)
 	captures := map[string]map[string]Posting{}
@@ -262,6 +279,11 @@ func TestGoldAccuracy(t *testing.T) {
 		if !ok {
 			t.Errorf("%s %s (%q): not in %s", g.Source, g.ID, g.Title, g.Capture)
 			continue
+		}
+		if *goldWrong != "" {
+			if gv, rv := goldRead(*goldWrong, g, p); gv != rv {
+				t.Logf("%s %s %q (location %q): gold %q, read %q; %s", g.Source, g.ID, g.Title, p.LocationText, gv, rv, g.Note)
+			}
 		}
 		for _, src := range []string{g.Source, "all"} {
 			if bySource[src] == nil {
@@ -306,6 +328,34 @@ func TestGoldAccuracy(t *testing.T) {
 		}
 	}
 	t.Log(b.String())
+
+	var below []string
+	for _, src := range slices.Sorted(maps.Keys(bySource)) {
+		if src == "all" {
+			continue
+		}
+		for _, f := range goldFields {
+			target, ok := goldTargets[f]
+			if !ok {
+				continue
+			}
+			tl := bySource[src][f]
+			share := 100 * float64(tl.right) / float64(max(tl.all, 1))
+			floor, hasFloor := goldFloors[src][f]
+			switch {
+			case share >= target:
+			case !hasFloor:
+				t.Errorf("%s: the %s is read right for %.1f%% of %d gold postings: want at least %.0f%%", src, f, share, tl.all, target)
+			case share < floor:
+				t.Errorf("%s: the %s is read right for %.1f%% of %d gold postings: below its floor of %.1f%% (target %.0f%%)", src, f, share, tl.all, floor, target)
+			default:
+				below = append(below, fmt.Sprintf("%s %s %.1f%% (target %.0f%%)", src, f, share, target))
+			}
+		}
+	}
+	if len(below) > 0 {
+		t.Logf("below target, above floor: %s", strings.Join(below, "; "))
+	}
 }
 
 // TestROMEPairs checks the reading of French titles against France

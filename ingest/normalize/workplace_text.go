@@ -74,7 +74,7 @@ type foldedWords struct {
 // seen are folded as the tables are, marks included.
 var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
-	"anywh", "site", "onsit", "ort", "büro", "buro",
+	"anywh", "site", "onsit", "ort", "büro", "buro", "fullr",
 }
 
 // workplaceWindow is how far before and after a stem a phrase holding it

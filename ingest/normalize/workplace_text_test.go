@@ -32,6 +32,9 @@ func TestTextWorkplace(t *testing.T) {
 		{"Wartung von Hybridfahrzeugen und véhicules hybrides", false, ""},
 		{"A remote team of engineers monitoring remote sensors.", false, ""},
 		{"Fully remote, or hybrid in our Lisbon office if you like.", false, Remote},
+		{"Poste basé à Lyon ou en fullremote.", false, Remote},
+		{"Du arbeitest meist remote, aber auch mal vor Ort bei uns.", false, Hybrid},
+		{"We work mostly remote and meet in Berlin once a month.", false, Hybrid},
 		{"", false, ""},
 	}
 	for _, tt := range tests {
