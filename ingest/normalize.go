@@ -5,6 +5,9 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 // Normalize fills the normalized fields of p from its raw fields and hints,
 // with the rules of package [normalize]:
 //
+//   - CompanyName and CompanyKey from Company ([normalize.Company]): one
+//     key for the spellings of one company, and its name without the legal
+//     form.
 //   - Role and Seniority from the title ([normalize.Title]).
 //   - Location from LocationText ([normalize.ParseLocation]). The workplace
 //     is what the location text says; else what the description says
@@ -25,6 +28,7 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 // Normalize only writes the normalized fields, so calling it twice gives the
 // same posting.
 func Normalize(p *Posting) {
+	p.CompanyName, p.CompanyKey = normalize.Company(p.Company)
 	p.Role, p.Seniority = normalize.Title(p.Title)
 
 	p.DescriptionText = normalize.PlainText(p.Description)
