@@ -29,9 +29,10 @@ func loadCompany() error {
 		return err
 	}
 	forms, last, anonymous := map[string]byte{}, map[string]bool{}, map[string]bool{}
+	kinds := map[string]byte{"suffix": legalSuffix, "word": legalWord, "anonymous": 0}
 	maxWords := 0
 	for _, r := range rows {
-		kind, ok := map[string]byte{"suffix": legalSuffix, "word": legalWord, "anonymous": 0}[r.fields[0]]
+		kind, ok := kinds[r.fields[0]]
 		if !ok || len(r.fields) != 2 {
 			return r.errorf("want suffix|word|anonymous <TAB> phrases")
 		}
