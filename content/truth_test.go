@@ -107,17 +107,30 @@ func latin1Twice(s string) string {
 type truth struct {
 	read, rejected map[string]int // records per source
 	postings       int            // distinct postings
-	companies      int
+	openings       int            // their openings
+	companies      int            // distinct companies (company keys)
+	companyOpen    map[string]int // openings per company key
 	roles          map[string]int // postings per role
-	places         map[string]int // postings per place (country code, region, "Worldwide")
+	places         map[string]int // openings per place (country code, region, "Worldwide")
+	placePostings  map[string]int // postings per place
 }
 
 // computeTruth counts the distinct jobs of the captures as the report
 // defines them (see content/method.md): a record without a title cannot be
-// read; records with the same fingerprint are one posting.
+// read; records with the same fingerprint are one posting, whose openings
+// are its records at the source with most of them (records of one source
+// and id once); spellings of a company with one key are one company.
 func computeTruth(jobs []rawJob) truth {
-	tr := truth{read: map[string]int{}, rejected: map[string]int{}, roles: map[string]int{}, places: map[string]int{}}
-	seen, companies := map[string]bool{}, map[string]bool{}
+	tr := truth{read: map[string]int{}, rejected: map[string]int{}, roles: map[string]int{}, places: map[string]int{},
+		placePostings: map[string]int{}, companyOpen: map[string]int{}}
+	type posting struct {
+		role     string
+		company  string // key
+		loc      normalize.Location
+		listings map[string]map[string]bool // source: ids
+	}
+	var order []string
+	byKey, companies := map[string]*posting{}, map[string]bool{}
 	for _, j := range jobs {
 		if strings.TrimSpace(j.title) == "" {
 			tr.rejected[j.source]++
@@ -129,25 +142,43 @@ func computeTruth(jobs []rawJob) truth {
 		if key == "" {
 			key = j.source + "\x00" + j.id
 		}
-		if seen[key] {
-			continue
+		p := byKey[key]
+		if p == nil {
+			role, _ := normalize.Title(j.title)
+			_, company := normalize.Company(j.company)
+			p = &posting{role: role, company: company, loc: loc, listings: map[string]map[string]bool{}}
+			byKey[key] = p
+			order = append(order, key)
 		}
-		seen[key] = true
+		if p.listings[j.source] == nil {
+			p.listings[j.source] = map[string]bool{}
+		}
+		p.listings[j.source][j.id] = true
+	}
+	for _, key := range order {
+		p := byKey[key]
+		openings := 0
+		for _, ids := range p.listings {
+			openings = max(openings, len(ids))
+		}
 		tr.postings++
-		if c := strings.TrimSpace(j.company); c != "" {
-			companies[c] = true
+		tr.openings += openings
+		if p.company != "" {
+			companies[p.company] = true
+			tr.companyOpen[p.company] += openings
 		}
-		if role, _ := normalize.Title(j.title); role != "" {
-			tr.roles[role]++
+		if p.role != "" {
+			tr.roles[p.role]++
 		}
-		for _, c := range loc.Countries {
-			tr.places[c]++
+		var places []string
+		places = append(places, p.loc.Countries...)
+		places = append(places, p.loc.Regions...)
+		if p.loc.Scope == normalize.ScopeWorldwide {
+			places = append(places, "Worldwide")
 		}
-		for _, r := range loc.Regions {
-			tr.places[r]++
-		}
-		if loc.Scope == normalize.ScopeWorldwide {
-			tr.places["Worldwide"]++
+		for _, pl := range places {
+			tr.places[pl] += openings
+			tr.placePostings[pl]++
 		}
 	}
 	tr.companies = len(companies)
@@ -188,23 +219,40 @@ func TestReportTruth(t *testing.T) {
 		}
 	})
 	t.Run("top roles", func(t *testing.T) {
-		checkTop(t, home.table(t, "top_roles"), want.roles, want.postings, 10, func(s string) string { return s })
+		checkTop(t, home.table(t, "top_roles"), "Postings", want.roles, want.postings, 10, func(s string) string { return s })
 	})
 	t.Run("top places", func(t *testing.T) {
-		checkTop(t, home.table(t, "top_locations"), want.places, want.postings, 5, place)
+		checkTop(t, home.table(t, "top_locations"), "Openings", want.places, want.openings, 5, place)
+	})
+	t.Run("top companies", func(t *testing.T) {
+		// Each company under the one name the site gives it: the name
+		// has the company's key.
+		got := readPage(t, cfg.Out, "companies/index.html").table(t, "top")
+		names := map[string]string{}
+		for _, r := range got.Rows {
+			name := r[0].(string)
+			_, key := normalize.Company(name)
+			if names[key] != "" {
+				t.Errorf("%q and %q are one company, listed twice", names[key], name)
+			}
+			names[key] = name
+		}
+		checkTop(t, got, "Openings", want.companyOpen, want.openings, 20, func(k string) string { return cmp.Or(names[k], k) })
 	})
 	t.Run("every role", func(t *testing.T) {
 		got := readPage(t, cfg.Out, "roles/index.html").table(t, "roles")
-		checkAll(t, got, want.roles, func(s string) string { return s })
+		checkAll(t, got, "Postings", want.roles, func(s string) string { return s })
 	})
 	t.Run("every country", func(t *testing.T) {
-		countries := map[string]int{}
+		countries, postings := map[string]int{}, map[string]int{}
 		for p, n := range want.places {
 			if len(p) == 2 && strings.ToUpper(p) == p {
-				countries[p] = n
+				countries[p], postings[p] = n, want.placePostings[p]
 			}
 		}
-		checkAll(t, readPage(t, cfg.Out, "locations/index.html").table(t, "countries"), countries, place)
+		got := readPage(t, cfg.Out, "locations/index.html").table(t, "countries")
+		checkAll(t, got, "Openings", countries, place)
+		checkAll(t, got, "Postings", postings, place)
 	})
 	t.Run("per source", func(t *testing.T) {
 		runs := readPage(t, cfg.Out, "sources/index.html").table(t, "runs")
@@ -284,12 +332,12 @@ func countryNames(t *testing.T, pool *pgxpool.Pool) map[string]string {
 	return names
 }
 
-// checkTop checks a top-n table (label, Postings, Share %): n rows (or all
-// there are), each with the count the captures give and its share of all
-// postings, in order of count, and no label left out that has more postings
+// checkTop checks a top-n table (label, count column, Share %): n rows (or
+// all there are), each with the count the captures give and its share of
+// total, in order of count, and no label left out that has a greater count
 // than the last row. Ties are ordered by the database's collation, which the
 // test does not second-guess.
-func checkTop(t *testing.T, got *tableData, want map[string]int, total, n int, label func(string) string) {
+func checkTop(t *testing.T, got *tableData, column string, want map[string]int, total, n int, label func(string) string) {
 	t.Helper()
 	byLabel := map[string]int{}
 	for k, v := range want {
@@ -298,16 +346,16 @@ func checkTop(t *testing.T, got *tableData, want map[string]int, total, n int, l
 	if len(got.Rows) != min(n, len(byLabel)) {
 		t.Errorf("%d rows, want %d", len(got.Rows), min(n, len(byLabel)))
 	}
-	postings, share := got.col(t, "Postings"), got.col(t, "Share %")
+	postings, share := got.col(t, column), got.col(t, "Share %")
 	listed, last := map[string]bool{}, math.MaxInt
 	for _, r := range got.Rows {
 		name, c := r[0].(string), toInt(r[postings])
 		listed[name] = true
 		if c != byLabel[name] {
-			t.Errorf("%s: %d postings on the site, %d in the captures", name, c, byLabel[name])
+			t.Errorf("%s: %s %d on the site, %d in the captures", name, column, c, byLabel[name])
 		}
 		if c > last {
-			t.Errorf("%s: %d postings after a row of %d: not in order", name, c, last)
+			t.Errorf("%s: %s %d after a row of %d: not in order", name, column, c, last)
 		}
 		last = c
 		if s, w := r[share].(float64), math.Round(1000*float64(c)/float64(total))/10; s != w {
@@ -316,32 +364,32 @@ func checkTop(t *testing.T, got *tableData, want map[string]int, total, n int, l
 	}
 	for name, c := range byLabel {
 		if !listed[name] && c > last {
-			t.Errorf("%s (%d postings) is missing from the top %d", name, c, n)
+			t.Errorf("%s (%s %d) is missing from the top %d", name, column, c, n)
 		}
 	}
 }
 
 // checkAll checks a table of every label with its count (first column the
-// label, a column Postings) against want.
-func checkAll(t *testing.T, got *tableData, want map[string]int, label func(string) string) {
+// label, the count in column) against want.
+func checkAll(t *testing.T, got *tableData, column string, want map[string]int, label func(string) string) {
 	t.Helper()
 	w := map[string]int{}
 	for k, v := range want {
 		w[label(k)] += v
 	}
 	g := map[string]int{}
-	postings := got.col(t, "Postings")
+	counts := got.col(t, column)
 	for _, r := range got.Rows {
-		g[r[0].(string)] = toInt(r[postings])
+		g[r[0].(string)] = toInt(r[counts])
 	}
 	for k := range w {
 		if g[k] != w[k] {
-			t.Errorf("%s: %d postings on the site, %d in the captures", k, g[k], w[k])
+			t.Errorf("%s: %s %d on the site, %d in the captures", k, column, g[k], w[k])
 		}
 	}
 	for k := range g {
 		if _, ok := w[k]; !ok {
-			t.Errorf("%s: %d postings on the site, none in the captures", k, g[k])
+			t.Errorf("%s: %s %d on the site, none in the captures", k, column, g[k])
 		}
 	}
 }

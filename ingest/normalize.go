@@ -10,6 +10,9 @@ import (
 // Normalize fills the normalized fields of p from its raw fields and hints,
 // with the rules of package [normalize]:
 //
+//   - CompanyName and CompanyKey from Company ([normalize.Company]): one
+//     key for the spellings of one company, and its name without the legal
+//     form.
 //   - Role and Seniority from the title ([normalize.Title]); where the
 //     title names no role, the role of the publisher's OccupationCode
 //     ([normalize.OccupationRole]).
@@ -50,6 +53,10 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		if explain {
 			*steps = append(*steps, normalize.Step{Field: field, Value: value, Rule: rule})
 		}
+	}
+	p.CompanyName, p.CompanyKey = normalize.Company(p.Company)
+	if explain {
+		add("company", p.CompanyName, fmt.Sprintf("company %q, key %q (rules/company.tsv)", p.Company, p.CompanyKey))
 	}
 	if explain {
 		var st []normalize.Step

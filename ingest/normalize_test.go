@@ -30,6 +30,7 @@ func TestNormalize(t *testing.T) {
 				p.Salary = normalize.Salary{Min: 18, Max: 22, Currency: "USD", Period: normalize.Hour, AnnualMin: 37440, AnnualMax: 45760}
 				p.Skills = []string{"Go", "TypeScript"}
 				p.DescriptionText = "Build APIs.\n\n- Go"
+				p.CompanyName, p.CompanyKey = "Acme", "acme"
 				p.Fingerprint = normalize.Fingerprint("Acme Inc.", p.Title, p.Location)
 				return p
 			},

@@ -35,6 +35,8 @@ type Posting struct {
 	OccupationCode string
 
 	// Normalized fields, filled by Normalize.
+	CompanyName     string             // Company without its legal form, e.g. "SumUp" for "SumUp GmbH"; "" when it names no company
+	CompanyKey      string             // groups the spellings of one company, e.g. "sumup"; "" with CompanyName
 	Role            string             // job family, e.g. "Backend Engineer"; "" when unknown
 	Seniority       string             // e.g. "Senior", "Junior"; "" when the title says nothing
 	Location        normalize.Location // scope, countries, regions, workplace

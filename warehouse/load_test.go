@@ -42,12 +42,12 @@ func fingerprint(n int) string { return fmt.Sprintf("%032x", 0xf00d0000+n) }
 func posting(id, title string, fp int) ingest.Posting {
 	return ingest.Posting{
 		Source: "remotive", SourceID: id, URL: "https://remotive.com/remote-jobs/" + id, Title: title,
-		Company: "Acme", CompanyLogo: "https://remotive.com/logo/" + id, Category: "Software Development",
+		Company: "Acme Inc.", CompanyLogo: "https://remotive.com/logo/" + id, Category: "Software Development",
 		JobType: "full_time", LocationText: "USA, Canada", SalaryText: "$100k - $120k", Tags: []string{"go", "sql"},
 		Description: "<p>Build things.</p>", PublishedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC),
 		LakeKey: "raw/source=remotive/date=2026-11-28/run=r/page-0001.json",
 
-		Role: "Backend Engineer", Seniority: "Senior",
+		CompanyName: "Acme", CompanyKey: "acme", Role: "Backend Engineer", Seniority: "Senior",
 		Location: normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"CA", "US"},
 			Workplace: normalize.Remote},
 		Salary: normalize.Salary{Min: 100000, Max: 120000, Currency: "USD", Period: normalize.Year,
@@ -61,6 +61,7 @@ func posting(id, title string, fp int) ingest.Posting {
 type row struct {
 	ID, Source, SourceID, URL, Title string
 	Company, CompanyLogo, Category   string
+	CompanyName, CompanyKey          string
 	JobType, Location, Salary        string
 	Tags                             []string
 	PublishedAt                      *time.Time
@@ -80,14 +81,14 @@ type row struct {
 func postingRows(t *testing.T, pool *pgxpool.Pool) []row {
 	t.Helper()
 	rows, _ := pool.Query(context.Background(), `SELECT replace(id::text, '-', ''), source, source_id, url, title,
-		company, company_logo, category, job_type, location_text, salary_text, tags, published_at, role, seniority,
+		company, company_logo, category, company_name, company_key, job_type, location_text, salary_text, tags, published_at, role, seniority,
 		scope, countries, regions, workplace, salary_min::float8, salary_annual_max::float8, currency, period,
 		skills, description_text, first_seen_run, last_seen_run, first_seen_at, last_seen_at, lake_key
 		FROM postings ORDER BY id`)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var p row
 		err := r.Scan(&p.ID, &p.Source, &p.SourceID, &p.URL, &p.Title, &p.Company, &p.CompanyLogo, &p.Category,
-			&p.JobType, &p.Location, &p.Salary, &p.Tags, &p.PublishedAt, &p.Role, &p.Seniority, &p.Scope,
+			&p.CompanyName, &p.CompanyKey, &p.JobType, &p.Location, &p.Salary, &p.Tags, &p.PublishedAt, &p.Role, &p.Seniority, &p.Scope,
 			&p.Countries, &p.Regions, &p.Workplace, &p.SalaryMin, &p.SalaryAnnualMax, &p.Currency, &p.Period,
 			&p.Skills, &p.DescriptionText, &p.FirstSeenRun, &p.LastSeenRun, &p.FirstSeenAt, &p.LastSeenAt, &p.LakeKey)
 		if p.PublishedAt != nil {
@@ -108,7 +109,7 @@ func postingRows(t *testing.T, pool *pgxpool.Pool) []row {
 func want(p ingest.Posting, first string, f time.Time, last string, l time.Time) row {
 	r := row{
 		ID: p.Fingerprint, Source: p.Source, SourceID: p.SourceID, URL: p.URL, Title: p.Title, Company: p.Company,
-		CompanyLogo: p.CompanyLogo, Category: p.Category, JobType: p.JobType, Location: p.LocationText,
+		CompanyLogo: p.CompanyLogo, Category: p.Category, CompanyName: p.CompanyName, CompanyKey: p.CompanyKey, JobType: p.JobType, Location: p.LocationText,
 		Salary: p.SalaryText, Tags: orEmpty(p.Tags), Role: p.Role, Seniority: p.Seniority, Scope: p.Location.Scope,
 		Countries: orEmpty(p.Location.Countries), Regions: orEmpty(p.Location.Regions),
 		Workplace: p.Location.Workplace, Currency: p.Salary.Currency, Period: p.Salary.Period,

@@ -16,14 +16,14 @@ import (
 // gives them.
 var postingColumns = []string{"id", "role", "seniority", "scope", "countries", "regions", "workplace",
 	"salary_min", "salary_max", "currency", "period", "salary_annual_min", "salary_annual_max", "skills",
-	"description_text", "source", "source_id", "url", "title", "company", "company_logo", "category",
-	"job_type", "location_text", "salary_text", "tags", "published_at", "lake_key", "content_hash",
-	"first_seen_run", "last_seen_run", "first_seen_at", "last_seen_at"}
+	"description_text", "source", "source_id", "url", "title", "company", "company_name", "company_key",
+	"company_logo", "category", "job_type", "location_text", "salary_text", "tags", "published_at", "lake_key",
+	"content_hash", "first_seen_run", "last_seen_run", "first_seen_at", "last_seen_at"}
 
 // contentColumns are the columns of postings that a newer run's content
 // replaces: all but the identity, the lineage and the hash itself. The
 // content hash covers them all but lake_key (see [encodeHead]).
-var contentColumns = postingColumns[1:28]
+var contentColumns = postingColumns[1:slices.Index(postingColumns, "content_hash")]
 
 // postingRow is a posting as it is stored: strings cleaned, unknown values
 // made empty, with its id and the hash of its content.
@@ -46,7 +46,7 @@ var (
 // does not allow (a normalizer bug).
 func cleanPosting(p *ingest.Posting) error {
 	p.Source, p.SourceID = cleanKey(p.Source), cleanKey(p.SourceID)
-	for _, s := range []*string{&p.URL, &p.Title, &p.Company, &p.CompanyLogo, &p.Category, &p.JobType,
+	for _, s := range []*string{&p.URL, &p.Title, &p.Company, &p.CompanyName, &p.CompanyKey, &p.CompanyLogo, &p.Category, &p.JobType,
 		&p.LocationText, &p.SalaryText, &p.LakeKey, &p.Role, &p.Seniority, &p.DescriptionText} {
 		*s = clean(*s)
 	}
@@ -111,6 +111,8 @@ func encodeHead(c *copyBuf, id [16]byte, p *ingest.Posting) int64 {
 	c.text(p.URL)
 	c.text(p.Title)
 	c.text(p.Company)
+	c.text(p.CompanyName)
+	c.text(p.CompanyKey)
 	c.text(p.CompanyLogo)
 	c.text(p.Category)
 	c.text(p.JobType)

@@ -8,12 +8,10 @@ import (
 )
 
 // The compiled fingerprint table (rules/fingerprint.tsv): phrases of folded
-// words joined by spaces.
+// words joined by spaces. Company names have their own table (company.go).
 var (
-	legalSuffixes   map[string]bool
 	genderMarkers   map[string]bool
 	partWords       map[string]bool
-	maxLegalWords   int
 	maxGenderWords  int
 	maxGenderFirst  int  // bytes in the longest first word of a gender marker
 	fingerprintSize = 16 // bytes of sha256 kept: a uuid-sized value
@@ -27,11 +25,11 @@ func loadFingerprint() error {
 	if err != nil {
 		return err
 	}
-	sets := map[string]map[string]bool{"legal": {}, "gender": {}, "part": {}}
+	sets := map[string]map[string]bool{"gender": {}, "part": {}}
 	for _, r := range rows {
 		set, ok := sets[r.fields[0]]
 		if !ok || len(r.fields) != 2 {
-			return r.errorf("want legal|gender|part <TAB> phrases")
+			return r.errorf("want gender|part <TAB> phrases")
 		}
 		for _, p := range alternatives(r.fields[1]) {
 			if foldString(p, "") != p {
@@ -40,8 +38,6 @@ func loadFingerprint() error {
 			set[p] = true
 			n := len(strings.Fields(p))
 			switch r.fields[0] {
-			case "legal":
-				maxLegalWords = max(maxLegalWords, n)
 			case "gender":
 				maxGenderWords = max(maxGenderWords, n)
 				if n > 0 {
@@ -54,7 +50,7 @@ func loadFingerprint() error {
 			}
 		}
 	}
-	legalSuffixes, genderMarkers, partWords = sets["legal"], sets["gender"], sets["part"]
+	genderMarkers, partWords = sets["gender"], sets["part"]
 	return nil
 }
 
@@ -64,7 +60,9 @@ func loadFingerprint() error {
 //
 //   - the company, folded (lower case, accents removed), punctuation removed,
 //     spaces collapsed, and legal-form suffixes removed from its end ("Acme
-//     Inc." and "ACME" are both "acme");
+//     Inc." and "ACME" are both "acme"): the key of [Company], but that a
+//     name that names no company ("Confidential") keeps its words here, so
+//     that two such companies' postings do not run together;
 //   - the title, folded the same way, without gender markers ("(m/w/d)",
 //     "(H/F)"...) and without the parts (a bracket, or what follows or
 //     precedes a dash or a comma) made only of places, workplace words and
@@ -77,8 +75,9 @@ func loadFingerprint() error {
 // publishing the same title for the same places, on two sources, or again on
 // one under a new id. The same title in different countries gives different
 // fingerprints; so does a location text one source gives and another leaves
-// out. The words come from rules/fingerprint.tsv and the places tables;
-// changing those tables changes fingerprints, which a replay recomputes.
+// out. The words come from rules/fingerprint.tsv, rules/company.tsv and the
+// places tables; changing those tables changes fingerprints, which a replay
+// recomputes.
 func Fingerprint(company, title string, loc Location) string {
 	var buf [3 * maxTextBytes]byte
 	k := appendCompanyKey(buf[:0], company)
@@ -108,24 +107,12 @@ func appendSorted(dst []byte, list []string) []byte {
 	return dst
 }
 
-// appendCompanyKey appends the folded company without its legal suffixes.
+// appendCompanyKey appends the folded company without its legal form (see
+// [Company]).
 func appendCompanyKey(dst []byte, company string) []byte {
 	var t text
 	t.scan(company, false)
-	n := t.nt
-	var key [maxTextBytes]byte
-	for n > 1 {
-		cut := 0
-		for w := min(maxLegalWords, n-1); w >= 1 && cut == 0; w-- {
-			if legalSuffixes[string(t.phrase(key[:0], n-w, n))] {
-				cut = w
-			}
-		}
-		if cut == 0 {
-			break
-		}
-		n -= cut
-	}
+	n, _ := t.companyWords(company)
 	return t.phrase(dst, 0, n)
 }
 
