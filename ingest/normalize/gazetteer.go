@@ -236,7 +236,7 @@ func loadCountryNames(names map[string]*place, stop map[string]bool) (map[string
 	byCode := map[string]*place{}
 	for line := range strings.SplitSeq(strings.TrimSuffix(stripComments(countryTable), "\n"), "\n") {
 		name, code, ok := strings.Cut(line, "\t")
-		if !ok || len(code) != 2 {
+		if !ok || len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
 			return nil, nil, fmt.Errorf("normalize: gazetteer/countries.tsv: bad line %q", line)
 		}
 		codes[code] = true

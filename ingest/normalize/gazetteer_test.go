@@ -158,6 +158,11 @@ func TestCountryTable(t *testing.T) {
 		}
 		prev = name
 	}
+	for name := range placeNames {
+		if len(name) > maxKeyBytes {
+			t.Errorf("%q is longer than maxKeyBytes", name)
+		}
+	}
 }
 
 // TestGazetteerTable checks the generated table: sorted, every name folded,
@@ -182,8 +187,8 @@ func TestGazetteerTable(t *testing.T) {
 			t.Fatalf("line %d: %q does not sort after %q", i, name, prev)
 		}
 		prev = name
-		if FoldName(name) != name {
-			t.Fatalf("line %d: %q is not folded", i, name)
+		if FoldName(name) != name || len(name) > maxKeyBytes {
+			t.Fatalf("line %d: %q is not folded, or longer than maxKeyBytes", i, name)
 		}
 		for _, e := range strings.Split(v, ",") {
 			if len(e) < 4 || e[2] != ' ' || strings.ToUpper(e[:2]) != e[:2] || atoiPop(e[3:]) < 0 {

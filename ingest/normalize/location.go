@@ -13,6 +13,12 @@ const (
 	maxLocWeak      = 16
 )
 
+// maxKeyBytes is the longest name looked up in the tables: longer runs of
+// words name nothing (the longest name of the tables has 63 bytes;
+// TestGazetteerTable and TestCountryTable check it), and ParseLocation's
+// scratch key stays small.
+const maxKeyBytes = 128
+
 // locItem summarises one comma-separated item of a location text, for the
 // "City, ST" rule of state codes.
 type locItem struct {
@@ -104,7 +110,10 @@ func (a *locAcc) addWeak(country, gaz string) uint8 {
 		return 0
 	}
 	_, k := a.item()
-	a.weak[a.nw] = weakPlace{item: uint8(k), country: country, gaz: gaz}
+	a.weak[a.nw] = weakPlace{item: uint8(k), gaz: gaz}
+	if country != "" {
+		a.weak[a.nw].country = [2]byte{country[0], country[1]}
+	}
 	a.nw++
 	return uint8(a.nw)
 }
@@ -166,7 +175,7 @@ func ParseLocation(s string) Location {
 	var a locAcc
 	allCaps := t.allCaps()
 	var prev, cur locItem
-	var key [maxTextBytes + maxTokens]byte
+	var key [maxKeyBytes]byte
 	var runs gazRuns
 	for i := 0; i < t.nt; {
 		tok := t.toks[i]
@@ -345,13 +354,17 @@ func (t *text) longestPlace(i int, key []byte) (int, *place) {
 	best, bestN := (*place)(nil), 0
 	for n := 1; n <= maxPlaceWords && i+n <= t.nt; n++ {
 		j := i + n - 1
+		w := t.word(j)
 		if n > 1 {
 			if t.toks[j].sep > sepJoin {
 				break
 			}
 			key = append(key, ' ')
 		}
-		key = append(key, t.word(j)...)
+		if len(key)+len(w) > cap(key) {
+			break
+		}
+		key = append(key, w...)
 		p, ok := placeNames[string(key)]
 		if !ok {
 			continue
@@ -407,14 +420,7 @@ func (t *text) resolveCode(i int, allCaps bool, prev, cur *locItem, key []byte) 
 	var reread uint8
 	if !cityState && isState && (sep == sepList || sep == sepNone) && ctx.town && !ctx.named &&
 		ctx.cityOf != "" && ctx.cityOf != state && ctx.cityOf != country && ctx.gaz == "" {
-		key = key[:0]
-		for j := int(ctx.cityAt[0]); j < int(ctx.cityAt[1]); j++ {
-			if j > int(ctx.cityAt[0]) {
-				key = append(key, ' ')
-			}
-			key = append(key, t.word(j)...)
-		}
-		if gazHas(gazLookup(key), state) {
+		if key, ok := t.appendKey(key[:0], int(ctx.cityAt[0]), int(ctx.cityAt[1])); ok && gazHas(gazLookup(key), state) {
 			cityState, reread = true, ctx.cityW
 		}
 	}

@@ -12,11 +12,27 @@ import "slices"
 // text is read.
 type weakPlace struct {
 	item    uint8
-	city    bool   // a city of rules/places.tsv: no address rule applies
-	dropped bool   // a city read as a town of a state after all
-	country string // from a code, a state name or a city
-	gaz     string // from the gazetteer: the countries part of its line
+	city    bool    // a city of rules/places.tsv: no address rule applies
+	dropped bool    // a city read as a town of a state after all
+	country [2]byte // from a code, a state name or a city (see codeString)
+	gaz     string  // from the gazetteer: the countries part of its line
 }
+
+// codeStrings holds every two-letter code in capitals as a string, so that
+// a weak place can keep its country in two bytes (which keeps ParseLocation's
+// state small: zeroing it is a good part of its time) and give it back
+// without allocating.
+var codeStrings = func() (tab [26][26]string) {
+	for i := range tab {
+		for j := range tab[i] {
+			tab[i][j] = string([]byte{'A' + byte(i), 'A' + byte(j)})
+		}
+	}
+	return tab
+}()
+
+// codeString returns code c as a string.
+func codeString(c [2]byte) string { return codeStrings[c[0]-'A'][c[1]-'A'] }
 
 // runEnd returns one past the last word of the run that starts at word i:
 // the words up to the next separator stronger than a hyphen or a dot.
@@ -46,14 +62,8 @@ func (t *text) gazRun(i, e int, key []byte) string {
 				return ""
 			}
 		}
-		key = key[:0]
-		for j := i; j < e; j++ {
-			if j > i {
-				key = append(key, ' ')
-			}
-			key = append(key, t.word(j)...)
-		}
-		if len(key) < 3 || gazStop[string(key)] {
+		key, ok := t.appendKey(key[:0], i, e)
+		if !ok || len(key) < 3 || gazStop[string(key)] {
 			continue
 		}
 		if v := gazLookup(key); v != "" {
@@ -61,6 +71,23 @@ func (t *text) gazRun(i, e int, key []byte) string {
 		}
 	}
 	return ""
+}
+
+// appendKey appends words i to e (one past the last) of the text to key,
+// separated by spaces; false when they do not fit in key's capacity (they
+// then name nothing: see maxKeyBytes).
+func (t *text) appendKey(key []byte, i, e int) ([]byte, bool) {
+	for j := i; j < e; j++ {
+		w := t.word(j)
+		if len(key)+1+len(w) > cap(key) {
+			return key, false
+		}
+		if j > i {
+			key = append(key, ' ')
+		}
+		key = append(key, w...)
+	}
+	return key, true
 }
 
 // gazRuns collects the runs of consecutive words of a text that the places
@@ -123,12 +150,12 @@ func (a *locAcc) settle() {
 		switch {
 		case w.city:
 			if !w.dropped {
-				a.addCountry(w.country)
+				a.addCountry(codeString(w.country))
 			}
 		case w.gaz == "":
 			only[k] = a.addressCountries(int(w.item))
-			if only[k] == 0 || a.in(only[k], w.country) {
-				a.addCountry(w.country)
+			if c := codeString(w.country); only[k] == 0 || a.in(only[k], c) {
+				a.addCountry(c)
 			}
 		default:
 			only[k] = a.addressCountries(int(w.item))
