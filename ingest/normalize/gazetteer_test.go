@@ -40,6 +40,9 @@ func TestParseLocationGazetteer(t *testing.T) {
 		{"Spanish exonym", "Zaragoza, España", country("ES")},
 		{"Italian exonym", "Monaco di Baviera", de("")},
 		{"Italian name", "Genova", country("IT")},
+		{"Chinese name of a city of a million", "台北", country("TW")},
+		{"Russian name of a city of a million", "Москва", country("RU")},
+		{"Korean name of a city of a million", "서울", country("KR")},
 		// Ambiguity: context, then population.
 		{"dominant town", "Hanover", de("")},
 		{"no dominant town", "Hamilton", Location{}},

@@ -48,3 +48,25 @@ func TestSubdivisionNames(t *testing.T) {
 		})
 	}
 }
+
+func TestAltOK(t *testing.T) {
+	tests := []struct {
+		name, alt, main string
+		pop             int
+		want            bool
+	}{
+		{"exonym of a large city", "Munich", "munchen", 1_260_000, true},
+		{"exonym of a small town", "Ratisbonne", "regensburg", 150_000, true},
+		{"nickname of a middling town", "Lakeville", "zweibrucken", 34_000, false},
+		{"code in capitals", "ZPM", "zaporizhzhia", 750_000, false},
+		{"script of a city of a million", "台北", "taipei", 7_871_900, true},
+		{"script of a smaller city", "Мюнстер", "munster", 315_000, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := altOK(tt.alt, tt.main, tt.pop); got != tt.want {
+				t.Errorf("altOK(%q, %q, %d) = %v, want %v", tt.alt, tt.main, tt.pop, got, tt.want)
+			}
+		})
+	}
+}

@@ -7,7 +7,9 @@
 // as "ZPM"), and belong to a place of at least 15,000 inhabitants that either
 // has 100,000 or more or whose name begins with the same two letters
 // (exonyms such as "Munich", "Nuremberg", "Hanover", and not the odd
-// transliterations and nicknames smaller places carry). Historical,
+// transliterations and nicknames smaller places carry); and the alternate
+// names in other scripts of the cities of at least 1,000,000 inhabitants
+// ("台北", "Москва", "東京", "서울"), two letters or more. Historical,
 // abandoned and destroyed places are left out.
 
 package main
@@ -30,7 +32,9 @@ const (
 	altMinPopulation     = 15_000
 	altAnyPopulation     = 100_000
 	altMinLen, altMaxLen = 4, 40
+	altScriptPopulation  = 1_000_000
 	minKeyLetters        = 3
+	minScriptKeyLetters  = 2
 )
 
 // cities1000.txt columns (https://download.geonames.org/export/dump/readme.txt).
@@ -136,14 +140,14 @@ func read(r io.Reader) (table, int, error) {
 // pop inhabitants is kept.
 func altOK(a, main string, pop int) bool {
 	n := utf8.RuneCountInString(a)
+	if !latin(a) {
+		return pop >= altScriptPopulation && n <= altMaxLen
+	}
 	if n < altMinLen || n > altMaxLen {
 		return false
 	}
 	lower := false
 	for _, r := range a {
-		if r >= 0x250 && r != '’' && r != '‘' { // not Latin
-			return false
-		}
 		lower = lower || unicode.IsLower(r)
 	}
 	if !lower {
@@ -156,8 +160,19 @@ func altOK(a, main string, pop int) bool {
 	return len(k) >= 2 && len(main) >= 2 && k[:2] == main[:2]
 }
 
+// latin reports whether s is written in Latin letters (and punctuation).
+func latin(s string) bool {
+	for _, r := range s {
+		if r >= 0x250 && r != '’' && r != '‘' {
+			return false
+		}
+	}
+	return true
+}
+
 // keyOK reports whether folded name k is worth a line: it has at least
-// minKeyLetters letters and no digit.
+// minKeyLetters letters (minScriptKeyLetters in another script than Latin:
+// "台北") and no digit.
 func keyOK(k string) bool {
 	letters := 0
 	for _, r := range k {
@@ -167,6 +182,9 @@ func keyOK(k string) bool {
 		case unicode.IsLetter(r):
 			letters++
 		}
+	}
+	if !latin(k) {
+		return letters >= minScriptKeyLetters && !strings.ContainsRune(k, '\t')
 	}
 	return letters >= minKeyLetters && !strings.ContainsRune(k, '\t')
 }
