@@ -65,31 +65,28 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 	} else {
 		p.Role, p.Seniority = normalize.Title(p.Title)
 	}
-	if p.OccupationCode != "" {
-		role, ok, st := normalize.ExplainOccupationRole(p.OccupationCode)
-		switch {
-		case ok && p.Role == "":
-			p.Role = role
-			if explain {
-				*steps = append(*steps, st...)
-			}
-		case ok:
-			if explain {
-				add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, role))
-			}
-		default:
-			if explain {
-				add("role", p.Role, fmt.Sprintf("the publisher's code %s: no line of rules/occupations.tsv", p.OccupationCode))
-			}
+	switch role, ok := normalize.OccupationRole(p.OccupationCode); {
+	case p.OccupationCode == "":
+	case ok && p.Role == "":
+		p.Role = role
+		if explain {
+			_, _, st := normalize.ExplainOccupationRole(p.OccupationCode)
+			*steps = append(*steps, st...)
 		}
+	case ok && explain:
+		add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, role))
+	case explain:
+		add("role", p.Role, fmt.Sprintf("the publisher's code %s: no line of rules/occupations.tsv", p.OccupationCode))
 	}
 
 	p.DescriptionText = normalize.PlainText(p.Description)
-	p.Location = normalize.ParseLocation(p.LocationText)
 	if explain {
-		if explain {
-			add("place", placeString(p.Location), fmt.Sprintf("location text %q", p.LocationText))
-		}
+		var st []normalize.Step
+		p.Location, st = normalize.ExplainLocation(p.LocationText)
+		*steps = append(*steps, st...)
+		add("place", placeString(p.Location), fmt.Sprintf("read from the location text %q", p.LocationText))
+	} else {
+		p.Location = normalize.ParseLocation(p.LocationText)
 	}
 	switch {
 	case p.Location.Workplace != "":
@@ -126,10 +123,8 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 			if explain {
 				add("salary", salaryString(s), "the source's figures")
 			}
-		} else {
-			if explain {
-				add("salary", "", fmt.Sprintf("the source's figures %s are not plausible", salaryString(p.SalaryHint)))
-			}
+		} else if explain {
+			add("salary", "", fmt.Sprintf("the source's figures %s are not plausible", salaryString(p.SalaryHint)))
 		}
 	}
 	if !p.Salary.Known() {
@@ -138,10 +133,8 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 			if explain {
 				add("salary", salaryString(s), fmt.Sprintf("salary text %q (rules/salary.tsv)", p.SalaryText))
 			}
-		} else if p.SalaryText != "" {
-			if explain {
-				add("salary", "", fmt.Sprintf("salary text %q: no plausible salary", p.SalaryText))
-			}
+		} else if p.SalaryText != "" && explain {
+			add("salary", "", fmt.Sprintf("salary text %q: no plausible salary", p.SalaryText))
 		}
 	}
 

@@ -26,7 +26,8 @@ func TestExplainRaw(t *testing.T) {
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`"finanzbuchhalter" read as its head "buchhalter" \(rules/words.tsv: head\)`),
 		regexp.MustCompile(`role\s+Accountant\s+rules/roles.tsv:\d+ \(Accountant `),
-		regexp.MustCompile(`place\s+DE\s+location text "Osnabrück"`),
+		regexp.MustCompile(`"osnabruck" in the gazetteer \(country:population of each place of the name\): DE \d+`),
+		regexp.MustCompile(`place\s+DE\s+read from the location text "Osnabrück"`),
 		regexp.MustCompile(`workplace\s+hybrid\s+phrase "tage homeoffice" of rules/workplace_text.tsv:\d+`),
 		regexp.MustCompile(`salary\s+3500-3500 EUR/month\s+salary text`),
 		regexp.MustCompile(`skills\s+Go\s+tags`),

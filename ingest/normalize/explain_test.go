@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,40 @@ func TestExplainTextWorkplace(t *testing.T) {
 	for _, s := range steps {
 		if s.Field != "workplace" || !strings.Contains(s.Rule, "rules/workplace_text.tsv:") {
 			t.Errorf("step %+v does not name its line of workplace_text.tsv", s)
+		}
+	}
+}
+
+// TestExplainLocation checks that ExplainLocation reads as ParseLocation
+// does and names the table line, gazetteer entry or rule of each name.
+func TestExplainLocation(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // in the steps' rules, in order
+	}{
+		{"Rieti, RI, Italy", []string{`"rieti" in the gazetteer`, `"RI": a country or state code`, `"italy": rules/places.tsv:`, "settled by the countries named beside it (IT)"}},
+		{"75 - Paris 15e Arrondissement", []string{`"75" before " - ": a French département`}},
+		{"Regensburg", []string{`"regensburg" in the gazetteer`, "settled by population"}},
+		{"somewhere", []string{"no name of the places tables or the gazetteer"}},
+	}
+	for _, tt := range tests {
+		loc, steps := ExplainLocation(tt.text)
+		if want := ParseLocation(tt.text); !slices.Equal(loc.Countries, want.Countries) || !slices.Equal(loc.Regions, want.Regions) || loc.Scope != want.Scope {
+			t.Errorf("ExplainLocation(%q) = %+v; ParseLocation gives %+v", tt.text, loc, want)
+		}
+		var rules []string
+		for _, s := range steps {
+			rules = append(rules, s.Rule)
+		}
+		all := strings.Join(rules, "\n")
+		at := 0
+		for _, w := range tt.want {
+			i := strings.Index(all[at:], w)
+			if i < 0 {
+				t.Errorf("ExplainLocation(%q): steps lack %q after byte %d:\n%s", tt.text, w, at, all)
+				break
+			}
+			at += i + len(w)
 		}
 	}
 }

@@ -245,7 +245,7 @@ func loadCountryNames(names map[string]*place, stop map[string]bool) (map[string
 		}
 		p := byCode[code]
 		if p == nil {
-			p = &place{kind: placeCountry, countries: []string{code}}
+			p = &place{kind: placeCountry, countries: []string{code}, src: "gazetteer/countries.tsv (CLDR)"}
 			byCode[code] = p
 		}
 		out[name] = p

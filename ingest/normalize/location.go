@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 )
 
 // Limits of one parsed location: more places than this are dropped, and a
@@ -169,7 +171,35 @@ func (a *locAcc) setTown(cur *locItem) {
 // ("REMOTE - US", not "REMOTE IN US"). Countries and regions come out sorted
 // and without duplicates; nil when none. Only the first 512 bytes (64 words)
 // are read.
-func ParseLocation(s string) Location {
+func ParseLocation(s string) Location { return parseLocation(s, nil) }
+
+// ExplainLocation reads a location text as [ParseLocation] does and returns,
+// beside the location, each name it recognised and where from: a line of
+// the places tables, the gazetteer of towns and regions (with the countries
+// and population of the entry), a code, a France Travail département.
+func ExplainLocation(s string) (Location, []Step) {
+	var tr trace
+	loc := parseLocation(s, &tr)
+	return loc, tr.steps
+}
+
+// placeValue names what a place gives, for explanations.
+func placeValue(p *place) string {
+	switch {
+	case len(p.countries) > 0:
+		return strings.Join(p.countries, ",")
+	case len(p.regions) > 0:
+		return strings.Join(p.regions, ",")
+	case p.workplace != "":
+		return p.workplace
+	case p.kind == placeWorldwide:
+		return "worldwide"
+	}
+	return ""
+}
+
+// parseLocation is [ParseLocation], recording what it recognises in tr.
+func parseLocation(s string, tr *trace) Location {
 	var t text
 	t.scan(s, false)
 	var a locAcc
@@ -187,6 +217,9 @@ func ParseLocation(s string) Location {
 			a.newItem()
 		}
 		if i == 0 && t.frenchDepartment() {
+			if tr != nil {
+				tr.add("place", "FR", fmt.Sprintf("%q before \" - \": a French département's code, as France Travail writes places", string(t.word(0))))
+			}
 			a.addExplicit("FR")
 			cur.named = true
 			i++
@@ -198,6 +231,9 @@ func ParseLocation(s string) Location {
 			// whole run beats the names inside it.
 			if e := t.runEnd(i); n < e-i && e-i <= maxGazWords {
 				if v := t.gazRun(i, e, key[:0]); v != "" {
+					if tr != nil {
+						tr.add("place", "", fmt.Sprintf("%q in the gazetteer (country:population of each place of the name): %s", string(t.phrase(nil, i, e)), v))
+					}
 					a.addWeak("", v)
 					a.setTown(&cur)
 					cur.gaz = v
@@ -208,6 +244,9 @@ func ParseLocation(s string) Location {
 			}
 		}
 		if p != nil {
+			if tr != nil {
+				tr.add("place", placeValue(p), fmt.Sprintf("%q: %s", string(t.phrase(nil, i, i+n)), p.src))
+			}
 			a.apply(p, &cur)
 			if p.kind == placeCity {
 				cur.cityAt = [2]uint8{uint8(i), uint8(i + n)}
@@ -218,6 +257,9 @@ func ParseLocation(s string) Location {
 		w := t.word(i)
 		if len(w) == 2 && tok.upper {
 			if c, city := t.resolveCode(i, allCaps, &prev, &cur, key[:0]); c != "" {
+				if tr != nil {
+					tr.add("place", c, fmt.Sprintf("%q: a country or state code in capitals (rules/places.tsv)", strings.ToUpper(string(w))))
+				}
 				if city > 0 {
 					// "Cambridge, MA": the city is a town of the state's.
 					a.weak[city-1].dropped = true
@@ -242,9 +284,13 @@ func ParseLocation(s string) Location {
 		runs.add(&t, i, k)
 		i++
 	}
-	runs.resolve(&t, &a, key[:0])
-	a.settle()
-	return a.location()
+	runs.resolve(&t, &a, key[:0], tr)
+	a.settle(tr)
+	loc := a.location()
+	if tr != nil && loc.Scope == ScopeUnknown && len(tr.steps) == 0 {
+		tr.add("place", "", "no name of the places tables or the gazetteer")
+	}
+	return loc
 }
 
 // frenchDepartment reports whether the text starts as France Travail's

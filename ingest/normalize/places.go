@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type place struct {
 	regions   []string // region names (region, timezone)
 	workplace string   // Remote, Hybrid or Onsite (workplace)
 	capitals  bool     // matches only when written in capitals
+	src       string   // the table and line it comes from, for explanations
 }
 
 // offsetRule maps a range of UTC offsets (hours) to a region.
@@ -73,6 +75,7 @@ func loadPlaces() error {
 			}
 			q := *p
 			q.capitals = p.kind == placeTimezone && !strings.Contains(name, " ") && len(name) <= 4
+			q.src = fmt.Sprintf("rules/%s:%d", r.file, r.line)
 			names[name] = &q
 		}
 		return nil

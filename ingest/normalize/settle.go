@@ -1,6 +1,10 @@
 package normalize
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // What a location text names beyond the places tables: the runs of words
 // looked up in the gazetteer, and the weak places (codes, state names,
@@ -125,12 +129,15 @@ func (g *gazRuns) miss(i, e int) {
 // resolve looks each run up in the gazetteer (unless it was looked up in
 // vain already) and records the names it finds as weak places of their
 // items. key is scratch space.
-func (g *gazRuns) resolve(t *text, a *locAcc, key []byte) {
+func (g *gazRuns) resolve(t *text, a *locAcc, key []byte, tr *trace) {
 	for _, r := range g.runs[:g.n] {
 		if r[1]-r[0] > maxGazWords || slices.Contains(g.missed[:g.nm], [2]uint8{r[0], r[1]}) {
 			continue
 		}
 		if v := t.gazRun(int(r[0]), int(r[1]), key); v != "" && a.nw < len(a.weak) {
+			if tr != nil {
+				tr.add("place", "", fmt.Sprintf("%q in the gazetteer (country:population of each place of the name): %s", string(t.phrase(nil, int(r[0]), int(r[1]))), v))
+			}
 			a.weak[a.nw] = weakPlace{item: r[2], gaz: v}
 			a.nw++
 		}
@@ -141,7 +148,7 @@ func (g *gazRuns) resolve(t *text, a *locAcc, key []byte) {
 // state names, then the gazetteer's names, each settled by the countries the
 // text names (see [gazPick]). In an address the countries of a weak place
 // must be the address's (see [locAcc.addressCountries]).
-func (a *locAcc) settle() {
+func (a *locAcc) settle(tr *trace) {
 	if a.nw == 0 {
 		return
 	}
@@ -183,6 +190,13 @@ func (a *locAcc) settle() {
 		// A country no places table defines is left out, as everywhere
 		// else.
 		c := gazPick(w.gaz, named)
+		if tr != nil {
+			how := "by population"
+			if len(named) > 0 {
+				how = fmt.Sprintf("by the countries named beside it (%s), then by population", strings.Join(named, ","))
+			}
+			tr.add("place", c, fmt.Sprintf("gazetteer entry %s settled %s", w.gaz, how))
+		}
 		if knownCountries[c] && (only[k] == 0 || slices.Contains(named, c)) {
 			picked[np] = c
 			np++
