@@ -10,7 +10,6 @@ import (
 // Limits of [Skills].
 const (
 	maxSkills   = 50  // skills kept per posting
-	maxTagRunes = 40  // longer tags are dropped as noise
 	maxTagBytes = 200 // longer tags are not even read
 )
 
@@ -20,6 +19,7 @@ var (
 	skillTitles      map[string]string     // title name -> skill
 	maxSkillTitleLen int                   // words in the longest title name
 	skillTitleIndex  map[string]titleEntry // title name or its first words -> entry
+	skillNames       map[string]bool       // every skill the table names
 )
 
 // titleEntry is what some words of a title may name, for appendTitleSkills:
@@ -38,12 +38,15 @@ func loadSkills() error {
 	if err != nil {
 		return err
 	}
-	tags, titles := map[string]string{}, map[string]string{}
+	tags, titles, names := map[string]string{}, map[string]string{}, map[string]bool{}
 	maxWords := 1
 	for _, r := range rows {
 		skill := r.fields[0]
 		if len(r.fields) > 3 {
 			return r.errorf("want skill <TAB> tag names [<TAB> title names]")
+		}
+		if skill != "-" {
+			names[skill] = true
 		}
 		for _, name := range alternatives(r.fields[1]) {
 			var buf [maxTagBytes]byte
@@ -79,7 +82,7 @@ func loadSkills() error {
 			maxWords = max(maxWords, t.nt)
 		}
 	}
-	skillTags, skillTitles, maxSkillTitleLen = tags, titles, maxWords
+	skillTags, skillTitles, maxSkillTitleLen, skillNames = tags, titles, maxWords, names
 	skillTitleIndex = indexTitleNames(titles)
 	return nil
 }
@@ -113,16 +116,16 @@ func indexTitleNames(titles map[string]string) map[string]titleEntry {
 }
 
 // Skills returns the skills named by a posting's tags and title, normalized,
-// without duplicates, sorted (byte order) and at most 50.
+// without duplicates, sorted (byte order) and at most 50. Every skill is one
+// of rules/skills.tsv: a tag that no line of the table names is no skill (it
+// stays a tag of the posting), nor is a noise tag (a seniority, a role, a
+// contract or a work style, or a word such as "digital nomad", "software"
+// or "other").
 //
-// A tag is looked up in rules/skills.tsv in lower case, without accents,
-// trimmed and with spaces collapsed: "golang" is "Go", "node.js" "Node.js",
+// A tag is looked up in the table in lower case, without accents, trimmed
+// and with spaces collapsed: "golang" is "Go", "node.js" "Node.js",
 // "ruby/rails" "Ruby on Rails", "Typescript " "TypeScript", "AI/ML" "Machine
-// Learning". Noise tags (seniorities, roles, contracts, work styles, words
-// such as "digital nomad", "software" or "other") are dropped, and so are
-// tags longer than 40 characters or with no letter or digit. Any other tag is
-// kept in a cleaned form: lower case, spaces trimmed and collapsed, control
-// characters and invalid UTF-8 removed ("Inside  Sales" is "inside sales").
+// Learning".
 //
 // The title adds the skills it names by the title names of the table: "Senior
 // Software Engineer Ruby on Rails" names Ruby on Rails, "Backend Engineer
@@ -152,7 +155,8 @@ func Skills(tags []string, title string) []string {
 	return slices.Clip(out)
 }
 
-// tagSkill returns the skill of one tag, or "" when it is noise.
+// tagSkill returns the skill of one tag, or "" when it is noise or no line
+// of the table names it.
 func tagSkill(tag string) string {
 	if len(tag) > maxTagBytes {
 		return ""
@@ -162,13 +166,10 @@ func tagSkill(tag string) string {
 	if len(key) == 0 {
 		return ""
 	}
-	if s, ok := skillTags[string(key)]; ok {
-		if s == "-" {
-			return ""
-		}
+	if s := skillTags[string(key)]; s != "-" {
 		return s
 	}
-	return cleanTag(tag)
+	return ""
 }
 
 // tagKey appends the lookup key of a tag to dst: folded (lower case, no
@@ -217,36 +218,6 @@ func tagKey(dst []byte, tag string) []byte {
 		}
 	}
 	return dst
-}
-
-// cleanTag returns an unknown tag in lower case with spaces trimmed and
-// collapsed and control characters and invalid UTF-8 removed; "" when it is
-// too long or has no letter or digit.
-func cleanTag(tag string) string {
-	var b strings.Builder
-	b.Grow(len(tag))
-	space, runes, alnum := false, 0, false
-	for _, r := range tag {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			runes++
-			space = false
-		}
-		alnum = alnum || unicode.IsLetter(r) || unicode.IsDigit(r)
-		b.WriteRune(unicode.ToLower(r))
-		runes++
-	}
-	if !alnum || runes > maxTagRunes {
-		return ""
-	}
-	return b.String()
 }
 
 // appendTitleSkills appends the skills a title names to out: from each

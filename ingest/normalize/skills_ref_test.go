@@ -48,13 +48,10 @@ func tagSkillRef(tag string) string {
 	if len(key) == 0 {
 		return ""
 	}
-	if s, ok := skillTags[string(key)]; ok {
-		if s == "-" {
-			return ""
-		}
+	if s := skillTags[string(key)]; s != "-" {
 		return s
 	}
-	return cleanTag(tag)
+	return ""
 }
 
 // tagKeyRef is tagKey without its ASCII fast path.
