@@ -16,7 +16,10 @@ import "github.com/jobpulse/jobpulse/ingest/normalize"
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
 //     An implausible salary leaves Salary empty.
-//   - Skills from Tags and the title ([normalize.Skills]).
+//   - Skills from Tags and the title, through the skills table only
+//     ([normalize.Skills]): a tag the table does not know stays in Tags and
+//     is no skill. DescriptionText is read for the support an ambiguous tag
+//     ("go", "r", "health") needs, so it is set first.
 //   - DescriptionText from Description ([normalize.PlainText]).
 //   - Fingerprint from Company, Title and the normalized Location
 //     ([normalize.Fingerprint]); postings with the same fingerprint are one
@@ -52,6 +55,6 @@ func Normalize(p *Posting) {
 		}
 	}
 
-	p.Skills = normalize.Skills(p.Tags, p.Title)
+	p.Skills = normalize.Skills(p.Tags, p.Title, p.DescriptionText)
 	p.Fingerprint = normalize.Fingerprint(p.Company, p.Title, p.Location)
 }
