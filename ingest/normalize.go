@@ -26,7 +26,10 @@ import (
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
 //     An implausible salary leaves Salary empty.
-//   - Skills from Tags and the title ([normalize.Skills]).
+//   - Skills from Tags and the title, through the skills table only
+//     ([normalize.Skills]): a tag the table does not know stays in Tags and
+//     is no skill. DescriptionText is read for the support an ambiguous tag
+//     ("go", "r", "health") needs, so it is set first.
 //   - DescriptionText from Description ([normalize.PlainText]).
 //   - Fingerprint from Company, Title and the normalized Location
 //     ([normalize.Fingerprint]); postings with the same fingerprint are one
@@ -138,9 +141,9 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		}
 	}
 
-	p.Skills = normalize.Skills(p.Tags, p.Title)
+	p.Skills = normalize.Skills(p.Tags, p.Title, p.DescriptionText)
 	if explain {
-		add("skills", strings.Join(p.Skills, ", "), fmt.Sprintf("tags %q and the title (rules/skills.tsv)", p.Tags))
+		add("skills", strings.Join(p.Skills, ", "), fmt.Sprintf("tags %q, backed by the title or description where ambiguous (rules/skills.tsv)", p.Tags))
 	}
 	p.Fingerprint = normalize.Fingerprint(p.Company, p.Title, p.Location)
 }

@@ -21,7 +21,7 @@ type Posting struct {
 	JobType      string    // e.g. "full_time", "contract"
 	LocationText string    // free-text location, e.g. "USA, Canada"
 	SalaryText   string    // free-text salary, e.g. "$18 - $22/hr"
-	Tags         []string  // skills or tags
+	Tags         []string  // the source's tags, as published; only those of the skills table make Skills
 	Description  string    // description as published (usually HTML)
 	PublishedAt  time.Time // publication time in UTC; zero when unknown
 	LakeKey      string    // key of the raw page in the lake
@@ -41,7 +41,7 @@ type Posting struct {
 	Seniority       string             // e.g. "Senior", "Junior"; "" when the title says nothing
 	Location        normalize.Location // scope, countries, regions, workplace
 	Salary          normalize.Salary   // range, currency, period, annual figures
-	Skills          []string           // normalized skills from tags and title, sorted
+	Skills          []string           // skills of the skills table named by the tags and title, sorted
 	DescriptionText string             // the description as plain text
 	Fingerprint     string             // identity across sources: see [Fingerprint]
 }

@@ -73,7 +73,7 @@ const maxSlug = 80
 // from the values of its parameter: the value's [slug] when that is not
 // empty, at most [maxSlug] bytes and no other value's slug; else the slug
 // (cut at maxSlug) followed by "_" and a hash of the value ([hashedSlug]).
-// Values from outside, such as the tags that make skills, can have no
+// Values from outside, such as a posting's tags or company, can have no
 // letter of the Latin alphabet ("日本語"), differ only by a character that
 // slug drops ("go" and "\u202ego") or be long: each still gets a page, and
 // the same value always the same URL. The same value twice gets one URL

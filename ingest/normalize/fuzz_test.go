@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -114,30 +113,45 @@ func checkSalary(t *testing.T, s string, got Salary) {
 	}
 }
 
+// FuzzSkills checks what Skills gives: skills of the table only, sorted and
+// at most maxSkills; the description only ever adds skills, and only for
+// the tags (it names none by itself).
 func FuzzSkills(f *testing.F) {
 	for _, p := range realPostings(f)[:40] {
 		tag := ""
 		if len(p.Tags) > 0 {
 			tag = p.Tags[0]
 		}
-		f.Add(tag, strings.Join(p.Tags, "|"), p.Title)
+		text := PlainText(p.Description)
+		f.Add(tag, strings.Join(p.Tags, "|"), p.Title, text[:min(len(text), 2000)])
 	}
-	f.Add("golang", "node.js|ruby/rails|AI/ML", "Senior Backend Engineer (Go)")
-	f.Add("\x00", "\xff|  |!!!", "(go")
-	f.Fuzz(func(t *testing.T, tag, more, title string) {
+	f.Add("golang", "node.js|ruby/rails|AI/ML", "Senior Backend Engineer (Go)", "")
+	f.Add("\x00", "\xff|  |!!!", "(go", "\xffgo, java")
+	f.Add("go", "r|c|rest|health", "Go To Market", "We go-to-market in R&D. C/C++, SQL and R; the rest; healthcare")
+	f.Fuzz(func(t *testing.T, tag, more, title, description string) {
 		tags := append([]string{tag}, strings.Split(more, "|")...)
-		got := Skills(tags, title)
+		got := Skills(tags, title, description)
 		checkSorted(t, title, got)
 		if len(got) > maxSkills {
 			t.Errorf("Skills: %d skills", len(got))
 		}
 		for _, s := range got {
-			if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxTagRunes || strings.TrimSpace(s) != s {
-				t.Errorf("Skills(%q, %q): bad skill %q", tags, title, s)
+			if !skillNames[s] {
+				t.Errorf("Skills(%q, %q, %q): %q is no skill of the table", tags, title, description, s)
 			}
 		}
-		if again := Skills(slices.Clone(tags), title); !slices.Equal(got, again) {
-			t.Errorf("Skills(%q, %q) is not deterministic", tags, title)
+		if again := Skills(slices.Clone(tags), title, description); !slices.Equal(got, again) {
+			t.Errorf("Skills(%q, %q, %q) is not deterministic", tags, title, description)
+		}
+		if len(got) < maxSkills {
+			for _, s := range Skills(tags, title, "") {
+				if !slices.Contains(got, s) {
+					t.Errorf("Skills(%q, %q, %q) lost %q, named without the description", tags, title, description, s)
+				}
+			}
+		}
+		if a, b := Skills(nil, title, description), Skills(nil, title, ""); !slices.Equal(a, b) {
+			t.Errorf("Skills(nil, %q, %q) = %q: the description named skills without a tag (%q without it)", title, description, a, b)
 		}
 	})
 }

@@ -64,7 +64,7 @@ func writeGolden(b *strings.Builder, name string, p realPosting) {
 	fmt.Fprintf(b, "title\t%s\t%s\n", role, seniority)
 	fmt.Fprintf(b, "location\t%q\t%s\t%s\t%s\t%s\n", p.Location, loc.Scope,
 		strings.Join(loc.Countries, ","), strings.Join(loc.Regions, ","), loc.Workplace)
-	fmt.Fprintf(b, "skills\t%s\n", strings.Join(Skills(p.Tags, p.Title), "|"))
+	fmt.Fprintf(b, "skills\t%s\n", strings.Join(Skills(p.Tags, p.Title, text), "|"))
 	fmt.Fprintf(b, "fingerprint\t%s\t%s\n", Fingerprint("Acme Inc.", p.Title, loc), Fingerprint(p.Source+" GmbH", p.Title+" (m/w/d)", loc))
 	fmt.Fprintf(b, "plaintext\t%x\t%d\n", sha256.Sum256([]byte(text)), len(text))
 }

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -10,17 +11,24 @@ import (
 // Limits of [Skills].
 const (
 	maxSkills   = 50  // skills kept per posting
-	maxTagRunes = 40  // longer tags are dropped as noise
 	maxTagBytes = 200 // longer tags are not even read
 )
 
 // The compiled skills table (rules/skills.tsv).
 var (
-	skillTags        map[string]string     // tag key -> skill, or "-" for noise
+	skillTags        map[string]tagEntry   // tag key -> what it names
 	skillTitles      map[string]string     // title name -> skill
 	maxSkillTitleLen int                   // words in the longest title name
 	skillTitleIndex  map[string]titleEntry // title name or its first words -> entry
+	skillNames       map[string]bool       // every skill the table names
 )
+
+// tagEntry is what a tag key names: a skill, or "-" for noise; support is
+// set when the tag name is ambiguous, and says what must support it.
+type tagEntry struct {
+	skill   string
+	support *supportRule
+}
 
 // titleEntry is what some words of a title may name, for appendTitleSkills:
 // the skill of the title name they are, the skill of the title name they
@@ -38,50 +46,118 @@ func loadSkills() error {
 	if err != nil {
 		return err
 	}
-	tags, titles := map[string]string{}, map[string]string{}
-	maxWords := 1
+	t, err := compileSkills(rows)
+	if err != nil {
+		return err
+	}
+	skillTags, skillTitles, maxSkillTitleLen, skillNames = t.tags, t.titles, t.maxTitleWords, t.names
+	skillTitleIndex = indexTitleNames(t.titles)
+	return nil
+}
+
+// skillTable is the skills table compiled.
+type skillTable struct {
+	tags          map[string]tagEntry // tag key -> what it names
+	titles        map[string]string   // title name -> skill
+	names         map[string]bool     // every skill
+	maxTitleWords int                 // words in the longest title name
+}
+
+// compileSkills compiles the rows of the skills table.
+func compileSkills(rows []row) (*skillTable, error) {
+	t := &skillTable{tags: map[string]tagEntry{}, titles: map[string]string{}, names: map[string]bool{}, maxTitleWords: 1}
 	for _, r := range rows {
-		skill := r.fields[0]
-		if len(r.fields) > 3 {
-			return r.errorf("want skill <TAB> tag names [<TAB> title names]")
+		if err := t.add(r); err != nil {
+			return nil, err
 		}
-		for _, name := range alternatives(r.fields[1]) {
-			var buf [maxTagBytes]byte
-			if key := tagKey(buf[:0], name); string(key) != name {
-				return r.errorf("tag name %q is not in key form (want %q)", name, key)
+	}
+	return t, nil
+}
+
+// add compiles one row: skill <TAB> tag names [<TAB> title names [<TAB>
+// support names]].
+func (t *skillTable) add(r row) error {
+	skill := r.fields[0]
+	if len(r.fields) > 4 {
+		return r.errorf("want skill <TAB> tag names [<TAB> title names [<TAB> support names]]")
+	}
+	if skill != "-" {
+		t.names[skill] = true
+	}
+	var ambiguous []string
+	for _, name := range alternatives(r.fields[1]) {
+		name, amb := strings.CutSuffix(name, "?")
+		var buf [maxTagBytes]byte
+		if key := tagKey(buf[:0], name); string(key) != name {
+			return r.errorf("tag name %q is not in key form (want %q)", name, key)
+		}
+		if prev, dup := t.tags[name]; dup {
+			return r.errorf("tag name %q is already %q", name, prev.skill)
+		}
+		if amb {
+			if skill == "-" {
+				return r.errorf("noise tag %q cannot be ambiguous", name)
 			}
-			if prev, dup := tags[name]; dup {
-				return r.errorf("tag name %q is already %q", name, prev)
+			if err := checkAmbiguousName(name); err != nil {
+				return r.errorf("ambiguous tag name %q: %v", name, err)
 			}
-			tags[name] = skill
+			ambiguous = append(ambiguous, name)
 		}
-		if len(r.fields) < 3 {
-			continue
-		}
+		t.tags[name] = tagEntry{skill: skill}
+	}
+	if len(r.fields) > 2 && r.fields[2] != "-" {
 		if skill == "-" {
 			return r.errorf("noise has no title names")
 		}
 		for _, name := range alternatives(r.fields[2]) {
 			inner := strings.TrimSuffix(strings.TrimPrefix(name, "("), ")")
-			var t text
-			t.scan(inner, true)
-			words := make([]string, t.nt)
-			for i := range words {
-				words[i] = string(t.word(i))
+			words, err := nameWords(inner)
+			if err != nil {
+				return r.errorf("title name %v", err)
 			}
-			if strings.Join(words, " ") != inner {
-				return r.errorf("title name %q is not folded (want %q)", inner, strings.Join(words, " "))
-			}
-			if prev, dup := titles[name]; dup {
+			if prev, dup := t.titles[name]; dup {
 				return r.errorf("title name %q is already %q", name, prev)
 			}
-			titles[name] = skill
-			maxWords = max(maxWords, t.nt)
+			t.titles[name] = skill
+			t.maxTitleWords = max(t.maxTitleWords, len(words))
 		}
 	}
-	skillTags, skillTitles, maxSkillTitleLen = tags, titles, maxWords
-	skillTitleIndex = indexTitleNames(titles)
+	var support []string
+	if len(r.fields) > 3 {
+		support = alternatives(r.fields[3])
+	}
+	switch {
+	case len(ambiguous) > 0 && len(support) == 0:
+		return r.errorf("ambiguous tag names %q have no support names", ambiguous)
+	case len(ambiguous) == 0 && len(support) > 0:
+		return r.errorf("support names but no ambiguous tag name (mark one with ?)")
+	case len(ambiguous) == 0:
+		return nil
+	}
+	rule, err := compileSupport(skill, ambiguous, support)
+	if err != nil {
+		return r.errorf("%v", err)
+	}
+	for _, name := range ambiguous {
+		t.tags[name] = tagEntry{skill: skill, support: rule}
+	}
 	return nil
+}
+
+// nameWords returns the words of a title or support name, checking that
+// it is written as the title scan reads it (folded, symbols kept, one space
+// between words).
+func nameWords(name string) ([]string, error) {
+	var t text
+	t.scan(name, true)
+	words := make([]string, t.nt)
+	for i := range words {
+		words[i] = string(t.word(i))
+	}
+	if want := strings.Join(words, " "); want != name || len(words) == 0 {
+		return nil, fmt.Errorf("%q is not folded (want %q)", name, want)
+	}
+	return words, nil
 }
 
 // indexTitleNames builds skillTitleIndex from the title names. A name half
@@ -112,35 +188,55 @@ func indexTitleNames(titles map[string]string) map[string]titleEntry {
 	return index
 }
 
-// Skills returns the skills named by a posting's tags and title, normalized,
-// without duplicates, sorted (byte order) and at most 50.
+// Skills returns the skills a posting names by its tags and its title,
+// normalized, without duplicates, sorted (byte order) and at most 50. Every
+// skill is one of rules/skills.tsv: a tag that no line of the table names is
+// no skill (it stays a tag of the posting), nor is a noise tag (a seniority,
+// a role, a contract or a work style, or a word such as "digital nomad",
+// "software" or "other").
 //
-// A tag is looked up in rules/skills.tsv in lower case, without accents,
-// trimmed and with spaces collapsed: "golang" is "Go", "node.js" "Node.js",
+// A tag is looked up in the table in lower case, without accents, trimmed
+// and with spaces collapsed: "golang" is "Go", "node.js" "Node.js",
 // "ruby/rails" "Ruby on Rails", "Typescript " "TypeScript", "AI/ML" "Machine
-// Learning". Noise tags (seniorities, roles, contracts, work styles, words
-// such as "digital nomad", "software" or "other") are dropped, and so are
-// tags longer than 40 characters or with no letter or digit. Any other tag is
-// kept in a cleaned form: lower case, spaces trimmed and collapsed, control
-// characters and invalid UTF-8 removed ("Inside  Sales" is "inside sales").
+// Learning".
+//
+// An ambiguous tag ("go", "r", "c", "health", "rest", "excel": those marked
+// with "?" in the table) names its skill only when the title or the
+// description supports it, by one of the skill's support names ("Golang",
+// "Go developer", "written in Go", "R programming", "healthcare") or by
+// standing in a list beside another skill ("Java, Go", "C/C++", "SQL and
+// R"); rules/skills.tsv has the whole rule. The description is the plain
+// text of the posting's description ([PlainText]); it is read only when an
+// ambiguous tag asks for it.
 //
 // The title adds the skills it names by the title names of the table: "Senior
 // Software Engineer Ruby on Rails" names Ruby on Rails, "Backend Engineer
 // (Go)" names Go; "Go To Market Strategist" names none.
-func Skills(tags []string, title string) []string {
+func Skills(tags []string, title, description string) []string {
 	if len(tags) == 0 && title == "" {
 		return nil
 	}
 	out := make([]string, 0, min(len(tags), maxSkills*2)+4)
+	var buf [8]*supportRule
+	ambiguous := buf[:0]
 	for _, tag := range tags {
 		if len(out) == maxSkills*2 {
 			break
 		}
-		if s := tagSkill(tag); s != "" {
-			out = append(out, s)
+		switch e := tagEntryOf(tag); {
+		case e.skill == "" || e.skill == "-":
+		case e.support != nil:
+			if !slices.Contains(ambiguous, e.support) {
+				ambiguous = append(ambiguous, e.support)
+			}
+		default:
+			out = append(out, e.skill)
 		}
 	}
 	out = appendTitleSkills(out, title)
+	if len(ambiguous) > 0 {
+		out = appendSupported(out, ambiguous, title, description)
+	}
 	if len(out) == 0 {
 		return nil
 	}
@@ -152,23 +248,18 @@ func Skills(tags []string, title string) []string {
 	return slices.Clip(out)
 }
 
-// tagSkill returns the skill of one tag, or "" when it is noise.
-func tagSkill(tag string) string {
+// tagEntryOf returns what a tag names in the table; the zero entry when no
+// line names it.
+func tagEntryOf(tag string) tagEntry {
 	if len(tag) > maxTagBytes {
-		return ""
+		return tagEntry{}
 	}
 	var buf [maxTagBytes + 8]byte
 	key := tagKey(buf[:0], tag)
 	if len(key) == 0 {
-		return ""
+		return tagEntry{}
 	}
-	if s, ok := skillTags[string(key)]; ok {
-		if s == "-" {
-			return ""
-		}
-		return s
-	}
-	return cleanTag(tag)
+	return skillTags[string(key)]
 }
 
 // tagKey appends the lookup key of a tag to dst: folded (lower case, no
@@ -217,36 +308,6 @@ func tagKey(dst []byte, tag string) []byte {
 		}
 	}
 	return dst
-}
-
-// cleanTag returns an unknown tag in lower case with spaces trimmed and
-// collapsed and control characters and invalid UTF-8 removed; "" when it is
-// too long or has no letter or digit.
-func cleanTag(tag string) string {
-	var b strings.Builder
-	b.Grow(len(tag))
-	space, runes, alnum := false, 0, false
-	for _, r := range tag {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			runes++
-			space = false
-		}
-		alnum = alnum || unicode.IsLetter(r) || unicode.IsDigit(r)
-		b.WriteRune(unicode.ToLower(r))
-		runes++
-	}
-	if !alnum || runes > maxTagRunes {
-		return ""
-	}
-	return b.String()
 }
 
 // appendTitleSkills appends the skills a title names to out: from each

@@ -9,24 +9,39 @@ import (
 )
 
 // skillsRef is Skills as it was before tagKey had an ASCII fast path and
-// appendTitleSkills used skillTitleIndex: tagKeyRef looks at every rune with
-// the unicode package, and appendTitleSkillsRef looks up every run of up to
-// maxSkillTitleLen words in skillTitles. Tests check that Skills gives the
-// same skills.
-func skillsRef(tags []string, title string) []string {
+// appendTitleSkills used skillTitleIndex, and without the searches that
+// find the anchors of ambiguous tags: tagKeyRef looks at every rune with the
+// unicode package, appendTitleSkillsRef looks up every run of up to
+// maxSkillTitleLen words in skillTitles, and supportedRef tries every anchor
+// at every word start. Tests check that Skills gives the same skills.
+func skillsRef(tags []string, title, description string) []string {
 	if len(tags) == 0 && title == "" {
 		return nil
 	}
 	out := make([]string, 0, min(len(tags), maxSkills*2)+4)
+	var ambiguous []*supportRule
 	for _, tag := range tags {
 		if len(out) == maxSkills*2 {
 			break
 		}
-		if s := tagSkillRef(tag); s != "" {
-			out = append(out, s)
+		switch e := tagEntryRef(tag); {
+		case e.skill == "" || e.skill == "-":
+		case e.support != nil:
+			if !slices.Contains(ambiguous, e.support) {
+				ambiguous = append(ambiguous, e.support)
+			}
+		default:
+			out = append(out, e.skill)
 		}
 	}
 	out = appendTitleSkillsRef(out, title)
+	var supported []string
+	for _, r := range ambiguous {
+		if !slices.Contains(out, r.skill) && (supportedRef(r, title) || supportedRef(r, description)) {
+			supported = append(supported, r.skill)
+		}
+	}
+	out = append(out, supported...)
 	if len(out) == 0 {
 		return nil
 	}
@@ -38,23 +53,44 @@ func skillsRef(tags []string, title string) []string {
 	return slices.Clip(out)
 }
 
-// tagSkillRef is tagSkill over tagKeyRef.
-func tagSkillRef(tag string) string {
+// tagEntryRef is tagEntryOf over tagKeyRef.
+func tagEntryRef(tag string) tagEntry {
 	if len(tag) > maxTagBytes {
-		return ""
+		return tagEntry{}
 	}
 	var buf [maxTagBytes + 8]byte
 	key := tagKeyRef(buf[:0], tag)
 	if len(key) == 0 {
-		return ""
+		return tagEntry{}
 	}
-	if s, ok := skillTags[string(key)]; ok {
-		if s == "-" {
-			return ""
+	return skillTags[string(key)]
+}
+
+// supportedRef is supportRule.supportedIn without the searches: every
+// anchor of the rule is tried at every word start of s lower-cased.
+func supportedRef(r *supportRule, s string) bool {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
-		return s
 	}
-	return cleanTag(tag)
+	low := string(b)
+	for pos := range len(low) {
+		if pos > 0 && isWordByte(low[pos-1]) {
+			continue
+		}
+		for _, q := range r.searches {
+			for _, a := range q.anchors {
+				end := pos + len(a.word)
+				if end <= len(low) && string(low[pos:end]) == a.word && wordEndsAt(low, end) &&
+					(!a.name || standsAlone(low, pos, end)) && a.supports(s, pos, end) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // tagKeyRef is tagKey without its ASCII fast path.
@@ -128,22 +164,24 @@ func appendTitleSkillsRef(out []string, title string) []string {
 // and tagKeyRef give.
 func FuzzSkillsMatchesRef(f *testing.F) {
 	for _, p := range realPostings(f) {
-		f.Add(strings.Join(p.Tags, "|"), p.Title)
+		f.Add(strings.Join(p.Tags, "|"), p.Title, PlainText(p.Description))
 	}
 	for name := range skillTitles {
-		f.Add(name, "Senior "+name+" Engineer")
-		f.Add("", "Engineer ("+strings.ToUpper(name)+") - Remote")
+		f.Add(name, "Senior "+name+" Engineer", "")
+		f.Add("", "Engineer ("+strings.ToUpper(name)+") - Remote", "")
 	}
-	f.Add("Node.JS|  Inside\tSales |\x00x\x7f|É\u0301T\u00c9|\u0085a\u00a0b", "(go) (Go Developer) [rust] ruby on rails/c++")
-	f.Fuzz(func(t *testing.T, tags, title string) {
+	f.Add("Node.JS|  Inside\tSales |\x00x\x7f|É\u0301T\u00c9|\u0085a\u00a0b", "(go) (Go Developer) [rust] ruby on rails/c++", "")
+	f.Add("go|r|c|rest|excel|health|cv", "Engineer", "GOLANG; R&D, c-suite; the rest; Word, Excel; golang-based; C/C++ and R\n- Go; CV, NLP")
+	f.Fuzz(func(t *testing.T, tags, title, description string) {
 		list := strings.Split(tags, "|")
 		for _, tag := range list {
 			if got, want := tagKey(nil, tag), tagKeyRef(nil, tag); string(got) != string(want) {
 				t.Errorf("tagKey(%q) = %q, tagKeyRef gives %q", tag, got, want)
 			}
 		}
-		if got, want := Skills(list, title), skillsRef(slices.Clone(list), title); !slices.Equal(got, want) {
-			t.Errorf("Skills(%q, %q) = %q, skillsRef gives %q", list, title, got, want)
+		got, want := Skills(list, title, description), skillsRef(slices.Clone(list), title, description)
+		if !slices.Equal(got, want) {
+			t.Errorf("Skills(%q, %q, %q) = %q, skillsRef gives %q", list, title, description, got, want)
 		}
 	})
 }

@@ -1,7 +1,7 @@
 // Package normalize turns the free text of job postings into comparable
 // values: a role and seniority from a title, a location scope from location
-// text, a salary range from salary text, skills from tags and titles, and
-// plain text from HTML descriptions.
+// text, a salary range from salary text, skills of its skills table from
+// tags and titles, and plain text from HTML descriptions.
 //
 // The rules live in data tables (patterns of roles, places, currencies) that
 // a maintainer extends without touching the code. Nothing is invented: where
