@@ -86,21 +86,26 @@ const workplaceWindow = 48
 // widened to whole words: only they can hold a phrase.
 func (f *foldedWords) windows(s string) [][2]int {
 	f.spans = f.spans[:0]
-	for i := 0; i < len(s); {
-		if !isWordByte(s[i]) {
-			i++
+	// One pass, one table look a byte: this runs over every description,
+	// so it is kept to the bytes that start words.
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		if !wordBytes[s[i]] {
+			inWord = false
 			continue
 		}
-		if startsWithStem(s[i:]) {
-			sp := [2]int{wordStart(s, i-workplaceWindow), wordEnd(s, i+workplaceWindow)}
-			if n := len(f.spans); n > 0 && sp[0] <= f.spans[n-1][1] {
-				f.spans[n-1][1] = sp[1]
-			} else {
-				f.spans = append(f.spans, sp)
-			}
+		if inWord {
+			continue
 		}
-		for i < len(s) && isWordByte(s[i]) {
-			i++
+		inWord = true
+		if !startsWithStem(s[i:]) {
+			continue
+		}
+		sp := [2]int{wordStart(s, i-workplaceWindow), wordEnd(s, i+workplaceWindow)}
+		if n := len(f.spans); n > 0 && sp[0] <= f.spans[n-1][1] {
+			f.spans[n-1][1] = sp[1]
+		} else {
+			f.spans = append(f.spans, sp)
 		}
 	}
 	return f.spans
