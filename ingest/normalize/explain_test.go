@@ -23,20 +23,26 @@ func TestExplainTitle(t *testing.T) {
 		if role != wr || seniority != ws {
 			t.Errorf("ExplainTitle(%q) = %q, %q; Title gives %q, %q", tt.title, role, seniority, wr, ws)
 		}
-		var rules []string
-		for _, s := range steps {
-			rules = append(rules, s.Rule)
+		checkRules(t, "ExplainTitle("+tt.title+")", steps, tt.want)
+	}
+}
+
+// checkRules checks that the rules of steps hold each of want, in order.
+func checkRules(t *testing.T, what string, steps []Step, want []string) {
+	t.Helper()
+	var rules []string
+	for _, s := range steps {
+		rules = append(rules, s.Rule)
+	}
+	all := strings.Join(rules, "\n")
+	at := 0
+	for _, w := range want {
+		i := strings.Index(all[at:], w)
+		if i < 0 {
+			t.Errorf("%s: steps lack %q after byte %d:\n%s", what, w, at, all)
+			return
 		}
-		all := strings.Join(rules, "\n")
-		at := 0
-		for _, w := range tt.want {
-			i := strings.Index(all[at:], w)
-			if i < 0 {
-				t.Errorf("ExplainTitle(%q): steps lack %q after byte %d:\n%s", tt.title, w, at, all)
-				break
-			}
-			at += i + len(w)
-		}
+		at += i + len(w)
 	}
 }
 
@@ -72,19 +78,6 @@ func TestExplainLocation(t *testing.T) {
 		if want := ParseLocation(tt.text); !slices.Equal(loc.Countries, want.Countries) || !slices.Equal(loc.Regions, want.Regions) || loc.Scope != want.Scope {
 			t.Errorf("ExplainLocation(%q) = %+v; ParseLocation gives %+v", tt.text, loc, want)
 		}
-		var rules []string
-		for _, s := range steps {
-			rules = append(rules, s.Rule)
-		}
-		all := strings.Join(rules, "\n")
-		at := 0
-		for _, w := range tt.want {
-			i := strings.Index(all[at:], w)
-			if i < 0 {
-				t.Errorf("ExplainLocation(%q): steps lack %q after byte %d:\n%s", tt.text, w, at, all)
-				break
-			}
-			at += i + len(w)
-		}
+		checkRules(t, "ExplainLocation("+tt.text+")", steps, tt.want)
 	}
 }
