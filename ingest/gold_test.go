@@ -246,7 +246,7 @@ var goldFloors = map[string]map[string]float64{
 	"arbeitnow":     {"role": 87, "place": 94.5, "workplace": 93.5},
 	"francetravail": {"role": 90.5, "workplace": 89},
 	"greenhouse":    {},
-	"remoteok":      {"role": 80, "seniority": 95, "place": 88.5, "workplace": 86.5},
+	"remoteok":      {"role": 80, "seniority": 95, "place": 88.5, "workplace": 88},
 	"remotive":      {"role": 90.5, "seniority": 96, "place": 96},
 }
 

@@ -33,6 +33,8 @@ func TestTextWorkplace(t *testing.T) {
 		{"A remote team of engineers monitoring remote sensors.", false, ""},
 		{"Fully remote, or hybrid in our Lisbon office if you like.", false, Remote},
 		{"Poste basé à Lyon ou en fullremote.", false, Remote},
+		{"Work from home or a hub; you must live within commuting distance of our Dublin hub.", true, Hybrid},
+		{"Work Location: On-site. Schedule: Monday to Friday.", true, Onsite},
 		{"Du arbeitest meist remote, aber auch mal vor Ort bei uns.", false, Hybrid},
 		{"We work mostly remote and meet in Berlin once a month.", false, Hybrid},
 		{"", false, ""},
