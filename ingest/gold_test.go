@@ -247,7 +247,7 @@ var goldFloors = map[string]map[string]float64{
 	"francetravail": {"role": 90.5, "workplace": 89},
 	"greenhouse":    {},
 	"remoteok":      {"role": 80, "seniority": 95, "place": 88.5, "workplace": 88},
-	"remotive":      {"role": 90.5, "seniority": 96, "place": 96},
+	"remotive":      {"role": 90.5, "place": 96},
 }
 
 // goldWrong, with -gold.wrong=FIELD, lists every gold posting whose FIELD is

@@ -284,13 +284,20 @@ func (t *text) genderMarkerEnd(i int) int {
 // words maps the scanned words of t to ids, joining compounds, into dst.
 // Gender markers ("(m/w/d)", "H/F") are left out, so that they stand
 // between no two terms of a pattern.
-func (lx *lexicon) words(t *text, dst []int32, tr *trace) []int32 {
+//
+// alt, when long enough, is set for each word written as an alternative to
+// the word before it: after a slash, or after "or", "oder", "ou", "o".
+func (lx *lexicon) words(t *text, dst []int32, alt []bool, tr *trace) []int32 {
 	dst = dst[:0]
+	prevOr := false
 	for i := 0; i < t.nt; i++ {
 		if end := t.genderMarkerEnd(i); end > i {
 			i = end - 1
 			continue
 		}
+		w := t.word(i)
+		isAlt := t.toks[i].sep == sepSlash || prevOr
+		prevOr = string(w) == "or" || string(w) == "oder" || string(w) == "ou" || string(w) == "o"
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {
 			id = lx.headOf(string(t.word(i)))
@@ -303,6 +310,9 @@ func (lx *lexicon) words(t *text, dst []int32, tr *trace) []int32 {
 				dst[n-1] = j
 				continue
 			}
+		}
+		if n := len(dst); n < len(alt) {
+			alt[n] = isAlt
 		}
 		dst = append(dst, id)
 	}

@@ -102,8 +102,13 @@ func readTitle(title string, tr *trace) (role, seniority string) {
 	var t text
 	t.scan(title, false)
 	var buf [maxTokens]int32
-	words := titleLex.words(&t, buf[:], tr)
+	var alt [maxTokens]bool
+	words := titleLex.words(&t, buf[:], alt[:], tr)
+	// Levels written as alternatives ("Senior/Staff", "Junior or Mid") are
+	// one group, which counts as its lowest level: the posting is open from
+	// there. Otherwise the highest level found wins.
 	best, levels := 0, 0
+	group, groupValue, groupEnd := 0, "", -2
 	for i := 0; i < len(words); {
 		p, end := senioritySet.longestAt(words, i)
 		if p < 0 {
@@ -111,11 +116,26 @@ func readTitle(title string, tr *trace) (role, seniority string) {
 			continue
 		}
 		tr.add("seniority", senioritySet.pats[p].value, senioritySet.pats[p].src)
-		levels++
-		if r := senioritySet.pats[p].rank; r > best {
-			best, seniority = r, senioritySet.pats[p].value
+		r, v := senioritySet.pats[p].rank, senioritySet.pats[p].value
+		if r > 0 {
+			levels++
+			switch {
+			case alt[i] && i <= groupEnd+1 && group > 0:
+				if r < group {
+					group, groupValue = r, v
+				}
+			default:
+				if group > best {
+					best, seniority = group, groupValue
+				}
+				group, groupValue = r, v
+			}
+			groupEnd = end
 		}
 		i = end
+	}
+	if group > best {
+		best, seniority = group, groupValue
 	}
 	roleMaskSet.mask(words, tr)
 	if i := roleSet.first(words); i >= 0 {
@@ -127,7 +147,7 @@ func readTitle(title string, tr *trace) (role, seniority string) {
 	if seniority == "" {
 		tr.add("seniority", "", "no line of rules/seniority.tsv matches")
 	} else if levels > 1 {
-		tr.add("seniority", seniority, "the highest of the levels found")
+		tr.add("seniority", seniority, "the highest of the levels found (of levels written as alternatives, the lowest)")
 	}
 	return role, seniority
 }

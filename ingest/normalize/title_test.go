@@ -142,6 +142,9 @@ func TestTitle(t *testing.T) {
 		{"tax clerk", "Steuerfachangestellter (m/w/d)", "Accountant", ""},
 		{"customer service in portuguese", "Atendimento ao cliente", "Customer Support", ""},
 		{"office clerk in spanish", "Auxiliar administrativo", "Administrative Assistant", ""},
+		{"levels as alternatives count as the lowest", "Senior/Staff Software Engineer", "Software Engineer", "Senior"},
+		{"alternatives joined by or", "Junior or Mid-Level Data Analyst", "Data Analyst", "Junior"},
+		{"senior staff is above staff", "Senior Staff Engineer", "Software Engineer", "Staff"},
 		{"case and accents do not matter", "SENIOR DÉVELOPPEUR BACKEND", "Backend Engineer", "Senior"},
 	}
 	for _, tt := range tests {
