@@ -31,7 +31,8 @@ type Posting struct {
 	SalaryHint normalize.Salary // a salary the source publishes as numbers
 	// OccupationCode is the publisher's own occupation label, as
 	// "scheme:code" (France Travail's ROME code as "rome:D1507"); "" when the
-	// source gives none. Its role beats the title's (see [Normalize]).
+	// source gives none. Its role is the role where the title names none
+	// (see [Normalize]).
 	OccupationCode string
 
 	// Normalized fields, filled by Normalize.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/jobpulse/jobpulse/ingest"
 )
@@ -23,35 +24,81 @@ type ListingRef struct {
 // answers a reference.
 var ErrNoListing = errors.New("no such posting or listing")
 
+// ErrRecordGone is returned by [ReadListing] when the listing's raw page no
+// longer parses into its record: the source's parser reads it otherwise now
+// (another id, or a reject).
+var ErrRecordGone = errors.New("record not in its raw page")
+
 // FindListings returns the listings a reference names, most recently seen
-// first: a posting id (its fingerprint, all its listings), a listing's URL,
-// or "source:source_id". It returns an error wrapping [ErrNoListing] when
-// there is none.
+// first: a posting id (its fingerprint, as a UUID: all its listings), a
+// listing's URL, or "source:source_id" (a source the warehouse holds). It
+// returns an error wrapping [ErrNoListing] when there is none, and at most
+// 20 listings.
 func (w *Warehouse) FindListings(ctx context.Context, ref string) ([]ListingRef, error) {
-	rows, err := w.Pool.Query(ctx, `
-		SELECT posting_id::text, source, source_id, url, lake_key FROM listings
-		WHERE posting_id::text = $1 OR url = $1 OR source || ':' || source_id = $1
-		ORDER BY last_seen_at DESC, source, source_id
-		LIMIT 20`, ref)
+	const cols = `SELECT posting_id::text, source, source_id, url, lake_key FROM listings WHERE `
+	const order = ` ORDER BY last_seen_at DESC, source, source_id LIMIT 20`
+	var queries []string
+	var args [][]any
+	if isUUID(ref) {
+		queries, args = append(queries, cols+`posting_id = $1`+order), append(args, []any{strings.ToLower(ref)})
+	}
+	if source, id, ok := strings.Cut(ref, ":"); ok && source != "" && id != "" && !strings.HasPrefix(id, "//") {
+		// On the key (source, source_id); a URL ("https://...") is not one.
+		queries, args = append(queries, cols+`source = $1 AND source_id = $2`+order), append(args, []any{source, id})
+	}
+	queries, args = append(queries, cols+`url = $1`+order), append(args, []any{ref})
+	for i, q := range queries {
+		out, err := w.listings(ctx, q, args[i]...)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse: find listings of %q: %w", ref, err)
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("warehouse: %q: %w (want a posting id, a listing's URL or source:source_id)", ref, ErrNoListing)
+}
+
+// isUUID reports whether s is written as a UUID: 32 hex digits in groups of
+// 8, 4, 4, 4 and 12, joined by hyphens.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// listings runs a query of listings. None of the three is indexed but the
+// key (source, source_id): the others scan listings, some tens of
+// milliseconds for 200,000, which a command a person runs can afford.
+func (w *Warehouse) listings(ctx context.Context, query string, args ...any) ([]ListingRef, error) {
+	rows, err := w.Pool.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find listings of %q: %w", ref, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []ListingRef
 	for rows.Next() {
 		var l ListingRef
 		if err := rows.Scan(&l.PostingID, &l.Source, &l.SourceID, &l.URL, &l.LakeKey); err != nil {
-			return nil, fmt.Errorf("find listings of %q: %w", ref, err)
+			return nil, err
 		}
 		out = append(out, l)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find listings of %q: %w", ref, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%q: %w (want a posting id, a listing's URL or source:source_id)", ref, ErrNoListing)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ReadListing reads a listing's posting from the lake as a load does: its
@@ -61,17 +108,17 @@ func (w *Warehouse) FindListings(ctx context.Context, ref string) ([]ListingRef,
 func ReadListing(ctx context.Context, lake ingest.Lake, src ingest.Source, l ListingRef) (ingest.Posting, error) {
 	body, meta, err := lake.Get(ctx, l.LakeKey)
 	if err != nil {
-		return ingest.Posting{}, fmt.Errorf("read %s: %w", l.LakeKey, err)
+		return ingest.Posting{}, fmt.Errorf("warehouse: read %s: %w", l.LakeKey, err)
 	}
 	page := ingest.StoredPage{Key: l.LakeKey, Name: path.Base(l.LakeKey), Body: body, Meta: meta}
 	postings, _, err := parsePage(ctx, src, page, lakeLookup(lake, path.Dir(l.LakeKey)+"/"))
 	if err != nil {
-		return ingest.Posting{}, err
+		return ingest.Posting{}, fmt.Errorf("warehouse: %w", err)
 	}
 	for _, p := range postings {
 		if p.SourceID == l.SourceID {
 			return p, nil
 		}
 	}
-	return ingest.Posting{}, fmt.Errorf("%s: no record %s:%s: %w", l.LakeKey, l.Source, l.SourceID, ErrNoListing)
+	return ingest.Posting{}, fmt.Errorf("warehouse: %s, the listing's last raw page, parses into no record %s:%s: %w", l.LakeKey, l.Source, l.SourceID, ErrRecordGone)
 }

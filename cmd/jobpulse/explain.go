@@ -52,8 +52,9 @@ Without an argument it reads the raw fields given as flags (--title, --location,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				if raw.Title == "" && raw.LocationText == "" && raw.SalaryText == "" && raw.Description == "" {
-					return fmt.Errorf("explain: give a posting (id, URL or source:source_id) or its raw fields (--title, --location, --salary, --description)")
+				if !cmd.Flags().Changed("title") && !cmd.Flags().Changed("location") && !cmd.Flags().Changed("salary") &&
+					!cmd.Flags().Changed("description") && !cmd.Flags().Changed("company") && len(tags) == 0 && code == "" {
+					return fmt.Errorf("explain: give a posting (id, URL or source:source_id) or its raw fields (--title, --location, --salary, --description, --company, --tag, --remote, --occupation)")
 				}
 				raw.Tags, raw.OccupationCode = tags, code
 				if remote != "" {

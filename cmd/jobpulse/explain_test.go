@@ -67,8 +67,9 @@ func TestExplainAfterRuleChange(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	const title = "Online Data Analyst Canada (French Language) (C)"
-	var url, role string
-	if err := conn.QueryRow(ctx, "SELECT url, role FROM postings WHERE title = $1", title).Scan(&url, &role); err != nil {
+	var url, role, id, sourceID string
+	if err := conn.QueryRow(ctx, "SELECT p.url, p.role, p.id::text, l.source_id FROM postings p JOIN listings l ON l.posting_id = p.id WHERE p.title = $1",
+		title).Scan(&url, &role, &id, &sourceID); err != nil {
 		t.Fatalf("the posting %q: %v", title, err)
 	}
 	if role != "AI Trainer" || url == "" {
@@ -144,10 +145,17 @@ func TestExplainAfterRuleChange(t *testing.T) {
 
 	// Before the replay, explain already reads the posting with the new
 	// rule, from its raw page in the lake.
-	out := run("explain", url)
-	if !regexp.MustCompile(`role\s+Data Analyst\s+rules/roles.tsv:\d+ \(Data Analyst `).MatchString(out) ||
-		!strings.Contains(out, "remotive:") || !strings.Contains(out, "raw/source=remotive/") {
-		t.Errorf("explain %s after the change does not show the Data Analyst line and the raw page:\n%s", url, out)
+	// The posting by its URL, its id (in capitals too) and source:source_id.
+	for _, ref := range []string{url, id, strings.ToUpper(id), "remotive:" + sourceID} {
+		out := run("explain", ref)
+		if !regexp.MustCompile(`role\s+Data Analyst\s+rules/roles.tsv:\d+ \(Data Analyst `).MatchString(out) ||
+			!strings.Contains(out, "remotive:"+sourceID) || !strings.Contains(out, "raw/source=remotive/") {
+			t.Errorf("explain %s after the change does not show the Data Analyst line and the raw page:\n%s", ref, out)
+		}
+	}
+	if out, err := exec.Command(bin, append(append([]string{"explain", "remotive:no-such-job"}, offline...), common...)...).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "no such posting or listing") {
+		t.Errorf("explain of no listing: %v\n%s; want an error saying there is none", err, out)
 	}
 
 	run("replay")

@@ -304,6 +304,11 @@ func (t *text) frenchDepartment() bool {
 	if c := t.word(1)[0]; c >= '0' && c <= '9' {
 		return false
 	}
+	// "24 - Remote", "12 - Germany": a number before a word that names no
+	// commune, not a département.
+	if p := placeNames[string(t.word(1))]; p != nil && p.kind != placeCity {
+		return false
+	}
 	w := t.word(0)
 	digit := func(b byte) bool { return b >= '0' && b <= '9' }
 	switch {

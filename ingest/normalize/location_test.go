@@ -61,6 +61,8 @@ func TestParseLocation(t *testing.T) {
 		{"no département 977", "977 - Xqzville", Location{}},
 		{"a range of numbers is no département", "12 - 18 months", Location{}},
 		{"a département code needs the dash", "33 Xqzville", Location{}},
+		{"a number before a workplace word is no département", "24 - Remote", Location{Workplace: Remote}},
+		{"a number before a country is no département", "12 - Germany", country("DE")},
 		// A whole run of the gazetteer beats the names inside it.
 		{"state inside a state's name", "New South Wales", country("AU")},
 		{"state inside a Mexican state's name", "Baja California", country("MX")},

@@ -127,6 +127,10 @@ type pattern struct {
 type patternSet struct {
 	pats    []pattern
 	byFirst [][]int32 // word id -> indexes into pats, ascending
+	// gap is how many other words may stand between two terms: maxGap for
+	// roles and levels, 0 for the words set aside, whose words stand
+	// together ("chef de partie service" holds no "chef de service").
+	gap int
 }
 
 // compile parses a pattern field ("backend|server @dev") of row r.
@@ -170,13 +174,13 @@ func (ps *patternSet) index(lx *lexicon) {
 }
 
 // matchAt reports where pattern p ends (exclusive) when its first term is at
-// words[i], with up to maxGap other words between terms; 0 when it does not
+// words[i], with up to gap other words between terms; 0 when it does not
 // match.
-func (p *pattern) matchAt(words []int32, i int) int {
+func (p *pattern) matchAt(words []int32, i, gap int) int {
 	pos := i
 	for _, term := range p.terms[1:] {
 		found := -1
-		for j := pos + 1; j <= pos+1+maxGap && j < len(words); j++ {
+		for j := pos + 1; j <= pos+1+gap && j < len(words); j++ {
 			if hasID(term, words[j]) {
 				found = j
 				break
@@ -216,7 +220,7 @@ func (ps *patternSet) first(words []int32) int {
 			if best >= 0 && int(pi) >= best {
 				break
 			}
-			if ps.pats[pi].matchAt(words, i) > 0 {
+			if ps.pats[pi].matchAt(words, i, ps.gap) > 0 {
 				best = int(pi)
 				break
 			}
@@ -225,13 +229,30 @@ func (ps *patternSet) first(words []int32) int {
 	return best
 }
 
+// markTerms marks in used the words that pattern p's terms match when its
+// first term is at words[i] (it must match there): the words in the gaps
+// between terms stay unmarked, to be read on their own.
+func (p *pattern) markTerms(words []int32, i, gap int, used []bool) {
+	used[i] = true
+	pos := i
+	for _, term := range p.terms[1:] {
+		for j := pos + 1; j <= pos+1+gap && j < len(words); j++ {
+			if hasID(term, words[j]) {
+				used[j] = true
+				pos = j
+				break
+			}
+		}
+	}
+}
+
 // longestAt returns the pattern with the longest match starting at words[i]
 // (the lowest index among equals) and where that match ends; -1 and i when
 // none matches.
 func (ps *patternSet) longestAt(words []int32, i int) (int, int) {
 	best, end := -1, i
 	for _, pi := range ps.candidates(words[i]) {
-		if e := ps.pats[pi].matchAt(words, i); e > end {
+		if e := ps.pats[pi].matchAt(words, i, ps.gap); e > end {
 			best, end = int(pi), e
 		}
 	}
@@ -281,13 +302,20 @@ func (t *text) genderMarkerEnd(i int) int {
 	return j
 }
 
+// Kinds of alternatives of [lexicon.words].
+const (
+	altSlash byte = 1 + iota // "Senior/Staff"
+	altOr                    // "Junior or Mid"
+)
+
 // words maps the scanned words of t to ids, joining compounds, into dst.
 // Gender markers ("(m/w/d)", "H/F") are left out, so that they stand
 // between no two terms of a pattern.
 //
-// alt, when long enough, is set for each word written as an alternative to
-// the word before it: after a slash, or after "or", "oder", "ou", "o".
-func (lx *lexicon) words(t *text, dst []int32, alt []bool, tr *trace) []int32 {
+// alt, when long enough, tells for each word whether it is written as an
+// alternative to what stands before it: altSlash right after a slash,
+// altOr right after "or", "oder", "ou" or "o".
+func (lx *lexicon) words(t *text, dst []int32, alt []byte, tr *trace) []int32 {
 	dst = dst[:0]
 	prevOr := false
 	for i := 0; i < t.nt; i++ {
@@ -296,7 +324,13 @@ func (lx *lexicon) words(t *text, dst []int32, alt []bool, tr *trace) []int32 {
 			continue
 		}
 		w := t.word(i)
-		isAlt := t.toks[i].sep == sepSlash || prevOr
+		var isAlt byte
+		switch {
+		case prevOr:
+			isAlt = altOr
+		case t.toks[i].sep == sepSlash:
+			isAlt = altSlash
+		}
 		prevOr = string(w) == "or" || string(w) == "oder" || string(w) == "ou" || string(w) == "o"
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {

@@ -158,11 +158,15 @@ func (a *locAcc) settle(tr *trace) {
 		case w.city:
 			if !w.dropped {
 				a.addCountry(codeString(w.country))
+			} else if tr != nil {
+				tr.add("place", "", fmt.Sprintf("the city's %s set aside: it is read as a town of the state named beside it", codeString(w.country)))
 			}
 		case w.gaz == "":
 			only[k] = a.addressCountries(int(w.item))
 			if c := codeString(w.country); only[k] == 0 || a.in(only[k], c) {
 				a.addCountry(c)
+			} else if tr != nil {
+				tr.add("place", "", fmt.Sprintf("%s set aside: the code or state stands inside an address that ends in another country", c))
 			}
 		default:
 			only[k] = a.addressCountries(int(w.item))
@@ -190,14 +194,22 @@ func (a *locAcc) settle(tr *trace) {
 		// A country no places table defines is left out, as everywhere
 		// else.
 		c := gazPick(w.gaz, named)
+		keep := knownCountries[c] && (only[k] == 0 || slices.Contains(named, c))
 		if tr != nil {
-			how := "by population"
+			how := "by population (regions count at a nominal size)"
 			if len(named) > 0 {
 				how = fmt.Sprintf("by the countries named beside it (%s), then by population", strings.Join(named, ","))
 			}
-			tr.add("place", c, fmt.Sprintf("gazetteer entry %s settled %s", w.gaz, how))
+			switch {
+			case keep:
+				tr.add("place", c, fmt.Sprintf("gazetteer entry %s settled %s", w.gaz, how))
+			case c == "":
+				tr.add("place", "", fmt.Sprintf("gazetteer entry %s set aside: no place of the name stands out %s", w.gaz, how))
+			default:
+				tr.add("place", "", fmt.Sprintf("gazetteer entry %s settled as %s %s, and set aside: not a country of the places tables, or outside the address", w.gaz, c, how))
+			}
 		}
-		if knownCountries[c] && (only[k] == 0 || slices.Contains(named, c)) {
+		if keep {
 			picked[np] = c
 			np++
 		}

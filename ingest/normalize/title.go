@@ -1,5 +1,10 @@
 package normalize
 
+import (
+	"fmt"
+	"slices"
+)
+
 // Seniority levels returned by [Title], lowest first. A title that names no
 // level has seniority "".
 const (
@@ -43,7 +48,7 @@ func loadTitleRules() error {
 	if err != nil {
 		return err
 	}
-	var rs, ms patternSet
+	rs, ms := patternSet{gap: maxGap}, patternSet{}
 	for _, r := range roles {
 		if len(r.fields) != 2 {
 			return r.errorf("want role <TAB> pattern, got %d fields", len(r.fields))
@@ -62,7 +67,7 @@ func loadTitleRules() error {
 	if err != nil {
 		return err
 	}
-	var ss patternSet
+	ss := patternSet{gap: maxGap}
 	for _, r := range levels {
 		if len(r.fields) != 2 {
 			return r.errorf("want level <TAB> pattern, got %d fields", len(r.fields))
@@ -76,6 +81,21 @@ func loadTitleRules() error {
 			return err
 		}
 		ss.pats = append(ss.pats, pattern{terms: terms, value: r.fields[0], rank: rank, src: r.source()})
+	}
+	// A head that no role or level line names would read compounds as a
+	// word that decides nothing.
+	named := map[int32]bool{}
+	for _, p := range slices.Concat(rs.pats, ss.pats) {
+		for _, term := range p.terms {
+			for _, id := range term {
+				named[id] = true
+			}
+		}
+	}
+	for _, h := range lx.heads {
+		if !named[lx.ids[h]] {
+			return fmt.Errorf("normalize: rules/words.tsv: head %q is named by no line of rules/roles.tsv or seniority.tsv", h)
+		}
 	}
 	rs.index(lx)
 	ms.index(lx)
@@ -91,9 +111,11 @@ func loadTitleRules() error {
 //
 // The role is the role of the first line of rules/roles.tsv whose pattern
 // matches, once the words of its lines of role "-" are set aside ("chef
-// d'équipe" names no kitchen); "" when none does. The seniority is the highest level that
-// rules/seniority.tsv finds in the title, one of the Seniority constants, or
-// "" when the title names none. Case, accents, punctuation and gender markers
+// d'équipe" names no kitchen); "" when none does. The seniority is the
+// highest level that rules/seniority.tsv finds in the title, one of the
+// Seniority constants, or "" when the title names none; levels written as
+// alternatives ("Senior/Staff", "Junior or Mid") count as the lowest of
+// them. Case, accents, punctuation and gender markers
 // such as "(m/w/d)" do not matter. Only the first 64 words are read.
 func Title(title string) (role, seniority string) { return readTitle(title, nil) }
 
@@ -102,25 +124,40 @@ func readTitle(title string, tr *trace) (role, seniority string) {
 	var t text
 	t.scan(title, false)
 	var buf [maxTokens]int32
-	var alt [maxTokens]bool
+	var alt [maxTokens]byte
 	words := titleLex.words(&t, buf[:], alt[:], tr)
 	// Levels written as alternatives ("Senior/Staff", "Junior or Mid") are
 	// one group, which counts as its lowest level: the posting is open from
 	// there. Otherwise the highest level found wins.
 	best, levels := 0, 0
 	group, groupValue, groupEnd := 0, "", -2
+	// A level's words are read once; words in the gaps of a level's pattern
+	// are read on their own ("Associate Director, Program Manager" is a
+	// Director), and the words of a "-" pattern are all set aside.
+	var used [maxTokens]bool
 	for i := 0; i < len(words); {
+		if used[i] {
+			i++
+			continue
+		}
 		p, end := senioritySet.longestAt(words, i)
 		if p < 0 {
 			i++
 			continue
+		}
+		if senioritySet.pats[p].rank == 0 {
+			for j := i; j < end; j++ {
+				used[j] = true
+			}
+		} else {
+			senioritySet.pats[p].markTerms(words, i, senioritySet.gap, used[:len(words)])
 		}
 		tr.add("seniority", senioritySet.pats[p].value, senioritySet.pats[p].src)
 		r, v := senioritySet.pats[p].rank, senioritySet.pats[p].value
 		if r > 0 {
 			levels++
 			switch {
-			case alt[i] && i <= groupEnd+1 && group > 0:
+			case group > 0 && (alt[i] == altSlash && i == groupEnd || alt[i] == altOr && i == groupEnd+1):
 				if r < group {
 					group, groupValue = r, v
 				}
@@ -132,7 +169,7 @@ func readTitle(title string, tr *trace) (role, seniority string) {
 			}
 			groupEnd = end
 		}
-		i = end
+		i++
 	}
 	if group > best {
 		best, seniority = group, groupValue

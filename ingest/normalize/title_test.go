@@ -145,6 +145,9 @@ func TestTitle(t *testing.T) {
 		{"levels as alternatives count as the lowest", "Senior/Staff Software Engineer", "Software Engineer", "Senior"},
 		{"alternatives joined by or", "Junior or Mid-Level Data Analyst", "Data Analyst", "Junior"},
 		{"senior staff is above staff", "Senior Staff Engineer", "Software Engineer", "Staff"},
+		{"a level in a pattern's gap is read", "Associate Director, Program Manager", "Project Manager", "Director"},
+		{"levels apart are no alternatives", "Senior Product Manager/Director", "Product Manager", "Director"},
+		{"chef de partie is a cook", "Chef de partie service du soir", "Hospitality & Travel", ""},
 		{"case and accents do not matter", "SENIOR DÉVELOPPEUR BACKEND", "Backend Engineer", "Senior"},
 	}
 	for _, tt := range tests {

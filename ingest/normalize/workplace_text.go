@@ -33,6 +33,7 @@ var wpPhrases = func() map[string][]wpPhrase {
 	mustLoad(err)
 	classes := map[string]int{"none": wpNone, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite}
 	out := map[string][]wpPhrase{}
+	seen := map[string]bool{}
 	for _, r := range rows {
 		class, ok := classes[r.fields[0]]
 		if !ok {
@@ -43,6 +44,10 @@ var wpPhrases = func() map[string][]wpPhrase {
 			if len(words) == 0 || strings.Join(words, " ") != name {
 				mustLoad(r.errorf("phrase %q is not folded (want %q)", name, strings.Join(words, " ")))
 			}
+			if seen[name] {
+				mustLoad(r.errorf("phrase %q is listed twice", name))
+			}
+			seen[name] = true
 			out[words[0]] = append(out[words[0]], wpPhrase{rest: words[1:], class: class, src: fmt.Sprintf("%q of rules/%s:%d", name, r.file, r.line)})
 		}
 	}

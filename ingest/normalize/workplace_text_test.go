@@ -35,6 +35,7 @@ func TestTextWorkplace(t *testing.T) {
 		{"Poste basé à Lyon ou en fullremote.", false, Remote},
 		{"Work from home or a hub; you must live within commuting distance of our Dublin hub.", true, Hybrid},
 		{"Work Location: On-site. Schedule: Monday to Friday.", true, Onsite},
+		{"Die Arbeit erfolgt überwiegend remote, mit Teamtagen in Hamburg.", false, Hybrid},
 		{"Du arbeitest meist remote, aber auch mal vor Ort bei uns.", false, Hybrid},
 		{"We work mostly remote and meet in Berlin once a month.", false, Hybrid},
 		{"", false, ""},
