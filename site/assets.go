@@ -155,6 +155,18 @@ func findECharts(cfg BuildConfig) (string, error) {
 		"or set site.echarts to the path of an echarts.min.js", ErrNoECharts, strings.Join(candidates, ", "))
 }
 
+// CheckECharts reports whether a build with this configuration finds
+// ECharts (see [BuildConfig.ECharts]), so that a command can say so before
+// it starts work that the build would then fail. The error wraps
+// [ErrNoECharts] and says how to get ECharts.
+func (c BuildConfig) CheckECharts() error {
+	if c.Templates != "" && isFile(filepath.Join(c.Templates, assetsDir, echartsFile)) {
+		return nil // the templates ship their own
+	}
+	_, err := findECharts(c)
+	return err
+}
+
 // isFile reports whether name is a regular file (following links).
 func isFile(name string) bool {
 	st, err := os.Stat(name)

@@ -183,3 +183,35 @@ func TestRoleSlugs(t *testing.T) {
 		t.Errorf("%d roles read from roles.tsv: the file's format changed?", len(bySlug))
 	}
 }
+
+// TestCheckECharts checks that a command can learn before any work that
+// the build will find no ECharts, and how to get it.
+func TestCheckECharts(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"own/assets/echarts.min.js": "x", "bare/layouts/base.html": ""})
+	tests := []struct {
+		name     string
+		cfg      BuildConfig
+		embedded []byte
+		want     error
+	}{
+		{name: "the bundle in the binary", cfg: BuildConfig{}, embedded: []byte("bundle")},
+		{name: "templates with their own", cfg: BuildConfig{Templates: filepath.Join(dir, "own")}},
+		{name: "site.echarts", cfg: BuildConfig{ECharts: stubECharts}},
+		{name: "nowhere", cfg: BuildConfig{Templates: filepath.Join(dir, "bare")}, want: ErrNoECharts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := embeddedECharts
+			embeddedECharts = tt.embedded
+			t.Cleanup(func() { embeddedECharts = old })
+			err := tt.cfg.CheckECharts()
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Errorf("CheckECharts = %v, want %v", err, tt.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), "npm ci --prefix templates && go generate ./templates") {
+				t.Errorf("CheckECharts = %v: does not say how to get ECharts", err)
+			}
+		})
+	}
+}

@@ -18,6 +18,9 @@ site.out (default ./public). A failing query fails the build; the previous site 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := a.cfg.Site.CheckECharts(); err != nil {
+				return err
+			}
 			var rep report
 			err := a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) (err error) {
 				rep.Build, err = a.build(ctx, wh, a.cfg.Site)

@@ -63,6 +63,9 @@ to a configured warehouse, lake or publish target.`,
 			if days < 1 || days > maxDemoDays {
 				return fmt.Errorf("demo: --days %d: want 1 to %d", days, maxDemoDays)
 			}
+			if err := a.cfg.Site.CheckECharts(); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
 			nights := demoNights(time.Now(), days)
 			clock := &nightClock{}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
