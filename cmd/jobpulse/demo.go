@@ -35,8 +35,9 @@ func newDemoCommand(a *app) *cobra.Command {
 		noServe bool
 	)
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Run the whole flow offline on generated sample data, then serve the site",
+		Annotations: reads("warehouse.data", "fetch.", "site.content", "site.templates", "site.echarts", "site.base_url", "serve.", "publish.cache_control", "log."),
+		Use:         "demo",
+		Short:       "Run the whole flow offline on generated sample data, then serve the site",
 		Long: `demo runs ingest and build on sample data that jobpulse generates (Remotive-shaped job
 offers, served from 127.0.0.1, so nothing leaves the machine), then serves the site at
 serve.addr until interrupted. The site says that its data is sample data.

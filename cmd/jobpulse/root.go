@@ -71,6 +71,8 @@ jobpulse starts itself with its data in warehouse.data.`,
 		},
 	}
 	root.SetVersionTemplate("jobpulse {{.Version}}\n")
+	root.SetUsageFunc(usage)
+	root.Flags().BoolP("version", "v", false, "print the version of jobpulse and the commit it was built from")
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: jobpulse.yaml in the working folder, if any)")
 	registerFlags(root.PersistentFlags())
 	root.AddCommand(

@@ -18,8 +18,9 @@ import (
 
 func newServeCommand(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "serve",
-		Short: "Serve the built site in site.out at serve.addr (default http://127.0.0.1:8080)",
+		Annotations: reads("site.out", "serve.", "publish.cache_control", "log."),
+		Use:         "serve",
+		Short:       "Serve the built site in site.out at serve.addr (default http://127.0.0.1:8080)",
 		Long: `serve serves the site built in site.out over HTTP at serve.addr until interrupted, as a
 website bucket serves what publish put there: the site's 404.html for missing pages, each
 file with the Content-Type and Cache-Control a publish gives it (publish.cache_control
