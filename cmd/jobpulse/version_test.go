@@ -2,7 +2,6 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -52,10 +51,7 @@ func TestVersionOf(t *testing.T) {
 // recorded a commit, that it is the checkout's (Go records none with
 // -buildvcs=false, nor in a git worktree, whose .git is a file).
 func TestBinaryVersion(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "jobpulse")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	out, err := exec.Command(bin, "--version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("jobpulse --version: %v\n%s", err, out)
