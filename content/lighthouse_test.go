@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/site"
 )
 
 // minScore is the least Lighthouse score (0 to 1) a page may have in any
@@ -73,7 +73,8 @@ const (
 )
 
 // TestLighthouse builds the embedded report from sample data, serves it on
-// 127.0.0.1 and measures the home page and one role page with Lighthouse (the
+// 127.0.0.1 as jobpulse serve does (the headers of a publish, text
+// compressed) and measures the home page and one role page with Lighthouse (the
 // npm package pinned in .ci/lighthouse, installed by .ci/setup) driving
 // headless Chromium: every category in the light theme, and accessibility
 // again in the dark theme, whose colours must read as well. It fails when a
@@ -82,7 +83,7 @@ const (
 func TestLighthouse(t *testing.T) {
 	lh := findLighthouse(t)
 	dir := buildReport(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	srv := httptest.NewServer(site.Handler(dir, nil))
 	defer srv.Close()
 	role := rolePage(t, dir)
 

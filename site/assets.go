@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/jobpulse/jobpulse/templates"
 )
 
 // assetsDir is the folder of assets, in the templates and in the built site.
@@ -28,7 +30,8 @@ type assetSet struct {
 }
 
 // loadAssets reads every file under assets/ of the templates (named root in
-// messages), and ECharts. A symbolic link among the assets is read only
+// messages), and ECharts (see [findECharts]) unless the templates have their
+// own assets/echarts.min.js. A symbolic link among the assets is read only
 // when templatesFS resolves it (a folder's root follows links that stay
 // inside it); the walk never descends through a linked folder.
 func loadAssets(templatesFS fs.FS, root string, cfg BuildConfig) (*assetSet, error) {
@@ -53,13 +56,9 @@ func loadAssets(templatesFS fs.FS, root string, cfg BuildConfig) (*assetSet, err
 	if _, ok := a.paths[echartsFile]; ok {
 		return a, nil // the templates ship their own
 	}
-	file, err := findECharts(cfg)
+	data, err := readECharts(cfg)
 	if err != nil {
 		return nil, err
-	}
-	data, err := readECharts(file, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("site: read ECharts %s: %w", file, unwrapPath(err))
 	}
 	a.add(echartsFile, data)
 	return a, nil
@@ -97,9 +96,33 @@ func (a *assetSet) files() []outFile {
 	return append([]outFile(nil), a.out...)
 }
 
-// findECharts finds echarts.min.js: site.echarts when set (and then only
-// there); else the npm package in the templates folder when templates come
-// from a folder, ./templates, and the folder of the executable.
+// embeddedECharts is the bundle of ECharts built into the binary
+// (templates/echarts/echarts.min.js, made by go generate ./templates), nil
+// when it was built without one. Tests take it away to see the lookup
+// beside the binary.
+var embeddedECharts = templates.ECharts()
+
+// readECharts returns ECharts as findECharts finds it.
+func readECharts(cfg BuildConfig) ([]byte, error) {
+	file, err := findECharts(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		return embeddedECharts, nil
+	}
+	data, err := readEChartsFile(file, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("site: read ECharts %s: %w", file, unwrapPath(err))
+	}
+	return data, nil
+}
+
+// findECharts finds ECharts: site.echarts when set (and then only there);
+// else the npm package in the templates folder when templates come from a
+// folder; else the bundle built into the binary, for which it returns "";
+// else the npm package in ./templates and echarts.min.js beside the
+// executable (a binary built without the bundle, run in the checkout).
 func findECharts(cfg BuildConfig) (string, error) {
 	if cfg.ECharts != "" {
 		if _, err := os.Stat(cfg.ECharts); err != nil {
@@ -110,6 +133,12 @@ func findECharts(cfg BuildConfig) (string, error) {
 	var candidates []string
 	if cfg.Templates != "" {
 		candidates = append(candidates, filepath.Join(cfg.Templates, echartsInPackage))
+		if isFile(candidates[0]) {
+			return candidates[0], nil
+		}
+	}
+	if embeddedECharts != nil {
+		return "", nil
 	}
 	candidates = append(candidates, filepath.Join("templates", echartsInPackage))
 	if exe, err := os.Executable(); err == nil {
@@ -117,19 +146,38 @@ func findECharts(cfg BuildConfig) (string, error) {
 		candidates = append(candidates, filepath.Join(dir, "templates", echartsInPackage), filepath.Join(dir, echartsFile))
 	}
 	for _, c := range candidates {
-		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+		if isFile(c) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("site: %w: looked in %s; run `npm ci --prefix templates` in the jobpulse folder, "+
-		"or set site.echarts to the path of echarts.min.js", ErrNoECharts, strings.Join(candidates, ", "))
+	return "", fmt.Errorf("site: %w: this jobpulse was built without its ECharts bundle, and found none beside it (looked in %s): "+
+		"in the jobpulse checkout run `npm ci --prefix templates && go generate ./templates` and build jobpulse again, "+
+		"or set site.echarts to the path of an echarts.min.js", ErrNoECharts, strings.Join(candidates, ", "))
 }
 
-// readECharts reads the file findECharts found. site.echarts is the
+// CheckECharts reports whether a build with this configuration finds
+// ECharts (see [BuildConfig.ECharts]), so that a command can say so before
+// it starts work that the build would then fail. The error wraps
+// [ErrNoECharts] and says how to get ECharts.
+func (c BuildConfig) CheckECharts() error {
+	if c.Templates != "" && isFile(filepath.Join(c.Templates, assetsDir, echartsFile)) {
+		return nil // the templates ship their own
+	}
+	_, err := findECharts(c)
+	return err
+}
+
+// isFile reports whether name is a regular file (following links).
+func isFile(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// readEChartsFile reads the file findECharts found. site.echarts is the
 // operator's own path and read as given; the npm package inside a templates
 // folder is read without leaving that folder, as the assets are, so that a
 // link planted in node_modules cannot publish a file from elsewhere.
-func readECharts(file string, cfg BuildConfig) ([]byte, error) {
+func readEChartsFile(file string, cfg BuildConfig) ([]byte, error) {
 	dir, ok := strings.CutSuffix(file, string(filepath.Separator)+echartsInPackage)
 	if cfg.ECharts != "" || !ok {
 		return os.ReadFile(file)
@@ -152,5 +200,6 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// ErrNoECharts means the build found no echarts.min.js to serve with the site.
+// ErrNoECharts means the build found no ECharts to serve with the site: the
+// binary carries no bundle of it and none is installed beside it.
 var ErrNoECharts = errors.New("echarts.min.js not found")

@@ -68,28 +68,67 @@ func TestFindECharts(t *testing.T) {
 	own := filepath.Join(dir, "tpl", echartsInPackage)
 	writeTree(t, dir, map[string]string{filepath.ToSlash(filepath.Join("tpl", echartsInPackage)): "x"})
 	tests := []struct {
-		name string
-		cfg  BuildConfig
-		want string // path found, or a part of the error
+		name     string
+		cfg      BuildConfig
+		embedded []byte // the bundle in the binary
+		want     string // path found ("" for the bundle), or a part of the error
+		err      bool
 	}{
-		{name: "site.echarts", cfg: BuildConfig{ECharts: stubECharts}, want: stubECharts},
-		{name: "site.echarts missing", cfg: BuildConfig{ECharts: filepath.Join(dir, "nope.js")}, want: "site.echarts"},
-		{name: "templates folder", cfg: BuildConfig{Templates: filepath.Join(dir, "tpl")}, want: own},
-		{name: "nowhere", cfg: BuildConfig{Templates: dir}, want: "npm ci --prefix templates"},
+		{name: "site.echarts", cfg: BuildConfig{ECharts: stubECharts}, embedded: []byte("bundle"), want: stubECharts},
+		{name: "site.echarts missing", cfg: BuildConfig{ECharts: filepath.Join(dir, "nope.js")}, embedded: []byte("bundle"), want: "site.echarts", err: true},
+		{name: "templates folder", cfg: BuildConfig{Templates: filepath.Join(dir, "tpl")}, embedded: []byte("bundle"), want: own},
+		{name: "the bundle in the binary", cfg: BuildConfig{Templates: dir}, embedded: []byte("bundle"), want: ""},
+		{name: "the bundle, embedded templates", cfg: BuildConfig{}, embedded: []byte("bundle"), want: ""},
+		{name: "templates folder, no bundle", cfg: BuildConfig{Templates: filepath.Join(dir, "tpl")}, want: own},
+		{name: "nowhere", cfg: BuildConfig{Templates: dir}, err: true,
+			want: "built without its ECharts bundle, and found none beside it (looked in " + filepath.Join(dir, echartsInPackage) + ", " +
+				filepath.Join("templates", echartsInPackage)},
+		{name: "nowhere says how", cfg: BuildConfig{Templates: dir}, err: true,
+			want: "in the jobpulse checkout run `npm ci --prefix templates && go generate ./templates` and build jobpulse again, or set site.echarts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			old := embeddedECharts
+			embeddedECharts = tt.embedded
+			t.Cleanup(func() { embeddedECharts = old })
 			got, err := findECharts(tt.cfg)
+			if (err != nil) != tt.err {
+				t.Fatalf("findECharts = %q, %v; want an error: %v", got, err, tt.err)
+			}
 			if err != nil {
-				got = err.Error()
+				if !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("findECharts: %v\nwant %q in it", err, tt.want)
+				}
+				if strings.HasPrefix(tt.name, "nowhere") && !errors.Is(err, ErrNoECharts) {
+					t.Errorf("error %v does not wrap ErrNoECharts", err)
+				}
+				return
 			}
-			if !strings.Contains(got, tt.want) {
-				t.Errorf("findECharts = %q, want %q in it", got, tt.want)
-			}
-			if tt.name == "nowhere" && !errors.Is(err, ErrNoECharts) {
-				t.Errorf("error %v does not wrap ErrNoECharts", err)
+			if got != tt.want {
+				t.Errorf("findECharts = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestEChartsFromBundle checks that a build with nothing configured serves
+// the bundle built into the binary, byte for byte.
+func TestEChartsFromBundle(t *testing.T) {
+	old := embeddedECharts
+	embeddedECharts = []byte("/* the bundle */")
+	t.Cleanup(func() { embeddedECharts = old })
+	a, err := loadAssets(templates.FS, "templates", BuildConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.path(echartsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.files() {
+		if f.Path == p && string(f.Data) != "/* the bundle */" {
+			t.Errorf("%s holds %q, want the bundle", p, f.Data)
+		}
 	}
 }
 
@@ -142,5 +181,37 @@ func TestRoleSlugs(t *testing.T) {
 	}
 	if len(bySlug) < 20 {
 		t.Errorf("%d roles read from roles.tsv: the file's format changed?", len(bySlug))
+	}
+}
+
+// TestCheckECharts checks that a command can learn before any work that
+// the build will find no ECharts, and how to get it.
+func TestCheckECharts(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"own/assets/echarts.min.js": "x", "bare/layouts/base.html": ""})
+	tests := []struct {
+		name     string
+		cfg      BuildConfig
+		embedded []byte
+		want     error
+	}{
+		{name: "the bundle in the binary", cfg: BuildConfig{}, embedded: []byte("bundle")},
+		{name: "templates with their own", cfg: BuildConfig{Templates: filepath.Join(dir, "own")}},
+		{name: "site.echarts", cfg: BuildConfig{ECharts: stubECharts}},
+		{name: "nowhere", cfg: BuildConfig{Templates: filepath.Join(dir, "bare")}, want: ErrNoECharts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := embeddedECharts
+			embeddedECharts = tt.embedded
+			t.Cleanup(func() { embeddedECharts = old })
+			err := tt.cfg.CheckECharts()
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Errorf("CheckECharts = %v, want %v", err, tt.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), "npm ci --prefix templates && go generate ./templates") {
+				t.Errorf("CheckECharts = %v: does not say how to get ECharts", err)
+			}
+		})
 	}
 }

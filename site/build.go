@@ -36,8 +36,10 @@ type BuildConfig struct {
 	// Templates is a folder of layouts and assets (site.templates); "" uses the
 	// embedded default templates. It is read as Content is.
 	Templates string
-	// ECharts is the path of echarts.min.js (site.echarts); "" looks for the
-	// npm package installed under templates/node_modules.
+	// ECharts is the path of echarts.min.js (site.echarts); "" uses the
+	// npm package in the Templates folder when it has one, else the bundle
+	// of ECharts built into the binary, else the npm package installed
+	// under ./templates/node_modules (see findECharts).
 	ECharts string
 	// Sample labels every page as built from sample data. Pages are also
 	// labelled when the last run was a sample run (runs.sample).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
 	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/templates"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
@@ -25,16 +26,18 @@ func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop, s3test.Stop) }
 // run the charts.
 const stubECharts = "testdata/echarts-stub.min.js"
 
-// realECharts returns the path of the ECharts installed by npm in the
-// templates folder, or ends the test with [testenv.Missing].
+// realECharts returns the path of the bundle of ECharts that the binary
+// carries (templates/echarts/echarts.min.js, made by go generate from the
+// npm package), so that the browser tests draw with what the site ships;
+// or ends the test with [testenv.Missing].
 func realECharts(t *testing.T) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "templates", echartsInPackage))
+	p, err := filepath.Abs(filepath.Join("..", "templates", filepath.FromSlash(templates.EChartsBundle)))
 	if err == nil {
 		_, err = os.Stat(p)
 	}
 	if err != nil {
-		testenv.Missing(t, "ECharts: %v: run `npm ci --prefix templates`", err)
+		testenv.Missing(t, "ECharts: %v: run `npm ci --prefix templates && go generate ./templates`", err)
 	}
 	return p
 }

@@ -9,9 +9,11 @@
 //   - assets/: files copied to the built site under assets/ with a content
 //     hash in their names (style.css becomes style.<hash>.css).
 //
-// ECharts itself is not embedded: it is the pinned npm package in
-// package.json, installed with `npm ci --prefix templates` into node_modules/
-// (never committed) and copied into the site by the build.
+// ECharts is the pinned npm package in package.json, installed with
+// `npm ci --prefix templates` into node_modules/ (never committed). Only the
+// parts of it the site uses ([EChartsParts]) go into the binary: go generate
+// bundles them into echarts/echarts.min.js (generated, never committed),
+// which [ECharts] returns and the build copies into the site.
 package templates
 
 import "embed"

@@ -18,8 +18,9 @@ func newBootstrapCommand(a *app) *cobra.Command {
 		kmsKeyID   string
 	)
 	cmd := &cobra.Command{
-		Use:   "bootstrap",
-		Short: "Create or check the lake and site buckets on S3",
+		Annotations: reads("lake.url", "publish.target", "log."),
+		Use:         "bootstrap",
+		Short:       "Create or check the lake and site buckets on S3",
 		Long: `bootstrap creates or checks the two buckets (credentials from the AWS SDK's standard chain;
 AWS_ENDPOINT_URL_S3 for an S3-compatible server):
 

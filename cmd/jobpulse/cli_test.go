@@ -280,10 +280,7 @@ func TestDemo(t *testing.T) {
 // non-zero with one line on standard error, and that --help works for every
 // command.
 func TestBinaryExitCode(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "jobpulse")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, sub := range []string{"ingest", "build", "publish", "run", "serve", "demo", "migrate", "replay", "explain"} {
 		out, err := exec.Command(bin, sub, "--help").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "Usage:") {

@@ -77,7 +77,7 @@ func options() []option {
 		{"site.out", build.Out, "folder the site is built into"},
 		{"site.content", "", "content folder (default: the embedded report)"},
 		{"site.templates", "", "templates folder (default: the embedded templates)"},
-		{"site.echarts", "", "path of echarts.min.js (default: templates/node_modules/echarts/dist)"},
+		{"site.echarts", "", "path of echarts.min.js (default: the bundle built into jobpulse, else templates/node_modules/echarts/dist)"},
 		{"site.base_url", "", "public URL of the site, e.g. https://jobs.example.org/"},
 		{"publish.target", "", "where publish copies the site: a folder or s3://bucket/prefix"},
 		{"publish.workers", pub.Workers, "uploads publish runs at once"},

@@ -35,8 +35,9 @@ func newDemoCommand(a *app) *cobra.Command {
 		noServe bool
 	)
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Run the whole flow offline on generated sample data, then serve the site",
+		Annotations: reads("warehouse.data", "fetch.", "site.content", "site.templates", "site.echarts", "site.base_url", "serve.", "publish.cache_control", "log."),
+		Use:         "demo",
+		Short:       "Run the whole flow offline on generated sample data, then serve the site",
 		Long: `demo runs ingest and build on sample data that jobpulse generates (Remotive-shaped job
 offers, served from 127.0.0.1, so nothing leaves the machine), then serves the site at
 serve.addr until interrupted. The site says that its data is sample data.
@@ -62,6 +63,9 @@ to a configured warehouse, lake or publish target.`,
 			}
 			if days < 1 || days > maxDemoDays {
 				return fmt.Errorf("demo: --days %d: want 1 to %d", days, maxDemoDays)
+			}
+			if err := a.cfg.Site.CheckECharts(); err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
 			nights := demoNights(time.Now(), days)
 			clock := &nightClock{}
@@ -119,7 +123,7 @@ to a configured warehouse, lake or publish target.`,
 			if noServe {
 				return nil
 			}
-			if err := serveSite(ctx, out, siteCfg.Out, a.cfg.ServeAddr); err != nil && !errors.Is(err, ctx.Err()) {
+			if err := serveSite(ctx, out, siteCfg.Out, a.cfg.ServeAddr, a.cfg.Publish.CacheControl); err != nil && !errors.Is(err, ctx.Err()) {
 				return err
 			}
 			return nil

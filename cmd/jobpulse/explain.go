@@ -33,8 +33,9 @@ func newExplainCommand(a *app) *cobra.Command {
 		code   string
 	)
 	cmd := &cobra.Command{
-		Use:   "explain [POSTING-ID | URL | SOURCE:SOURCE-ID]",
-		Short: "Show how a posting is read, field by field, and the rule that decided each",
+		Annotations: reads("lake.", "warehouse.", "sources.", "log."),
+		Use:         "explain [POSTING-ID | URL | SOURCE:SOURCE-ID]",
+		Short:       "Show how a posting is read, field by field, and the rule that decided each",
 		Long: `explain reads a posting as a load does and prints each field as read (role, seniority,
 place, workplace, salary, skills) with the rule that decided it: the line of the rule table
 (ingest/normalize/rules/*.tsv), the gazetteer entry, the phrase of the description or the

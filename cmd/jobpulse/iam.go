@@ -25,8 +25,9 @@ type iamFlags struct {
 func newIAMPolicyCommand(a *app) *cobra.Command {
 	var f iamFlags
 	cmd := &cobra.Command{
-		Use:   "iam-policy",
-		Short: "Print the least-privilege IAM policy the nightly pipeline's role needs",
+		Annotations: reads("lake.url", "publish.target", "publish.cloudfront_distribution", "warehouse.", "log."),
+		Use:         "iam-policy",
+		Short:       "Print the least-privilege IAM policy the nightly pipeline's role needs",
 		Long: `iam-policy prints, as JSON, the IAM policy that lets "jobpulse run" do its work and nothing more:
 
   on the lake (--lake, default lake.url when it is s3://): list, read and write objects

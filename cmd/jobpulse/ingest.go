@@ -25,8 +25,9 @@ func newIngestCommand(a *app) *cobra.Command {
 		wait    time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "ingest",
-		Short: "Fetch every enabled source into the lake and load the postings into the warehouse",
+		Annotations: reads("lake.", "warehouse.", "sources.", "fetch.", "log."),
+		Use:         "ingest",
+		Short:       "Fetch every enabled source into the lake and load the postings into the warehouse",
 		Long: `ingest fetches every enabled source (or those named with --source), writes each raw response
 to the lake before parsing it (raw/source=<name>/date=<YYYY-MM-DD>/run=<run-id>/), then loads
 the run from the lake into the warehouse in one transaction, exactly as replay would, after

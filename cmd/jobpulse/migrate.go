@@ -10,8 +10,9 @@ import (
 
 func newMigrateCommand(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "migrate",
-		Short: "Apply the warehouse schema migrations embedded in jobpulse",
+		Annotations: reads("warehouse.", "log."),
+		Use:         "migrate",
+		Short:       "Apply the warehouse schema migrations embedded in jobpulse",
 		Long: `migrate applies the SQL migrations embedded in this binary that the warehouse has not
 seen yet, each in its own transaction. ingest, build and run apply them too.`,
 		Args: cobra.NoArgs,

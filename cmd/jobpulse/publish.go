@@ -19,8 +19,9 @@ func newPublishCommand(a *app) *cobra.Command {
 		wait   time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "publish",
-		Short: "Copy the built site to a folder or an S3 bucket, uploading only what changed",
+		Annotations: reads("site.out", "publish.", "log."),
+		Use:         "publish",
+		Short:       "Copy the built site to a folder or an S3 bucket, uploading only what changed",
 		Long: `publish copies the site built in site.out to the target: a folder, or s3://bucket[/prefix]
 (credentials from the AWS SDK's standard chain; AWS_ENDPOINT_URL_S3 for an S3-compatible
 server).

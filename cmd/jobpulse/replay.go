@@ -17,8 +17,9 @@ func newReplayCommand(a *app) *cobra.Command {
 		sources []string
 	)
 	cmd := &cobra.Command{
-		Use:   "replay",
-		Short: "Rebuild the warehouse from the lake alone, with no network",
+		Annotations: reads("lake.", "warehouse.", "sources.", "log."),
+		Use:         "replay",
+		Short:       "Rebuild the warehouse from the lake alone, with no network",
 		Long: `replay reads the runs kept in the lake (lake.url) and loads each into the warehouse again,
 in the order they ran, each in its own transaction: pages are parsed and normalized exactly as
 ingest does. Into an empty warehouse it gives the warehouse the ingests gave; into the same

@@ -44,6 +44,7 @@ as an environment variable JOBPULSE_<KEY> (upper case, dots as underscores, e.g.
 JOBPULSE_LAKE_URL for lake.url), or as the flag --<key>; each overrides the one before.
 The warehouse is warehouse.url, else $DATABASE_URL, else a PostgreSQL server that
 jobpulse starts itself with its data in warehouse.data.`,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,6 +70,9 @@ jobpulse starts itself with its data in warehouse.data.`,
 			return nil
 		},
 	}
+	root.SetVersionTemplate("jobpulse {{.Version}}\n")
+	root.SetUsageFunc(usage)
+	root.Flags().BoolP("version", "v", false, "print the version of jobpulse and the commit it was built from")
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: jobpulse.yaml in the working folder, if any)")
 	registerFlags(root.PersistentFlags())
 	root.AddCommand(

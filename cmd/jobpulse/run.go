@@ -21,8 +21,9 @@ func newRunCommand(a *app) *cobra.Command {
 		wait    time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "run",
-		Short: "The nightly job: ingest, build and publish in turn",
+		Annotations: reads("lake.", "warehouse.", "sources.", "fetch.", "site.", "publish.", "log."),
+		Use:         "run",
+		Short:       "The nightly job: ingest, build and publish in turn",
 		Long: `run does ingest, build and publish in turn, holding the run lock in the warehouse (an
 advisory lock) from before the ingest until after the publish, so two runs never overlap.
 
