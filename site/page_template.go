@@ -280,9 +280,9 @@ func (m *page) runFamily(ctx context.Context, q *queryRunner, pq *pageQuery, par
 	if err != nil {
 		return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
 	}
-	cols := res.columns[1:]
+	cols, oids := res.columns[1:], res.oids[1:]
 	for _, p := range pages {
-		p.results[pq.name] = &result{columns: cols}
+		p.results[pq.name] = &result{columns: cols, oids: oids}
 	}
 	for _, row := range res.rows {
 		n, ok := row[0].(int64)
