@@ -34,6 +34,21 @@ import (
 //
 // The columns and their types are listed on the data page (/data/) and in
 // the catalogue beside it (data/index.json, see data_page.go).
+//
+// The pages made from a templated file (one per role, place or skill) are
+// the exception for their by: queries: such a query runs once for all the
+// pages, and its whole result, every page's rows, is published once, in
+// the folder of the pages, named after the file's parameter and the query:
+// /roles/by-role.seniority.csv for the pages /roles/[role]/. Each page's
+// chart or table links to that file, whose by column (role) tells the
+// pages' rows apart. A file per page and query would be most of the files
+// of a large site: 40,000 of the 50,012 of 10,000 role pages with two such
+// queries, and more than half its build time. The name cannot be another
+// file's: a query name has no "-" or ".", so the section's own index page
+// (/roles/index.html) never has a file of that name, nor has a page's
+// folder, whose slug has no ".", and two templated files of one folder
+// have two parameters. The pages' other queries (with a :name parameter,
+// run for each page) keep a file pair per page, beside it.
 
 // Column types of a data file: the names of Frictionless Data's Table
 // Schema, decided by the column's SQL type, never by its values, so that a
@@ -119,6 +134,28 @@ func dataPath(p *page, name, ext string) string {
 	return dir + "/" + name + ext
 }
 
+// splitData returns the whole result of the query name of a page made from
+// a templated file, when it is a by: query published once for all its
+// pages, else nil.
+func splitData(p *page, name string) *splitResult {
+	if p.family == nil {
+		return nil
+	}
+	return p.family.split[name]
+}
+
+// familyDataPath returns the path, from the site root, of the data file of
+// the by: query name of a family of pages, with the extension ext: in the
+// pages' folder, as by-role.name.csv (see the top of this file).
+func familyDataPath(f *templated, name, ext string) string {
+	return f.dir + familyDataName(f, name, ext)
+}
+
+// familyDataName is the base name of [familyDataPath].
+func familyDataName(f *templated, name, ext string) string {
+	return "by-" + f.param + "." + name + ext
+}
+
 // checkDataNames refuses pages whose data files or URL would be a file the
 // build writes for itself: the data page's URL, and at the site root
 // search.json (a query named search on the home page).
@@ -146,11 +183,21 @@ type dataLink struct {
 	Query string
 	CSV   string
 	JSON  string
+	// Of a by: query of a page made from a templated file: the files hold
+	// every page's rows, told apart by the column By; Every names the
+	// pages ("every role's rows").
+	By    string
+	Every string
 }
 
-// newDataLink returns the links of a block to the files of query name,
-// which lie beside its page.
-func newDataLink(name string) *dataLink {
+// newDataLink returns the links of a block of page p to the files of query
+// name, which lie beside the page, or for a by: query of a page made from
+// a templated file, in the folder of its pages (one up).
+func newDataLink(p *page, name string) *dataLink {
+	if s := splitData(p, name); s != nil {
+		return &dataLink{Query: name, CSV: "../" + familyDataName(p.family, name, ".csv"),
+			JSON: "../" + familyDataName(p.family, name, ".json"), By: s.by, Every: p.family.param}
+	}
 	return &dataLink{Query: name, CSV: name + ".csv", JSON: name + ".json"}
 }
 
@@ -168,9 +215,9 @@ func checkDataColumns(query string, res *result) error {
 }
 
 // dataEncoder encodes the data files of a build. One encoder serves every
-// file, into one buffer, and each file gets a copy of its exact size: a
-// site of 10,000 pages has 40,000 small data files, whose encoders and
-// grown buffers were most of the build's garbage.
+// file, into one buffer, and each file gets a copy of its exact size: the
+// many small files of a large site, whose encoders and grown buffers were
+// most of the build's garbage.
 type dataEncoder struct {
 	buf bytes.Buffer
 	csv *csv.Writer
@@ -328,6 +375,16 @@ func (e *dataEncoder) pageData(p *page) ([]outFile, []dataEntry, error) {
 	)
 	for _, name := range dataQueries(p) {
 		res := p.results[name]
+		csvPath, jsonPath := dataPath(p, name, ".csv"), dataPath(p, name, ".json")
+		var by string
+		if s := splitData(p, name); s != nil {
+			if s.written {
+				continue // made with the family's first page
+			}
+			res, by = s.res, s.by
+			csvPath, jsonPath = familyDataPath(p.family, name, ".csv"), familyDataPath(p.family, name, ".json")
+			s.res, s.written = nil, true
+		}
 		if res == nil {
 			continue // checked when the page's queries ran
 		}
@@ -343,8 +400,7 @@ func (e *dataEncoder) pageData(p *page) ([]outFile, []dataEntry, error) {
 		if err != nil {
 			return nil, nil, &ContentError{File: p.file, Err: fmt.Errorf("query %s: encode JSON: %w", name, err)}
 		}
-		d := dataEntry{page: p, query: name, columns: cols, rows: len(res.rows),
-			csv: dataPath(p, name, ".csv"), json: dataPath(p, name, ".json")}
+		d := dataEntry{page: p, query: name, columns: cols, rows: len(res.rows), by: by, csv: csvPath, json: jsonPath}
 		files = append(files, outFile{Path: d.csv, Data: c}, outFile{Path: d.json, Data: j})
 		entries = append(entries, d)
 	}

@@ -14,7 +14,8 @@ import (
 // The data page (/data/) lists the data files of the site (see data.go):
 // every file of an ordinary page with its page, columns and rows, and for
 // the pages made from a templated file (one per role, place...) each query
-// once, by the pattern of its files, with how many there are. The
+// once: a by: query's one file of every page's rows, or the pattern of the
+// files of a query run for each page, with how many there are. The
 // catalogue beside it (data/index.json) lists every file, for scripts.
 // Every page links to the data page from its footer.
 const (
@@ -30,6 +31,7 @@ type dataEntry struct {
 	query     string
 	columns   []dataColumn
 	rows      int
+	by        string // of the one file of a family's by: query: its by column
 	csv, json string
 }
 
@@ -47,6 +49,7 @@ func (e dataEntry) pattern() string {
 type dataTable struct {
 	pattern string // the page's URL, or its family's: /roles/[role]/
 	family  bool
+	by      string // of a family's by: query, published once: its by column
 	query   string
 	columns []dataColumn
 	files   []dataEntry
@@ -61,7 +64,7 @@ func dataTables(entries []dataEntry) []*dataTable {
 		key := e.pattern() + "\x00" + e.query
 		t := byKey[key]
 		if t == nil {
-			t = &dataTable{pattern: e.pattern(), family: e.page.family != nil, query: e.query, columns: e.columns}
+			t = &dataTable{pattern: e.pattern(), family: e.page.family != nil, by: e.by, query: e.query, columns: e.columns}
 			byKey[key] = t
 			tables = append(tables, t)
 		}
@@ -90,16 +93,20 @@ type catalogue struct {
 }
 
 // catalogueTable is a query of a page or of a family of pages: Pages is the
-// page's path, or the pattern of its family's (roles/[role]/).
+// page's path, or the pattern of its family's (roles/[role]/). By is set
+// for a family's by: query: its one file holds every page's rows, which
+// the column By tells apart.
 type catalogueTable struct {
 	Pages   string          `json:"pages"`
 	Query   string          `json:"query"`
+	By      string          `json:"by,omitempty"`
 	Columns []dataColumn    `json:"columns"`
 	Files   []catalogueFile `json:"files"`
 }
 
 // catalogueFile is one page's CSV and JSON file of a query, by their paths
-// from the site root, and its number of rows.
+// from the site root, and its number of rows. The one file of a family's
+// by: query has the family's pattern as its page (roles/[role]/).
 type catalogueFile struct {
 	Page string `json:"page"`
 	CSV  string `json:"csv"`
@@ -115,10 +122,14 @@ func catalogueJSON(tables []*dataTable, fresh *freshness) ([]byte, error) {
 		c.Run, c.Collected = &run, &at
 	}
 	for _, t := range tables {
-		ct := catalogueTable{Pages: rootPath(t.pattern), Query: t.query, Columns: t.columns,
+		ct := catalogueTable{Pages: rootPath(t.pattern), Query: t.query, By: t.by, Columns: t.columns,
 			Files: make([]catalogueFile, 0, len(t.files))}
 		for _, f := range t.files {
-			ct.Files = append(ct.Files, catalogueFile{Page: rootPath(f.page.url), CSV: f.csv, JSON: f.json, Rows: f.rows})
+			page := rootPath(f.page.url)
+			if t.by != "" {
+				page = ct.Pages
+			}
+			ct.Files = append(ct.Files, catalogueFile{Page: page, CSV: f.csv, JSON: f.json, Rows: f.rows})
 		}
 		c.Tables = append(c.Tables, ct)
 	}
@@ -144,8 +155,12 @@ their columns, in the same order and of the same type, also on a night when a qu
 `
 	dataPageFamilies = `## The files of the pages of each role, place or skill
 
-A page made for each row of a list (each role, each place...) has files of its own, at the same place in its
-folder: *[role]* stands for the page's name, as in its address. [index.json](index.json) lists every file.
+The pages made for each row of a list (each role, each place...) share one file per query that runs once for all
+of them: it holds every page's rows, which its column named under "Filter by" tells apart (filter the
+` + "`role`" + ` column for one role's rows). It lies beside the pages' folders, as
+*roles/by-role.seniority.csv*, and each page's Download links lead to it. A query that runs for each page has a
+file per page instead, at the same place in the page's folder: *[role]* stands for the page's name, as in its
+address. [index.json](index.json) lists every file.
 `
 	dataPageFormats = `## Formats
 
@@ -237,7 +252,7 @@ func (l *layout) dataPage(tables []*dataTable) (*page, error) {
 			return nil, err
 		}
 		v = tableView{Caption: "Data files of the pages of each role, place or skill", Interactive: true}
-		for _, name := range []string{"Pages", "Query", "Columns", "Files", "Rows", "Example"} {
+		for _, name := range []string{"Pages", "Query", "Filter by", "Columns", "Files", "Rows", "CSV", "JSON"} {
 			v.Columns = append(v.Columns, tableColumn{Name: name, Numeric: name == "Files" || name == "Rows"})
 		}
 		for _, t := range families {
@@ -245,9 +260,16 @@ func (l *layout) dataPage(tables []*dataTable) (*page, error) {
 			for _, f := range t.files {
 				rows += f.rows
 			}
+			// A by: query's one file, or an example of the files of a
+			// query run for each page.
+			by, csvFile, jsonFile := text(t.by), example(t.files[0].csv), example(t.files[0].json)
+			if t.by == "" {
+				by = text("(a file per page)")
+				csvFile.Hint, jsonFile.Hint = "example", "example"
+			}
 			v.Rows = append(v.Rows, []tableCell{
-				text(t.pattern), text(t.query), text(describeColumns(t.columns)),
-				num(len(t.files)), num(rows), example(t.files[0].csv),
+				text(t.pattern), text(t.query), by, text(describeColumns(t.columns)),
+				num(len(t.files)), num(rows), csvFile, jsonFile,
 			})
 		}
 		if err := table(v); err != nil {

@@ -211,7 +211,8 @@ queries:
     sql: SELECT role, location_text AS "Place", count(*) AS "Postings" FROM postings GROUP BY 1, 2 ORDER BY 1, 2
 ---
 
-` + "```table\nquery: titles\n```\n\n```chart\ntype: hbar\nquery: places\nx: Place\ny: Postings\n```\n",
+` + "```table\nquery: titles\n```\n\n```chart\ntype: hbar\nquery: places\nx: Place\ny: Postings\n```\n\n" +
+		"```table\nquery: places\ncolumns: [Place, Postings]\n```\n",
 }
 
 // buildData seeds the hostile postings, gives the first half the role
@@ -241,13 +242,18 @@ func buildData(t *testing.T) string {
 
 // TestBuildDataFiles builds dataContent and checks, on every page, that
 // each chart and table links to the CSV and JSON files of its query beside
-// the page, that they parse and agree, that a table shows the rows of its
-// files, that hostile text round-trips (defused in the CSV), that every
+// the page (or, for a by: query of the pages per role, to its one file pair
+// of every role's rows, roles/by-role.places.csv, with a title that says
+// so), that they parse and agree, that a table shows the rows of its files
+// (of its role's rows, for a role page's by: query), that hostile text round-trips (defused in the CSV), that every
 // file is in the catalogue and on the data page, and the files of every
 // column type, of an empty result and of a block prose hides.
 func TestBuildDataFiles(t *testing.T) {
 	out := buildData(t)
 	linked := map[string]bool{} // data files the blocks link to, from the site root
+	// The role of each page of roles/[role].md, whose by: query places has
+	// one file pair for every role's rows.
+	roleOf := map[string]string{"roles/backend-engineer/index.html": "Backend Engineer", "roles/data-analyst/index.html": "Data Analyst"}
 	for _, page := range []string{"index.html", "roles/backend-engineer/index.html", "roles/data-analyst/index.html"} {
 		doc := parseHTML(t, filepath.Join(out, filepath.FromSlash(page)))
 		dir := path.Dir(page)
@@ -274,6 +280,33 @@ func TestBuildDataFiles(t *testing.T) {
 			base := strings.TrimSuffix(files[0], ".csv")
 			linked[files[0]], linked[files[1]] = true, true
 			rows := dataRows(t, out, base)
+			if path.Base(base) == "by-role.places" {
+				// Every role's rows: the page's are those of its role,
+				// and its links say so.
+				role := roleOf[page]
+				if role == "" {
+					t.Errorf("%s links to %s, the file of the pages per role", page, base)
+				}
+				var own []map[string]string
+				for _, r := range rows {
+					if r["role"] == role {
+						own = append(own, r)
+					} else if !slices.Contains(slices.Collect(maps.Values(roleOf)), r["role"]) {
+						t.Errorf("%s: a row of role %q, which has no page", base, r["role"])
+					}
+				}
+				if len(own) == 0 || len(own) == len(rows) {
+					t.Errorf("%s: %d of its %d rows are of %s, want some but not all", base, len(own), len(rows), role)
+				}
+				rows = own
+				for a := range n.Descendants() {
+					if a.Type == html.ElementNode && a.Data == "a" && attr(a, "class") == "download" &&
+						(!strings.Contains(attr(a, "title"), "role column") || !strings.Contains(nodeText(a), "every role's rows")) {
+						t.Errorf("%s: the link to %s does not say it holds every role's rows: title %q, text %q",
+							page, attr(a, "href"), attr(a, "title"), nodeText(a))
+					}
+				}
+			}
 			// A table's rows are its files' rows; a chart's data table
 			// may be drawn wide (series), so only tables are compared.
 			if block := n.Parent; block != nil && attr(block, "class") == "table-block" {
@@ -283,9 +316,8 @@ func TestBuildDataFiles(t *testing.T) {
 	}
 	wantLinked := []string{
 		"long.csv", "long.json",
-		"roles/backend-engineer/places.csv", "roles/backend-engineer/places.json",
 		"roles/backend-engineer/titles.csv", "roles/backend-engineer/titles.json",
-		"roles/data-analyst/places.csv", "roles/data-analyst/places.json",
+		"roles/by-role.places.csv", "roles/by-role.places.json",
 		"roles/data-analyst/titles.csv", "roles/data-analyst/titles.json",
 		"titles.csv", "titles.json", "typed.csv", "typed.json",
 	}
@@ -351,8 +383,16 @@ func TestBuildDataFiles(t *testing.T) {
 				if fmt.Sprint(names) != fmt.Sprint(header) || len(recs) != f.Rows {
 					t.Errorf("%s: catalogue says columns %q and %d rows, the file has %q and %d", f.CSV, names, f.Rows, header, len(recs))
 				}
-				if want := f.Page + tb.Query + ".csv"; f.Page != "./" && f.CSV != want {
-					t.Errorf("catalogue: %s is not beside its page %s", f.CSV, f.Page)
+				want := f.Page + tb.Query + ".csv"
+				if tb.By != "" { // the one file of a by: query of the pages per role
+					want = "roles/by-role." + tb.Query + ".csv"
+					if f.Page != "roles/[role]/" || tb.Pages != f.Page || tb.By != "role" || len(tb.Files) != 1 {
+						t.Errorf("catalogue: %s: pages %s, page %s, by %q, %d files; want one of roles/[role]/ by role",
+							f.CSV, tb.Pages, f.Page, tb.By, len(tb.Files))
+					}
+				}
+				if f.Page != "./" && f.CSV != want {
+					t.Errorf("catalogue: %s is not %s", f.CSV, want)
 				}
 			}
 		}
@@ -389,8 +429,10 @@ func TestBuildDataFiles(t *testing.T) {
 		}
 		want := []string{"hidden.csv", "hidden.json", "long.csv", "long.json", "nothing.csv", "nothing.json",
 			"titles.csv", "titles.json", "typed.csv", "typed.json",
-			// one example of each query of the pages per role
-			"roles/backend-engineer/places.csv", "roles/backend-engineer/titles.csv"}
+			// the one file pair of a by: query of the pages per role, and
+			// an example of a query run for each page
+			"roles/by-role.places.csv", "roles/by-role.places.json",
+			"roles/backend-engineer/titles.csv", "roles/backend-engineer/titles.json"}
 		if diff := cmp.Diff(slices.Sorted(slices.Values(want)), slices.Sorted(slices.Values(got))); diff != "" {
 			t.Errorf("files the data page links to (-want +got):\n%s", diff)
 		}

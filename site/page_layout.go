@@ -212,7 +212,7 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) (echa
 			echarts = echarts || (v.Static == nil && !v.Empty)
 			v.SQL = newSQLLink(b.chart.Query)
 			if !v.Empty {
-				v.Files = newDataLink(b.chart.Query)
+				v.Files = newDataLink(p, b.chart.Query)
 			}
 			data = v
 		case b.table != nil:
@@ -221,7 +221,7 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) (echa
 			v, err = tableWithLinks(b.table, p.results[b.table.Query], root, urls)
 			v.SQL = newSQLLink(b.table.Query)
 			if !v.Empty {
-				v.Files = newDataLink(b.table.Query)
+				v.Files = newDataLink(p, b.table.Query)
 			}
 			data = v
 		}
