@@ -3,15 +3,19 @@ package content_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +27,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/net/html"
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/site"
@@ -112,6 +117,8 @@ func TestHostileContent(t *testing.T) {
 	t.Logf("hostile corpus: 2 nights ingested in %s; %d pages (%d files, %d bytes) built in %s; heaviest %v",
 		loaded.Round(time.Millisecond), res.Pages, res.Files, res.Bytes, res.Duration.Round(time.Millisecond), res.Heaviest)
 	checkSearchIndex(t, cfg.Out)
+	checkDataFiles(t, cfg.Out)
+	checkFeed(t, cfg.Out, hostileShown[0].text, hostileShown[1].text)
 
 	web := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
 	defer web.Close()
@@ -258,6 +265,112 @@ func checkSearchIndex(t *testing.T, out string) {
 	if !found {
 		t.Errorf("search.json has no page titled Go")
 	}
+}
+
+// checkDataFiles checks every data file of the site: each CSV file parses
+// (RFC 4180) with a header and records of its length, and no field a
+// spreadsheet would run as a formula (one starting with =, +, -, @, a tab
+// or a carriage return that is not a number); each JSON file is an array
+// of objects.
+func checkDataFiles(t *testing.T, out string) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasSuffix(p, ".csv"):
+			files++
+			recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+			if err != nil || len(recs) == 0 {
+				t.Errorf("%s: %v (%d records)", rel, err, len(recs))
+			}
+			for i, rec := range recs {
+				for _, f := range rec {
+					if _, num := strconv.ParseFloat(f, 64); f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) && num != nil {
+						t.Errorf("%s: record %d has a formula: %q", rel, i+1, f)
+					}
+				}
+			}
+		case strings.HasSuffix(p, ".json") && rel != "search.json" && rel != filepath.Join("data", "index.json"):
+			var rows []map[string]any
+			if err := json.Unmarshal(b, &rows); err != nil {
+				t.Errorf("%s: %v", rel, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files == 0 {
+		t.Errorf("no CSV file in the site")
+	}
+}
+
+// checkFeed checks that the site's feed is well-formed XML whose entries'
+// HTML holds no element nor attribute the payloads make, and that it shows
+// each of titles as text.
+func checkFeed(t *testing.T, out string, titles ...string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, "changes.atom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var feed struct {
+		Entries []struct {
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = true
+	if err := dec.Decode(&feed); err != nil {
+		t.Fatalf("changes.atom: %v", err)
+	}
+	if len(feed.Entries) == 0 {
+		t.Fatalf("changes.atom has no entry")
+	}
+	var text strings.Builder
+	for _, e := range feed.Entries {
+		doc, err := html.Parse(strings.NewReader(e.Content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range doc.Descendants() {
+			switch n.Type {
+			case html.TextNode:
+				text.WriteString(n.Data)
+			case html.ElementNode:
+				switch n.Data {
+				case "script", "img", "svg", "iframe", "object", "embed", "style":
+					t.Errorf("changes.atom: an entry holds <%s>", n.Data)
+				}
+				for _, a := range n.Attr {
+					if strings.HasPrefix(a.Key, "on") || (a.Key == "href" && !safeHref(a.Val)) {
+						t.Errorf("changes.atom: <%s %s=%q>", n.Data, a.Key, a.Val)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range titles {
+		if !strings.Contains(text.String(), s) {
+			t.Errorf("changes.atom does not show %q as text", s)
+		}
+	}
+}
+
+// safeHref reports whether a link of the feed leads to an http(s) URL or
+// is relative (to a page of the site).
+func safeHref(href string) bool {
+	u, err := url.Parse(href)
+	return err == nil && (u.Scheme == "" && !strings.HasPrefix(href, "//") || u.Scheme == "http" || u.Scheme == "https")
 }
 
 // viewport is a screen the pages are opened on.

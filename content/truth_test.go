@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -396,7 +397,7 @@ func checkAll(t *testing.T, got *tableData, column string, want map[string]int, 
 
 // page is a built page.
 type page struct {
-	name, html string
+	out, name, html string // the site's folder, the page's path in it, its HTML
 }
 
 func readPage(t *testing.T, out, name string) page {
@@ -405,7 +406,7 @@ func readPage(t *testing.T, out, name string) page {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return page{name, string(b)}
+	return page{out, name, string(b)}
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)
@@ -415,31 +416,51 @@ func (p page) text() string {
 	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(p.html, " "))), " ")
 }
 
-// tableData is a table's whole result as the page embeds it for downloads.
+// tableData is a query's whole result as its data files hold it.
 type tableData struct {
-	Columns []string `json:"columns"`
-	Rows    [][]any  `json:"rows"`
+	Columns []string
+	Rows    [][]any // numbers as float64, NULL as nil
 }
 
-// table returns the embedded result of the first table of query name.
+// table returns the result of query name of the page, read from its data
+// files beside the page, which one of the page's blocks must link to: the
+// columns from the CSV file's header, the rows from the JSON file.
 func (p page) table(t *testing.T, name string) *tableData {
 	t.Helper()
-	start := strings.Index(p.html, `data-name="`+name+`"`)
-	if start < 0 {
-		t.Fatalf("%s: no table of query %s", p.name, name)
+	if !strings.Contains(p.html, `href="`+name+`.json"`) {
+		t.Fatalf("%s: no block links to the data files of query %s", p.name, name)
 	}
-	const open = `<script type="application/json" class="table-data">`
-	i := strings.Index(p.html[start:], open)
-	if i < 0 {
-		t.Fatalf("%s: table %s has no data", p.name, name)
+	base := filepath.Join(p.out, filepath.Dir(filepath.FromSlash(p.name)), name)
+	f, err := os.Open(base + ".csv")
+	if err != nil {
+		t.Fatal(err)
 	}
-	body := p.html[start+i+len(open):]
-	body = body[:strings.Index(body, "</script>")]
-	var d tableData
-	if err := json.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatalf("%s: table %s: %v", p.name, name, err)
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	if err != nil {
+		t.Fatalf("%s.csv: %v", base, err)
 	}
-	return &d
+	b, err := os.ReadFile(base + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objects []map[string]any
+	if err := json.Unmarshal(b, &objects); err != nil {
+		t.Fatalf("%s.json: %v", base, err)
+	}
+	d := &tableData{Columns: header}
+	for _, o := range objects {
+		row := make([]any, len(header))
+		for i, c := range header {
+			v, ok := o[c]
+			if !ok {
+				t.Fatalf("%s.json: a row has no %q", base, c)
+			}
+			row[i] = v
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d
 }
 
 // col returns the index of a column.

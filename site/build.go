@@ -108,7 +108,9 @@ func same(a, b string) bool {
 type BuildResult struct {
 	// Out is the folder the site was written to.
 	Out string
-	// Pages is the number of HTML pages written.
+	// Pages is the number of HTML pages of the content written; the
+	// pages the build makes itself (404.html, the data page) are not
+	// counted.
 	Pages int
 	// Queries is the number of distinct queries run.
 	Queries int
@@ -209,6 +211,10 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	if err != nil {
 		return res, err
 	}
+	changes, err := loadFeed(ctx, gtx, feedRuns)
+	if err != nil {
+		return res, err
+	}
 	runner := newQueryRunner(gtx, log)
 	var all []*page
 	for _, p := range pages {
@@ -237,12 +243,17 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	res.Queries = runner.count
 	t = stage("query", t)
 
+	if err := checkDataNames(pages); err != nil {
+		return res, err
+	}
 	files := assets.files()
-	pc := pageContext{cfg: cfg, nav: navigation(pages), fresh: fresh, urls: make(map[string]*page, len(pages))}
+	pc := pageContext{cfg: cfg, nav: navigation(pages), fresh: fresh, urls: make(map[string]*page, len(pages)+1)}
 	for _, p := range pages {
 		pc.urls[p.url] = p
 	}
-	sizes := make([]PageSize, 0, len(pages))
+	sizes := make([]PageSize, 0, len(pages)+1)
+	var data []dataEntry
+	enc := newDataEncoder()
 	for _, p := range pages {
 		html, err := lay.renderPage(p, pc)
 		if err != nil {
@@ -250,18 +261,41 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		}
 		files = append(files, outFile{Path: p.out, Data: html})
 		sizes = append(sizes, PageSize{URL: p.url, Bytes: len(html)})
+		df, entries, err := enc.pageData(p)
+		if err != nil {
+			return res, err
+		}
+		files = append(files, df...)
+		data = append(data, entries...)
 		// What made the page is not needed any more: 10,000 pages' results
 		// and Markdown trees would otherwise stay in memory until the end.
 		p.results, p.doc, p.blocks, p.body = nil, nil, nil, nil
 	}
 	res.Pages = len(pages)
+	tables := dataTables(data)
+	dp, err := lay.dataPage(tables)
+	if err != nil {
+		return res, err
+	}
+	pc.urls[dp.url] = dp
+	html, err := lay.renderPage(dp, pc)
+	if err != nil {
+		return res, err
+	}
+	files = append(files, outFile{Path: dp.out, Data: html})
+	sizes = append(sizes, PageSize{URL: dp.url, Bytes: len(html)})
+	pages = append(pages, dp)
+	cat, err := catalogueJSON(tables, fresh)
+	if err != nil {
+		return res, err
+	}
+	files = append(files, outFile{Path: dataCatalogue, Data: cat})
 	res.Heaviest = heaviest(sizes, 5)
 	nf, err := notFoundPage(cfg)
 	if err != nil {
 		return res, err
 	}
-	html, err := lay.renderPage(nf, pc)
-	if err != nil {
+	if html, err = lay.renderPage(nf, pc); err != nil {
 		return res, err
 	}
 	files = append(files, outFile{Path: nf.out, Data: html})
@@ -273,6 +307,19 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	if cfg.BaseURL != "" {
 		files = append(files, outFile{Path: "sitemap.xml", Data: sitemap(cfg.BaseURL, pages)})
 	}
+	feedSite, err := newFeedSite(cfg, pc.urls, cfg.Sample || (fresh != nil && fresh.Sample))
+	if err != nil {
+		return res, err
+	}
+	updated := time.Unix(0, 0) // the feed of a warehouse without runs
+	if fresh != nil {
+		updated = fresh.Finished
+	}
+	feed, err := feedXML(changes, feedSite, updated)
+	if err != nil {
+		return res, err
+	}
+	files = append(files, outFile{Path: feedFile, Data: feed})
 	t = stage("render", t)
 
 	if err := writeSite(cfg.Out, files); err != nil {

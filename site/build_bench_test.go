@@ -87,4 +87,6 @@ func BenchmarkBuild10kPages(b *testing.B) {
 	}
 	b.ReportMetric(float64(res.Pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 	b.ReportMetric(float64(testenv.PeakRSS())/1e6, "peak-RSS-MB")
+	b.ReportMetric(float64(res.Files), "files")
+	b.Logf("%d files, %d bytes; stages %v", res.Files, res.Bytes, res.Stages)
 }

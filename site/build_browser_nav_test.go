@@ -246,7 +246,7 @@ func TestBrowserSQLLinks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff([]string{"Download", "CSV", "JSON", "SQL of query roles"}, tools); diff != "" {
+			if diff := cmp.Diff([]string{"Download", "CSV of query roles", "JSON of query roles", "SQL of query roles"}, tools); diff != "" {
 				t.Errorf("tools of the %s (-want +got):\n%s", tt.name, diff)
 			}
 			if err := chromedp.Do(ctx, chromedp.Click(tt.bar+" a.sql-link")); err != nil {
@@ -288,7 +288,8 @@ func jsString(s string) string {
 }
 
 // TestBrowserNoScript checks a page with scripts disabled: the search box,
-// which cannot work, is not shown, and the SQL links still are.
+// which cannot work, is not shown, and the links to the data files and the
+// SQL still are.
 func TestBrowserNoScript(t *testing.T) {
 	browserCtx := browser(t)
 	pool := pgtest.New(t)
@@ -314,8 +315,10 @@ func TestBrowserNoScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The table's and the pie chart's tools: only their SQL links.
-	if diff := cmp.Diff([]string{"none", "SQL of query roles #sql-roles, SQL of query roles #sql-roles"}, got); diff != "" {
+	// The table's and the pie chart's tools: their links to the data files
+	// and to the SQL, which need no script.
+	tools := "Download null, CSV of query roles roles.csv, JSON of query roles roles.json, SQL of query roles #sql-roles"
+	if diff := cmp.Diff([]string{"none", tools + ", " + tools}, got); diff != "" {
 		t.Errorf("page without scripts (-want +got):\n%s", diff)
 	}
 	checkQuiet(t, ctx, w)

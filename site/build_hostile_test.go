@@ -40,8 +40,8 @@ func hostilePostings() []testPosting {
 
 // TestBuildHostile builds a home page of charts and tables (homeContent)
 // over postings with hostile titles and locations, and checks in the parsed
-// output that they stay text: in tables, in chart JSON, and nowhere as
-// markup, script or link.
+// output that they stay text: in tables, in chart JSON, in the data files
+// and nowhere as markup, script or link.
 func TestBuildHostile(t *testing.T) {
 	pool := pgtest.New(t)
 	seedRun(t, pool, false, hostilePostings())
@@ -112,12 +112,18 @@ func TestBuildHostile(t *testing.T) {
 			t.Errorf("script from %q, want the site's own assets/", s)
 		}
 	}
+	for _, s := range jsonStrings {
+		if strings.Contains(s, "<") && !slices.Contains(hostile, s) {
+			t.Errorf("chart JSON string %q is not one of the hostile texts", s)
+		}
+	}
+	rows := dataRows(t, cfg.Out, "top_titles")
 	for _, h := range hostile {
 		if !slices.Contains(cells, h) {
 			t.Errorf("%q is not a table cell's text", h)
 		}
-		if !slices.Contains(jsonStrings, h) {
-			t.Errorf("%q is not a string of the chart JSON", h)
+		if !slices.ContainsFunc(rows, func(r map[string]string) bool { return r["Job title"] == h }) {
+			t.Errorf("%q is not a job title of the data files", h)
 		}
 	}
 }

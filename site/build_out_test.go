@@ -65,9 +65,15 @@ func TestBuildOutGuard(t *testing.T) {
 		}
 
 		// A ./public of an older jobpulse, before the marker: the same
-		// files without it. It is replaced, and gets the marker.
-		if err := os.Remove(filepath.Join(cfg.Out, buildMarker)); err != nil {
-			t.Fatal(err)
+		// files without it, and without the data files and the feed,
+		// which came after it. It is replaced, and gets the marker.
+		for name := range first {
+			if name == buildMarker || name == feedFile || strings.HasSuffix(name, ".csv") ||
+				(strings.HasSuffix(name, ".json") && name != searchFile) || strings.HasPrefix(name, "data/") {
+				if err := os.Remove(filepath.Join(cfg.Out, filepath.FromSlash(name))); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		if _, err := Build(ctx, pool, cfg, nil); err != nil {
 			t.Fatalf("build over a build made before the marker: %v", err)

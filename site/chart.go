@@ -227,6 +227,9 @@ type chartView struct {
 	Table tableView
 	// SQL links to the chart's query in the page's SQL section.
 	SQL *sqlLink
+	// Files links to the data files of the chart's query (see data.go);
+	// nil for a chart without data.
+	Files *dataLink
 	// Links maps each category to the page it links to, relative to the
 	// page, as JSON; "" when the chart links nowhere.
 	Links string
@@ -243,24 +246,19 @@ func (s *chartSpec) view(id string, res *result) (chartView, error) {
 		v.Table = newTableView(s.Title, res, cols)
 		return v, nil
 	}
-	var err error
 	if s.Series != "" {
-		// The chart and its data table read the wide form; the downloads
-		// keep the query's own result.
+		// The chart and its data table read the wide form; the data
+		// files keep the query's own result.
 		wide, series, err := s.pivot(res)
 		if err != nil {
 			return v, err
 		}
 		spec := *s
 		spec.Y, spec.Series = series, ""
-		if v.Table, err = newTableView(s.Title, wide, nil).withData(s.Query, res); err != nil {
-			return v, err
-		}
+		v.Table = newTableView(s.Title, wide, nil)
 		return spec.draw(v, wide)
 	}
-	if v.Table, err = newTableView(s.Title, res, cols).withData(s.Query, res); err != nil {
-		return v, err
-	}
+	v.Table = newTableView(s.Title, res, cols)
 	return s.draw(v, res)
 }
 

@@ -44,10 +44,15 @@
 // Every figure must be reproducible from the warehouse: a page that uses
 // queries ends with a section, "How these figures were computed"
 // (layouts/sql.html), that shows the SQL of each, and every chart and table
-// links to its query there (#sql-NAME). The build also writes search.json,
-// one entry per page, which the search box of assets/site.js reads; the
-// navigation marks the page and its section, and pages two folders down
-// get a breadcrumb.
+// links to its query there (#sql-NAME). The whole result of the query of
+// every chart and table is also a CSV and a JSON file beside its page,
+// named after the query (/roles/top_roles.csv), which the block's Download
+// links lead to; the data page (/data/) and data/index.json list them all
+// (see data.go). changes.atom is an Atom feed of what changed at each of
+// the latest runs (see feed.go), linked from every page. The build also
+// writes search.json, one entry per page, which the search box of
+// assets/site.js reads; the navigation marks the page and its section, and
+// pages two folders down get a breadcrumb.
 //
 // [Build] parses every page first (so a typo fails before any query runs),
 // then runs all queries of the build in one read-only REPEATABLE READ

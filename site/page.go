@@ -57,6 +57,7 @@ type page struct {
 	doc      ast.Node // parsed body, data blocks in place
 	blocks   []*dataBlock
 	results  map[string]*result // by query name, after runQueries
+	extra    []byte             // HTML after the body, made by the build (the data page's tables)
 
 	tmpl  *templated // for a templated page file: it makes the pages, is not one
 	root  string     // the site root for links, when not relative (404.html)

@@ -69,9 +69,13 @@ type layoutData struct {
 	// down; nil for others.
 	Breadcrumb []crumb
 	Content    template.HTML
-	HasCharts  bool
-	Sample     bool
-	Fresh      *freshView
+	// Feed links to the Atom feed of each night's changes (changes.atom),
+	// Data to the page of the data files (data/); both from the page.
+	Feed      string
+	Data      string
+	HasCharts bool
+	Sample    bool
+	Fresh     *freshView
 }
 
 // freshView is the data-freshness stamp of the footer.
@@ -146,6 +150,7 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 			return nil, &ContentError{File: p.file, Err: err}
 		}
 	}
+	body = append(body, p.extra...)
 	body = append(body, sql...)
 	d := layoutData{
 		Title:       p.meta.Title,
@@ -157,6 +162,8 @@ func (l *layout) renderPage(p *page, pc pageContext) ([]byte, error) {
 		Nav:         navLinks(p, pc.nav, root),
 		Breadcrumb:  breadcrumb(p, pc.urls, root),
 		Sample:      pc.cfg.Sample || (pc.fresh != nil && pc.fresh.Sample),
+		Feed:        root + feedFile,
+		Data:        relHref(root, dataPageURL),
 	}
 	if d.Description == "" {
 		d.Description = d.Title
@@ -204,12 +211,18 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) (echa
 			}
 			echarts = echarts || (v.Static == nil && !v.Empty)
 			v.SQL = newSQLLink(b.chart.Query)
+			if !v.Empty {
+				v.Files = newDataLink(p, b.chart.Query)
+			}
 			data = v
 		case b.table != nil:
 			name = layoutTable
 			var v tableView
 			v, err = tableWithLinks(b.table, p.results[b.table.Query], root, urls)
 			v.SQL = newSQLLink(b.table.Query)
+			if !v.Empty {
+				v.Files = newDataLink(p, b.table.Query)
+			}
 			data = v
 		}
 		if err == nil {
@@ -231,10 +244,7 @@ func (l *layout) renderBlocks(p *page, root string, urls map[string]*page) (echa
 // is made only of the values that are http or https URLs (see
 // [externalURL]).
 func tableWithLinks(spec *tableSpec, res *result, root string, urls map[string]*page) (tableView, error) {
-	v, err := newTableView(spec.Title, res, spec.Columns).withData(spec.Query, res)
-	if err != nil {
-		return v, err
-	}
+	v := newTableView(spec.Title, res, spec.Columns)
 	v.Interactive = true
 	for i, c := range v.Columns {
 		pattern, ok := spec.Link[c.Name]

@@ -1,9 +1,7 @@
 package site
 
 import (
-	"encoding/json"
 	"fmt"
-	"html/template"
 	"maps"
 	"math"
 	"net"
@@ -126,12 +124,10 @@ type tableView struct {
 	Rows    [][]tableCell
 	// Empty is true when the query returned no rows.
 	Empty bool
-	// Name names the query, for the downloads' file names; Data is its
-	// whole result as JSON (see [resultJSON]), from which the site's script
-	// makes the CSV and JSON downloads. Data is "" for a table without
-	// downloads.
-	Name string
-	Data template.JS
+	// Files links to the data files of the table's query, beside its page
+	// (see data.go), for the Download links; nil for a table without them
+	// (a chart's data table, whose chart has them, or an empty one).
+	Files *dataLink
 	// Interactive tables can be sorted, searched and paged by the site's
 	// script; a chart's data table is not.
 	Interactive bool
@@ -166,8 +162,8 @@ type tableCell struct {
 }
 
 // Text from outside can be of any length: a table cell shows at most
-// maxCellText characters of a value (the table's data, for downloads,
-// keeps it whole), and marks text with a word of more than longWord
+// maxCellText characters of a value (the data files, see data.go, keep
+// it whole), and marks text with a word of more than longWord
 // characters as long.
 const (
 	maxCellText = 300
@@ -224,39 +220,6 @@ func exactNumber(v any) string {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	return ""
-}
-
-// withData adds the query's name and whole result to a table, for
-// downloads.
-func (v tableView) withData(name string, res *result) (tableView, error) {
-	js, err := resultJSON(res)
-	if err != nil {
-		return v, fmt.Errorf("encode the result of query %s: %w", name, err)
-	}
-	v.Name, v.Data = name, js
-	return v, nil
-}
-
-// resultJSON encodes a result as {"columns": [...], "rows": [[...], ...]}:
-// numbers as numbers, times as RFC 3339 text, NULL as null. encoding/json
-// escapes <, > and &, so the JSON can sit in a <script> element.
-func resultJSON(res *result) (template.JS, error) {
-	rows := make([][]any, len(res.rows))
-	for i, row := range res.rows {
-		out := make([]any, len(row))
-		for j, v := range row {
-			if t, ok := v.(time.Time); ok {
-				v = t.UTC().Format(time.RFC3339)
-			}
-			out[j] = v
-		}
-		rows[i] = out
-	}
-	b, err := json.Marshal(struct {
-		Columns []string `json:"columns"`
-		Rows    [][]any  `json:"rows"`
-	}{res.columns, rows})
-	return template.JS(b), err
 }
 
 // numericColumn reports whether column i holds numbers (and at least one).

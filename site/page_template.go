@@ -45,6 +45,20 @@ import (
 type templated struct {
 	param string     // the bracket name, e.g. role
 	pages *pageQuery // the query with one row per page
+
+	// Of the pages made by one build of the file: the folder of their
+	// pages ("roles/", "" at the root) and the whole result of each by:
+	// query, which is published once for all of them (see [familyDataPath]).
+	dir   string
+	split map[string]*splitResult
+}
+
+// splitResult is the whole result of a by: query of a templated page, the
+// rows of every page, and the column that tells them apart.
+type splitResult struct {
+	res     *result
+	by      string
+	written bool // its data files are made: res is let go
 }
 
 // templatedName matches the base name of a templated page file.
@@ -192,6 +206,9 @@ func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, 
 	slugs := pageSlugs(values)
 	bySlug := map[string]int{}
 	out := make([]*page, 0, len(rows.rows))
+	// The pages of this build share a family of their own, which holds
+	// their by: queries' whole results until their data files are made.
+	fam := &templated{param: m.tmpl.param, pages: m.tmpl.pages, dir: dir, split: map[string]*splitResult{}}
 	for i, row := range rows.rows {
 		value, s := values[i], slugs[i]
 		if j, ok := bySlug[s]; ok {
@@ -206,7 +223,7 @@ func (m *page) expand(ctx context.Context, tx pgx.Tx, q *queryRunner) ([]*page, 
 		}
 		bySlug[s] = i
 		p := *m
-		p.tmpl, p.family = nil, m.tmpl
+		p.tmpl, p.family = nil, fam
 		if i < len(texts) {
 			p.params = make([]string, len(texts[i]))
 			for c, t := range texts[i] {
@@ -280,9 +297,9 @@ func (m *page) runFamily(ctx context.Context, q *queryRunner, pq *pageQuery, par
 	if err != nil {
 		return &ContentError{File: m.file, Line: pq.line, Err: fmt.Errorf("query %s (%s): %w", pq.name, pq.from, err)}
 	}
-	cols := res.columns[1:]
+	cols, oids := res.columns[1:], res.oids[1:]
 	for _, p := range pages {
-		p.results[pq.name] = &result{columns: cols}
+		p.results[pq.name] = &result{columns: cols, oids: oids}
 	}
 	for _, row := range res.rows {
 		n, ok := row[0].(int64)
@@ -323,6 +340,9 @@ func (m *page) runSplit(ctx context.Context, q *queryRunner, pq *pageQuery, para
 	}
 	for i, p := range pages {
 		p.results[pq.name] = &result{columns: res.columns, oids: res.oids, rows: groups[formatValue(params.rows[i][pi])]}
+	}
+	if len(pages) > 0 {
+		pages[0].family.split[pq.name] = &splitResult{res: res, by: pq.by}
 	}
 	return nil
 }

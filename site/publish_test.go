@@ -346,6 +346,8 @@ func TestPublishHeaders(t *testing.T) {
 		{name: "json by rule", key: "data/big/all.json", contentType: "application/json", cacheControl: "public, max-age=60", class: classData},
 		{name: "rule on the name", key: "docs/report.pdf", contentType: "application/pdf", cacheControl: "no-store", class: classAsset},
 		{name: "csv", key: "data/roles.csv", contentType: "text/csv; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
+		{name: "data file of a page", key: "roles/backend-engineer/companies.json", contentType: "application/json", cacheControl: CacheRevalidate, class: classData},
+		{name: "atom feed", key: feedFile, contentType: "application/atom+xml; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
 		{name: "upper-case extension", key: "LOGO.PNG", contentType: "image/png", cacheControl: CacheDefault, class: classAsset},
 		{name: "svg", key: "icon.svg", contentType: "image/svg+xml", cacheControl: CacheDefault, class: classAsset},
 		{name: "text", key: "robots.txt", contentType: "text/plain; charset=utf-8", cacheControl: CacheRevalidate, class: classData},

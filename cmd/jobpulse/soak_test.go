@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -745,19 +746,27 @@ func checkSoakTrends(t *testing.T, published string, want soakTruth) {
 		wantWeekly[i].Postings = len(weeks[wantWeekly[i].Label])
 	}
 
-	// tableData returns the rows of the data table of a figure.
+	// tableData returns the rows of the data file (CSV) the figure's
+	// Download link leads to, beside the page.
 	tableData := func(fig string) []count {
 		t.Helper()
-		m := regexp.MustCompile(`(?s)<script type="application/json" class="table-data">(.*?)</script>`).FindStringSubmatch(fig)
-		var data struct{ Rows [][]any }
-		if m == nil || json.Unmarshal([]byte(m[1]), &data) != nil {
-			t.Fatalf("no data table in the figure:\n%s", fig)
+		m := regexp.MustCompile(`<a class="download" href="([a-z0-9_]+\.csv)"`).FindStringSubmatch(fig)
+		if m == nil {
+			t.Fatalf("no link to a data file in the figure:\n%s", fig)
+		}
+		f, err := os.Open(filepath.Join(published, "trends", m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("%s: %v", m[1], err)
 		}
 		var out []count
-		for _, r := range data.Rows {
-			label, _ := r[0].(string)
-			n, _ := r[1].(float64)
-			out = append(out, count{strings.TrimSuffix(label, "T00:00:00Z"), int(n)})
+		for _, r := range recs[1:] {
+			n, _ := strconv.Atoi(r[1])
+			out = append(out, count{r[0], n})
 		}
 		return out
 	}

@@ -167,11 +167,11 @@
     return text.toLowerCase();
   }
 
-  // Tables: every table block can be downloaded as CSV or JSON (from the
-  // query's whole result, kept as JSON in the block); interactive ones can
-  // also be sorted by a column, searched and paged. The table is built by the
-  // server and stays readable without this script. Text from the data only
-  // ever goes into textContent, never into markup.
+  // Tables: interactive ones can be sorted by a column, searched and paged.
+  // The table is built by the server and stays readable without this
+  // script, with its links to the query's data files (CSV and JSON, beside
+  // the page) and its SQL. Text from the data only ever goes into
+  // textContent, never into markup.
   var pageSize = 25;
 
   function el(tag, attrs, text) {
@@ -183,51 +183,6 @@
       e.textContent = text;
     }
     return e;
-  }
-
-  // csvField quotes a field, and keeps a spreadsheet from reading text as a
-  // formula (text starting with =, +, -, @, tab or return gets a ').
-  function csvField(v) {
-    if (v === null || v === undefined) {
-      return '';
-    }
-    var s = String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) {
-      s = "'" + s;
-    }
-    if (/[",\r\n]/.test(s)) {
-      s = '"' + s.replace(/"/g, '""') + '"';
-    }
-    return s;
-  }
-
-  function toCSV(data) {
-    var lines = [data.columns.map(csvField).join(',')];
-    data.rows.forEach(function (row) {
-      lines.push(row.map(csvField).join(','));
-    });
-    return lines.join('\r\n') + '\r\n';
-  }
-
-  function toJSON(data) {
-    return JSON.stringify(data.rows.map(function (row) {
-      var o = {};
-      data.columns.forEach(function (c, i) {
-        o[c] = row[i];
-      });
-      return o;
-    }), null, 2) + '\n';
-  }
-
-  function download(name, type, body) {
-    var url = URL.createObjectURL(new Blob([body], { type: type }));
-    var a = el('a', { href: url, download: name });
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    window.setTimeout(function () {
-      URL.revokeObjectURL(url);
-    }, 1000);
   }
 
   // toolsOf returns the bar of tools of a table block: the one the server
@@ -246,40 +201,13 @@
 
   function enhance(block) {
     var table = block.querySelector('table');
-    var script = block.querySelector('script.table-data');
-    if (!table) {
+    if (!table || !block.hasAttribute('data-interactive')) {
       return;
     }
     var tools = toolsOf(block);
-    var bar = tools.bar;
-    var sql = bar.querySelector('.sql-link');
-    var name = (block.getAttribute('data-name') || 'data').replace(/[^a-z0-9_-]/gi, '_');
-    if (script) {
-      var data;
-      try {
-        data = JSON.parse(script.textContent);
-      } catch (err) {
-        console.error('jobpulse: bad table data: ' + err);
-      }
-      if (data) {
-        var csv = el('button', { type: 'button', class: 'download' }, 'CSV');
-        csv.addEventListener('click', function () {
-          download(name + '.csv', 'text/csv;charset=utf-8', toCSV(data));
-        });
-        var json = el('button', { type: 'button', class: 'download' }, 'JSON');
-        json.addEventListener('click', function () {
-          download(name + '.json', 'application/json', toJSON(data));
-        });
-        bar.insertBefore(el('span', { class: 'label' }, 'Download'), sql);
-        bar.insertBefore(csv, sql);
-        bar.insertBefore(json, sql);
-      }
-    }
-    if (block.hasAttribute('data-interactive')) {
-      interactive(block, table, bar);
-    }
-    if (!tools.placed && bar.childNodes.length > 0) {
-      block.insertBefore(bar, block.firstChild);
+    interactive(block, table, tools.bar);
+    if (!tools.placed && tools.bar.childNodes.length > 0) {
+      block.insertBefore(tools.bar, block.firstChild);
     }
   }
 
