@@ -423,14 +423,22 @@ type tableData struct {
 }
 
 // table returns the result of query name of the page, read from its data
-// files beside the page, which one of the page's blocks must link to: the
-// columns from the CSV file's header, the rows from the JSON file.
+// files, which one of the page's blocks must link to: the columns from the
+// CSV file's header, the rows from the JSON file. The files are beside the
+// page, or, for a by: query of a templated page, beside the pages' folder
+// ("../by-place.companies.json", every page's rows): then only the rows of
+// the page's own entity (whose name makes the page's folder) are kept.
 func (p page) table(t *testing.T, name string) *tableData {
 	t.Helper()
+	dir := filepath.Join(p.out, filepath.Dir(filepath.FromSlash(p.name)))
+	base, by := filepath.Join(dir, name), ""
 	if !strings.Contains(p.html, `href="`+name+`.json"`) {
-		t.Fatalf("%s: no block links to the data files of query %s", p.name, name)
+		m := regexp.MustCompile(`href="\.\./by-([a-z_]+)\.` + regexp.QuoteMeta(name) + `\.json"`).FindStringSubmatch(p.html)
+		if m == nil {
+			t.Fatalf("%s: no block links to the data files of query %s", p.name, name)
+		}
+		base, by = filepath.Join(filepath.Dir(dir), "by-"+m[1]+"."+name), m[1]
 	}
-	base := filepath.Join(p.out, filepath.Dir(filepath.FromSlash(p.name)), name)
 	f, err := os.Open(base + ".csv")
 	if err != nil {
 		t.Fatal(err)
@@ -450,6 +458,11 @@ func (p page) table(t *testing.T, name string) *tableData {
 	}
 	d := &tableData{Columns: header}
 	for _, o := range objects {
+		if by != "" {
+			if v, _ := o[by].(string); slugOf(v) != filepath.Base(dir) {
+				continue
+			}
+		}
 		row := make([]any, len(header))
 		for i, c := range header {
 			v, ok := o[c]
@@ -461,6 +474,26 @@ func (p page) table(t *testing.T, name string) *tableData {
 		d.Rows = append(d.Rows, row)
 	}
 	return d
+}
+
+// slugOf is a name as the site makes it a folder: lower case, runs of
+// anything but ASCII letters and digits as one hyphen (enough for the
+// test data's names).
+func slugOf(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }
 
 // col returns the index of a column.
