@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"sync"
 )
 
 // publishTarget is where [Publish] writes a site: a folder or a bucket
@@ -76,6 +77,12 @@ const publishTmpPrefix = ".tmp-publish-"
 type folderTarget struct {
 	path string   // absolute
 	root *os.Root // nil while the folder does not exist (a dry run creates none)
+
+	// dirs serialises [folderTarget.mkdirs]: two uploads into a folder
+	// that is a link would otherwise race, one removing the link and
+	// making the folder, the other (having seen the link) removing the
+	// new, still empty folder before the first writes into it.
+	dirs sync.Mutex
 }
 
 // newFolderTarget opens the folder dir, creating it when create is set (a
@@ -171,13 +178,19 @@ func (t *folderTarget) get(ctx context.Context, key string) ([]byte, error) {
 // folders: a symbolic link on the way is removed and replaced by a folder,
 // so nothing is written through it, wherever it points.
 func (t *folderTarget) mkdirs(dir string) error {
+	t.dirs.Lock()
+	defer t.dirs.Unlock()
+	return t.mkdirsLocked(dir)
+}
+
+func (t *folderTarget) mkdirsLocked(dir string) error {
 	if dir == "." {
 		return nil
 	}
-	if err := t.mkdirs(path.Dir(dir)); err != nil {
+	if err := t.mkdirsLocked(path.Dir(dir)); err != nil {
 		return err
 	}
-	for range 3 { // another upload may be making the same folder
+	for range 3 { // another process may be making the same folder
 		fi, err := t.root.Lstat(dir)
 		switch {
 		case err == nil && fi.IsDir():
