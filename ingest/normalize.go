@@ -21,7 +21,9 @@ import (
 //     ([normalize.TextWorkplace]: on-site, wholly remote, hybrid, or some
 //     work from home, which is remote on a source whose postings are all
 //     remote and hybrid elsewhere); else the source's RemoteHint: true makes
-//     it remote, false on-site. Explicit text beats a source's flag.
+//     it remote, false on-site, unless the description says the offer is no
+//     salaried job (a franchise, an independent reseller), which has no
+//     place of work to default to. Explicit text beats a source's flag.
 //   - Salary from SalaryHint when the source gave one and it is plausible
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
@@ -98,16 +100,19 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		}
 	default:
 		remoteOnly := p.RemoteHint != nil && *p.RemoteHint
+		var defaultApplies bool
 		if explain {
 			var st []normalize.Step
-			p.Location.Workplace, st = normalize.ExplainTextWorkplace(p.DescriptionText, remoteOnly)
+			p.Location.Workplace, defaultApplies, st = normalize.ExplainTextWorkplace(p.DescriptionText, remoteOnly)
 			*steps = append(*steps, st...)
 		} else {
-			p.Location.Workplace = normalize.TextWorkplace(p.DescriptionText, remoteOnly)
+			p.Location.Workplace, defaultApplies = normalize.TextWorkplaceDefault(p.DescriptionText, remoteOnly)
 		}
 		switch {
 		case p.Location.Workplace != "":
 			add("workplace", p.Location.Workplace, "the description (phrases above)")
+		case !defaultApplies:
+			add("workplace", "", "the description says the offer is no salaried job (phrase above): no default of the source applies")
 		case remoteOnly:
 			p.Location.Workplace = normalize.Remote
 			add("workplace", normalize.Remote, "the source lists remote jobs only, and the text says nothing else")

@@ -65,11 +65,11 @@ func ExplainTitle(title string) (role, seniority string, steps []Step) {
 
 // ExplainTextWorkplace reads a description as [TextWorkplace] does and
 // returns, beside the workplace, each phrase of rules/workplace_text.tsv it
-// found.
-func ExplainTextWorkplace(text string, remoteOnly bool) (workplace string, steps []Step) {
+// found; defaultApplies is [TextWorkplaceDefault]'s.
+func ExplainTextWorkplace(text string, remoteOnly bool) (workplace string, defaultApplies bool, steps []Step) {
 	var tr trace
-	workplace = textWorkplace(text, remoteOnly, &tr)
-	return workplace, tr.steps
+	workplace, defaultApplies = textWorkplace(text, remoteOnly, &tr)
+	return workplace, defaultApplies, tr.steps
 }
 
 // ExplainOccupationRole returns what [OccupationRole] returns, and the step

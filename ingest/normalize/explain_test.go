@@ -50,7 +50,7 @@ func checkRules(t *testing.T, what string, steps []Step, want []string) {
 // their table line.
 func TestExplainTextWorkplace(t *testing.T) {
 	text := "Du arbeitest hybrid: 2 Tage Homeoffice pro Woche, sonst im Büro in Köln."
-	got, steps := ExplainTextWorkplace(text, false)
+	got, _, steps := ExplainTextWorkplace(text, false)
 	if want := TextWorkplace(text, false); got != want || len(steps) == 0 {
 		t.Fatalf("ExplainTextWorkplace = %q with %d steps; TextWorkplace gives %q", got, len(steps), want)
 	}

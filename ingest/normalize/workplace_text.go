@@ -10,9 +10,13 @@ import (
 
 // Classes of rules/workplace_text.tsv, in the order they win: a text with an
 // onsite phrase is onsite, else one with a remote phrase is remote, and so
-// on. none marks phrases that say nothing of the workplace.
+// on. none marks phrases that say nothing of the workplace; selfemployed
+// phrases say that the offer is not a salaried job (a franchise to open, an
+// independent reseller's terms), so that no source's default workplace
+// applies to it, and lose to any phrase that names a workplace.
 const (
 	wpNone = iota
+	wpSelfEmployed
 	wpPartial
 	wpHybrid
 	wpRemote
@@ -31,13 +35,13 @@ type wpPhrase struct {
 var wpPhrases = func() map[string][]wpPhrase {
 	rows, err := readTable("workplace_text.tsv", 2)
 	mustLoad(err)
-	classes := map[string]int{"none": wpNone, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite}
+	classes := map[string]int{"none": wpNone, "selfemployed": wpSelfEmployed, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite}
 	out := map[string][]wpPhrase{}
 	seen := map[string]bool{}
 	for _, r := range rows {
 		class, ok := classes[r.fields[0]]
 		if !ok {
-			mustLoad(r.errorf("class %q: want onsite, remote, hybrid, partial or none", r.fields[0]))
+			mustLoad(r.errorf("class %q: want onsite, remote, hybrid, partial, selfemployed or none", r.fields[0]))
 		}
 		for _, name := range alternatives(r.fields[1]) {
 			words := strings.Fields(foldString(name, ""))
@@ -80,6 +84,7 @@ type foldedWords struct {
 var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
 	"anywh", "site", "onsit", "ort", "büro", "buro", "fullr",
+	"offre", "franchis", "indep", "indép",
 }
 
 // workplaceWindow is how far before and after a stem a phrase holding it
@@ -285,13 +290,27 @@ func (f *foldedWords) match(tr *trace) int {
 // home (or any work from home at all: then [Remote] when remoteOnly, for a
 // source that lists remote jobs only), else "". Phrases that merely contain
 // such words ("hybrid cloud") do not count.
-func TextWorkplace(text string, remoteOnly bool) string { return textWorkplace(text, remoteOnly, nil) }
+func TextWorkplace(text string, remoteOnly bool) string {
+	wp, _ := textWorkplace(text, remoteOnly, nil)
+	return wp
+}
+
+// TextWorkplaceDefault is [TextWorkplace], and also tells whether a
+// source's default workplace may apply when the text names none: not when
+// the text says the offer is no salaried job (a franchise to open, an
+// independent reseller: "cette annonce n'est pas une offre d'emploi",
+// "vendeur indépendant"), since such an offer has no place of work to
+// default to.
+func TextWorkplaceDefault(text string, remoteOnly bool) (workplace string, defaultApplies bool) {
+	return textWorkplace(text, remoteOnly, nil)
+}
 
 // wpClassNames names the classes of rules/workplace_text.tsv.
-var wpClassNames = [...]string{wpNone: "none", wpPartial: "partial", wpHybrid: Hybrid, wpRemote: Remote, wpOnsite: Onsite}
+var wpClassNames = [...]string{wpNone: "none", wpSelfEmployed: "selfemployed", wpPartial: "partial", wpHybrid: Hybrid, wpRemote: Remote, wpOnsite: Onsite}
 
-// textWorkplace is [TextWorkplace], recording the phrases it finds in tr.
-func textWorkplace(text string, remoteOnly bool, tr *trace) string {
+// textWorkplace is [TextWorkplaceDefault], recording the phrases it finds
+// in tr.
+func textWorkplace(text string, remoteOnly bool, tr *trace) (string, bool) {
 	f := wordsPool.Get().(*foldedWords)
 	defer wordsPool.Put(f)
 	best := -1
@@ -302,16 +321,18 @@ func textWorkplace(text string, remoteOnly bool, tr *trace) string {
 	}
 	switch best {
 	case wpOnsite:
-		return Onsite
+		return Onsite, true
 	case wpRemote:
-		return Remote
+		return Remote, true
 	case wpHybrid:
-		return Hybrid
+		return Hybrid, true
 	case wpPartial:
 		if remoteOnly {
-			return Remote
+			return Remote, true
 		}
-		return Hybrid
+		return Hybrid, true
+	case wpSelfEmployed:
+		return "", false
 	}
-	return ""
+	return "", true
 }

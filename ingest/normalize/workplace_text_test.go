@@ -38,11 +38,43 @@ func TestTextWorkplace(t *testing.T) {
 		{"Die Arbeit erfolgt überwiegend remote, mit Teamtagen in Hamburg.", false, Hybrid},
 		{"Du arbeitest meist remote, aber auch mal vor Ort bei uns.", false, Hybrid},
 		{"We work mostly remote and meet in Berlin once a month.", false, Hybrid},
+		// A choice that includes wholly remote work is remote; "and/or"
+		// remote is a mix.
+		{"Komm in unser Team nach Köln, Hamburg oder arbeite remote!", false, Remote},
+		{"Berlin - Hybrid oder Remote in Deutschland", false, Remote},
+		{"Work on-site or remote, as you prefer.", false, Remote},
+		{"in unseren Büros in Hamburg, Berlin & München zu arbeiten und/oder remote", false, Hybrid},
 		{"", false, ""},
 	}
 	for _, tt := range tests {
+		if got, def := TextWorkplaceDefault(tt.text, tt.remoteOnly); got != tt.want || !def {
+			t.Errorf("TextWorkplaceDefault(%q, remoteOnly %v) = %q, %v; want %q, true", tt.text, tt.remoteOnly, got, def, tt.want)
+		}
 		if got := TextWorkplace(tt.text, tt.remoteOnly); got != tt.want {
 			t.Errorf("TextWorkplace(%q, remoteOnly %v) = %q, want %q", tt.text, tt.remoteOnly, got, tt.want)
+		}
+	}
+}
+
+// TestTextWorkplaceSelfEmployed: an offer that says it is no salaried job
+// names no workplace and stops a source's default, unless it also names a
+// workplace.
+func TestTextWorkplaceSelfEmployed(t *testing.T) {
+	tests := []struct {
+		text           string
+		want           string
+		defaultApplies bool
+	}{
+		{"Cette annonce n'est pas une offre d'emploi mais une proposition de création de votre propre entreprise.", "", false},
+		{"Il vous est proposé un contrat de franchise (droit d'entrée 25 K€).", "", false},
+		{"Vous êtes vendeur indépendant (VDI) ou souhaitez le devenir.", "", false},
+		{"Statut indépendant, travail 100 % à distance.", Remote, true},
+		{"Notre magasin franchisé recrute un vendeur (H/F).", "", true},
+		{"Franchise en base de TVA, saisie comptable.", "", true},
+	}
+	for _, tt := range tests {
+		if got, def := TextWorkplaceDefault(tt.text, false); got != tt.want || def != tt.defaultApplies {
+			t.Errorf("TextWorkplaceDefault(%q) = %q, %v; want %q, %v", tt.text, got, def, tt.want, tt.defaultApplies)
 		}
 	}
 }
