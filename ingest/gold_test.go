@@ -249,7 +249,7 @@ var goldFloors = map[string]map[string]float64{
 	"arbeitnow":     {"role": 86.5, "place": 95.5},
 	"francetravail": {"role": 90.5},
 	"greenhouse":    {},
-	"remoteok":      {"role": 79.5, "seniority": 95, "place": 94, "workplace": 88.5},
+	"remoteok":      {"role": 79.5, "place": 94, "workplace": 88.5},
 	"remotive":      {"role": 90.5, "place": 96},
 }
 
