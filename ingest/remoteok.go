@@ -109,9 +109,11 @@ type remoteOKJob struct {
 // kept. Every posting has RemoteHint true: RemoteOK lists remote jobs only.
 //
 // salary_min and salary_max (0 = unknown) become SalaryHint.Min and Max as
-// published, with no currency and no period: RemoteOK does not document
-// them, and real responses mix yearly figures (150000-200000) with what can
-// only be hourly ones (25-27, 80-140). Text that RemoteOK double-encoded
+// published, in US dollars (Remote OK's pages show these figures with "$",
+// "$60k - $90k") and with no period: real responses mix yearly figures
+// (150000-200000) with what can only be hourly ones (25-27, 80-140), so the
+// period is left to [normalize.CompleteSalary], which infers a year only for
+// figures that are clearly yearly. Text that RemoteOK double-encoded
 // (UTF-8 read as Latin-1, "ZÃ³calo") is repaired ("Zócalo").
 func ParseRemoteOK(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	var elems []json.RawMessage
@@ -179,7 +181,7 @@ func parseRemoteOKJob(raw json.RawMessage) (p Posting, notice bool, err error) {
 		Description:  repairMojibake(j.Description),
 		PublishedAt:  remoteOKTime(j.Date, j.Epoch),
 		RemoteHint:   &remote,
-		SalaryHint:   normalize.Salary{Min: remoteOKSalary(j.SalaryMin), Max: remoteOKSalary(j.SalaryMax)},
+		SalaryHint:   remoteOKSalaryHint(remoteOKSalary(j.SalaryMin), remoteOKSalary(j.SalaryMax)),
 	}, false, nil
 }
 
@@ -211,6 +213,16 @@ func remoteOKTime(date string, epoch json.RawMessage) time.Time {
 		return time.Unix(int64(secs), 0).UTC()
 	}
 	return time.Time{}
+}
+
+// remoteOKSalaryHint is the salary of figures min and max (0 = unknown):
+// in US dollars when one is known.
+func remoteOKSalaryHint(min, max float64) normalize.Salary {
+	s := normalize.Salary{Min: min, Max: max}
+	if s.Known() {
+		s.Currency = "USD"
+	}
+	return s
 }
 
 // remoteOKSalary returns a salary figure; 0 (unknown) for 0, a negative, or

@@ -76,10 +76,10 @@ func TestParseRemoteOKRealCapture(t *testing.T) {
 	}
 	got := map[string]picked{}
 	wantPicked := map[string]picked{
-		"1130780": {"Blackpoint Cyber", "", normalize.Salary{Min: 180000, Max: 210000}},
-		"1130779": {"Graphcore", "Gdańsk", normalize.Salary{Min: 350700, Max: 474400}},
-		"1130776": {"Kastle", "", normalize.Salary{Min: 30, Max: 30}},
-		"1130733": {"Zócalo Health", "", normalize.Salary{Min: 25, Max: 27}},
+		"1130780": {"Blackpoint Cyber", "", normalize.Salary{Min: 180000, Max: 210000, Currency: "USD"}},
+		"1130779": {"Graphcore", "Gdańsk", normalize.Salary{Min: 350700, Max: 474400, Currency: "USD"}},
+		"1130776": {"Kastle", "", normalize.Salary{Min: 30, Max: 30, Currency: "USD"}},
+		"1130733": {"Zócalo Health", "", normalize.Salary{Min: 25, Max: 27, Currency: "USD"}},
 	}
 	for id := range wantPicked {
 		p := byID[id]
@@ -147,7 +147,7 @@ func TestRemoteOKFields(t *testing.T) {
 		val  any
 	}{
 		{"salary 0 is unknown", `"salary_min":0,"salary_max":0`, func(p Posting) any { return p.SalaryHint }, normalize.Salary{}},
-		{"one bound known", `"salary_min":0,"salary_max":90000`, func(p Posting) any { return p.SalaryHint }, normalize.Salary{Max: 90000}},
+		{"one bound known", `"salary_min":0,"salary_max":90000`, func(p Posting) any { return p.SalaryHint }, normalize.Salary{Max: 90000, Currency: "USD"}},
 		{"negative salary is unknown", `"salary_min":-5,"salary_max":1e300`, func(p Posting) any { return p.SalaryHint }, normalize.Salary{}},
 		{"date wins over epoch", `"date":"2026-03-16T02:00:03+02:00","epoch":1`, func(p Posting) any { return p.PublishedAt }, time.Date(2026, 3, 16, 0, 0, 3, 0, time.UTC)},
 		{"epoch when date is unreadable", `"date":"","epoch":1773619203`, func(p Posting) any { return p.PublishedAt }, time.Date(2026, 3, 16, 0, 0, 3, 0, time.UTC)},
