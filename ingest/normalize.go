@@ -30,7 +30,10 @@ import (
 //   - Salary from SalaryHint when the source gave one and it is plausible
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
-//     An implausible salary leaves Salary empty.
+//     Where neither gives one, a salary the description states beside a
+//     word that makes it one ([normalize.TextSalary]: "Gehalt: 90.000€ bis
+//     130.000€", "$130,000 - $150,000 a year"). An implausible salary leaves
+//     Salary empty.
 //   - Skills from Tags and the title, through the skills table only
 //     ([normalize.Skills]): a tag the table does not know stays in Tags and
 //     is no skill. DescriptionText is read for the support an ambiguous tag
@@ -122,6 +125,7 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 			add("place", normalize.PlaceString(p.Location), fmt.Sprintf("the title names %s", normalize.PlaceString(tp)))
 		}
 	}
+	salaried := true // no offer to open a franchise (read with the workplace)
 	switch {
 	case p.Location.Workplace != "":
 		if explain {
@@ -141,6 +145,7 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		case p.Location.Workplace != "":
 			add("workplace", p.Location.Workplace, "the description (phrases above)")
 		case !defaultApplies:
+			salaried = false
 			add("workplace", "", "the description says the offer is no salaried job (phrase above): no default of the source applies")
 		case remoteOnly:
 			p.Location.Workplace = normalize.Remote
@@ -172,6 +177,14 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 			}
 		} else if p.SalaryText != "" && explain {
 			add("salary", "", fmt.Sprintf("salary text %q: no plausible salary", p.SalaryText))
+		}
+	}
+	if !p.Salary.Known() && salaried {
+		if s, span, ok := normalize.ExplainTextSalary(p.DescriptionText); ok {
+			p.Salary = s
+			if explain {
+				add("salary", salaryString(s), fmt.Sprintf("the description: %q (rules/salary_text.tsv, rules/salary.tsv)", span))
+			}
 		}
 	}
 
