@@ -3,6 +3,7 @@ package content_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -22,18 +23,29 @@ import (
 )
 
 // TestFigureRules builds the embedded report twice, from the demo's sample
-// data (14 nightly runs) and from the real captures of every source (two
+// data (14 nightly runs) and from the real captures of every source (three
 // runs, so that the pages that compare runs have something to compare), and
 // reads every built page and the data files of its charts and tables as a
 // data journalist would: see [checkFigureRules] for the rules.
 func TestFigureRules(t *testing.T) {
 	t.Run("sample", func(t *testing.T) { checkFigureRules(t, loadSite(t, buildReport(t))) })
-	t.Run("captures", func(t *testing.T) { checkFigureRules(t, loadSite(t, buildCaptures(t))) })
+	t.Run("captures", func(t *testing.T) {
+		s := loadSite(t, buildCaptures(t))
+		checkFigureRules(t, s)
+		// The Remotive offers the middle night missed are back, not new.
+		summary := s.file(t, "changes/summary.csv")
+		if back, n := summary.sum(t, "Back"), summary.sum(t, "New"); back != 5 || n != 0 {
+			t.Errorf("changes/summary.csv: %d back and %d new, want 5 and 0: %v", back, n, summary.rows)
+		}
+	})
 }
 
-// buildCaptures ingests the real captures twice, as two nights that found
-// the same offers, and builds the embedded report; it returns the site's
-// folder.
+// buildCaptures ingests the real captures as three nights and builds the
+// embedded report; it returns the site's folder. The first and the last
+// night find every offer; the night between misses the first 5 Remotive
+// offers, which are gone that night and back on the last, so that the
+// report's counts of open, new, gone and returned postings have something
+// to reconcile.
 func buildCaptures(t *testing.T) string {
 	t.Helper()
 	echarts := installedECharts(t)
@@ -41,6 +53,7 @@ func buildCaptures(t *testing.T) string {
 	ctx := context.Background()
 	fixtures := testenv.RealCaptureDir(t, ".")
 	ingestCaptures(t, ctx, pool, fixtures)
+	ingestCaptures(t, ctx, pool, withoutFirstRemotive(t, fixtures, 5))
 	ingestCaptures(t, ctx, pool, fixtures)
 	cfg := site.DefaultBuildConfig()
 	cfg.Out = filepath.Join(t.TempDir(), "public")
@@ -49,6 +62,38 @@ func buildCaptures(t *testing.T) string {
 		t.Fatalf("build: %v", err)
 	}
 	return cfg.Out
+}
+
+// withoutFirstRemotive returns a folder of captures like fixtures, whose
+// Remotive response lacks its first n offers.
+func withoutFirstRemotive(t *testing.T, fixtures string, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	var remotive map[string]json.RawMessage
+	if err := json.Unmarshal(testenv.RealCapture(t, "remotive/remote-jobs.json"), &remotive); err != nil {
+		t.Fatal(err)
+	}
+	var jobs []json.RawMessage
+	if err := json.Unmarshal(remotive["jobs"], &jobs); err != nil || len(jobs) <= n {
+		t.Fatalf("remotive capture: %d jobs, %v", len(jobs), err)
+	}
+	remotive["jobs"], _ = json.Marshal(jobs[n:])
+	b, err := json.Marshal(remotive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "remotive"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "remotive", "remote-jobs.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range []string{"remoteok", "fake-jobs"} {
+		if err := os.Symlink(filepath.Join(fixtures, source), filepath.Join(dir, source)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // builtSite is a built report as the rules read it.
@@ -469,6 +514,9 @@ func checkReconcile(t *testing.T, s *builtSite) {
 		t.Errorf("home page: %s open postings, then %s", m[1], m[2])
 	}
 	summary := s.file(t, "changes/summary.csv")
+	if len(summary.rows) == 0 {
+		t.Error("changes/summary.csv: no source compared with its previous run")
+	}
 	for i, r := range summary.rows {
 		n := func(c string) int { return int(summary.num(t, i, summary.col(c))) }
 		if n("Open before")+n("New")+n("Back")-n("Gone") != n("Open") {
