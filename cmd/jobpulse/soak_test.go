@@ -731,7 +731,7 @@ func checkSoakTrends(t *testing.T, published string, want soakTruth) {
 		Postings int
 	}
 	var wantDaily, wantWeekly []count
-	weeks := map[string]map[string]bool{}
+	weeks, days := map[string]map[string]bool{}, map[string]int{}
 	for i, n := range want.nights {
 		wantDaily = append(wantDaily, count{n.Date, len(n.Keys)})
 		year, week := soakStart.AddDate(0, 0, i).ISOWeek()
@@ -741,9 +741,14 @@ func checkSoakTrends(t *testing.T, published string, want soakTruth) {
 			wantWeekly = append(wantWeekly, count{Label: label})
 		}
 		maps.Copy(weeks[label], n.Keys)
+		days[label]++
 	}
 	for i := range wantWeekly {
-		wantWeekly[i].Postings = len(weeks[wantWeekly[i].Label])
+		w := &wantWeekly[i]
+		w.Postings = len(weeks[w.Label])
+		if d := days[w.Label]; d < 7 { // a week with fewer nights says so
+			w.Label += fmt.Sprintf(" (%d of 7 days)", d)
+		}
 	}
 
 	// tableData returns the rows of the data file (CSV) the figure's

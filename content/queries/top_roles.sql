@@ -1,11 +1,10 @@
 -- The 10 most demanded roles (job families read from the titles): open
--- postings per role and their share of all open postings, ties broken by
--- role. Postings whose title names no known role are left out of the list
--- but counted in the share's total.
-SELECT role AS "Role", count(*) AS "Postings",
-       round(100.0 * count(*) / (SELECT count(*) FROM open_postings), 1) AS "Share %"
-FROM open_postings
-WHERE role <> ''
-GROUP BY role
-ORDER BY count(*) DESC, role
-LIMIT 10
+-- postings per role, their share of all open postings and their rank (view
+-- role_demand: tied roles share a rank, and a role ranks the same in every
+-- list). Every role tied with the tenth is listed too, so the list can be
+-- longer than 10. Postings whose title names no known role are in no list
+-- but in the share's total.
+SELECT rank AS "Rank", role AS "Role", postings AS "Postings", share AS "Share %"
+FROM role_demand
+WHERE rank <= 10
+ORDER BY rank, role
