@@ -26,7 +26,9 @@ type Name struct {
 const (
 	// NameRole names a role by one word of the title patterns that give it
 	// (rules/roles.tsv): "react" and "frontendentwickler" for Frontend
-	// Engineer. A word of a class (@dev) is left out: NameSame has them.
+	// Engineer. Words of any role's name and of the classes of
+	// rules/words.tsv ("engineer", "manager", "lead") are left out: they
+	// name no role of their own.
 	NameRole = "role"
 	// NameSkill names a skill by its tag and title names (rules/skills.tsv):
 	// "golang" for Go, "k8s" for Kubernetes.
@@ -60,33 +62,45 @@ func Names() []Name {
 			out = append(out, Name{Kind: kind, Value: value, Alias: alias})
 		}
 	}
-	// Roles: the plain words of each role's patterns. The tables were
-	// checked at init, so they read without error here.
-	rows, _ := readTable("roles.tsv", 2)
-	for _, r := range rows {
+	// Roles: the plain words of each role's patterns, but for words of a
+	// role's name or of a class of words.tsv: "engineer", "manager" or
+	// "lead" would make every role that has them a match as good as its
+	// name. The tables were checked at init, so they read without error.
+	words, _ := readTable("words.tsv", 3)
+	roles, _ := readTable("roles.tsv", 2)
+	common := map[string]bool{}
+	for _, r := range words {
+		if r.fields[0] == "class" {
+			for _, w := range alternatives(r.fields[2]) {
+				common[w] = true
+			}
+			if slices.Contains(sameClasses, r.fields[1]) {
+				for _, w := range alternatives(r.fields[2]) {
+					out = append(out, Name{Kind: NameSame, Value: r.fields[1], Alias: w})
+				}
+			}
+		}
+	}
+	for _, r := range roles {
+		for _, w := range strings.Fields(foldString(r.fields[0], "")) {
+			common[w] = true
+		}
+	}
+	for _, r := range roles {
 		if r.fields[0] == "-" {
 			continue
 		}
-		title := strings.Fields(foldString(r.fields[0], ""))
 		for _, term := range strings.Fields(r.fields[1]) {
 			for _, w := range alternatives(term) {
-				if !strings.HasPrefix(w, "@") && !slices.Contains(title, w) {
+				if !strings.HasPrefix(w, "@") && !common[w] {
 					add(NameRole, r.fields[0], w)
 				}
 			}
 		}
 	}
-	rows, _ = readTable("words.tsv", 3)
-	for _, r := range rows {
-		if r.fields[0] == "class" && slices.Contains(sameClasses, r.fields[1]) {
-			for _, w := range alternatives(r.fields[2]) {
-				out = append(out, Name{Kind: NameSame, Value: r.fields[1], Alias: w})
-			}
-		}
-	}
 	// Skills: tag names (without the "?" of an ambiguous one) and title
 	// names (without the brackets of one matched only in brackets).
-	rows, _ = readTable("skills.tsv", 2)
+	rows, _ := readTable("skills.tsv", 2)
 	for _, r := range rows {
 		if r.fields[0] == "-" {
 			continue
@@ -96,7 +110,7 @@ func Names() []Name {
 				continue
 			}
 			for _, n := range alternatives(r.fields[i]) {
-				add(NameSkill, r.fields[0], strings.Trim(strings.TrimSuffix(n, "?"), "()"))
+				add(NameSkill, r.fields[0], strings.Join(strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(strings.TrimSuffix(n, "?"))), " "))
 			}
 		}
 	}

@@ -38,6 +38,8 @@ func TestNames(t *testing.T) {
 	for _, not := range []Name{
 		{NameRole, "Frontend Engineer", "frontend"}, // a word of the role itself
 		{NameRole, "Frontend Engineer", "@dev"},
+		{NameRole, "Customer Success", "engineer"}, // a word of other roles' names
+		{NameRole, "Backend Engineer", "lead"},     // a word of a class
 		{NameSkill, "-", "remote"},
 		{NameSkill, "Go", "go"},           // folded, the skill itself
 		{NameSkill, "Node.js", "node.js"}, // folded, the skill itself
