@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,36 +29,11 @@ search: same
 queries:
   same: SELECT 'engineer|developer|entwickler' AS same
 `, "# Roles\n"),
-	"roles/[role].md": testPage(`title: "{role}"
-description: "Open postings for {role}."
-pages: roles
-search: found
-queries:
-  roles: SELECT role FROM (VALUES `+searchRoles+`) AS r (role, aliases, weight)
-  found:
-    by: role
-    sql: SELECT role, aliases, weight FROM (VALUES `+searchRoles+`) AS r (role, aliases, weight)
-`, "# A role\n"),
-	"locations/index.md": testPage("title: Locations\n", "# Locations\n"),
-	"skills/index.md":    testPage("title: Skills\n", "# Skills\n"),
-	"locations/[place].md": testPage(`title: "{place}"
-pages: places
-search: found
-queries:
-  places: SELECT place FROM (VALUES `+searchPlaces+`) AS p (place, aliases, weight)
-  found:
-    by: place
-    sql: SELECT place, aliases, weight FROM (VALUES `+searchPlaces+`) AS p (place, aliases, weight)
-`, "# A place\n"),
-	"skills/[skill].md": testPage(`title: "{skill}"
-pages: skills
-search: found
-queries:
-  skills: SELECT skill FROM (VALUES `+searchSkills+`) AS s (skill, aliases, weight)
-  found:
-    by: skill
-    sql: SELECT skill, aliases, weight FROM (VALUES `+searchSkills+`) AS s (skill, aliases, weight)
-`, "# A skill\n"),
+	"roles/[role].md":      searchPage("role", "Open postings for {role}.", searchRoles),
+	"locations/index.md":   testPage("title: Locations\n", "# Locations\n"),
+	"locations/[place].md": searchPage("place", "", searchPlaces),
+	"skills/index.md":      testPage("title: Skills\n", "# Skills\n"),
+	"skills/[skill].md":    searchPage("skill", "", searchSkills),
 	"companies.md": testPage(`title: Companies
 description: Who hires.
 search: found
@@ -70,6 +46,20 @@ queries:
       (repeat('Long', 75) || ' Inc', repeat('long', 75), 1),
       ('', NULL, 9)) AS c (name, aliases, weight)
 `, "# Companies\n"),
+}
+
+// searchPage is a templated page of searchContent, one page per row of
+// values (name, aliases, weight), whose search query found gives each page
+// its aliases and weight.
+func searchPage(param, description, values string) string {
+	from := "FROM (VALUES " + values + ") AS v (" + param + ", aliases, weight)"
+	front := `title: "{` + param + `}"` + "\n"
+	if description != "" {
+		front += "description: " + strconv.Quote(description) + "\n"
+	}
+	return testPage(front+"pages: "+param+"s\nsearch: found\nqueries:\n"+
+		"  "+param+"s: SELECT "+param+" "+from+"\n"+
+		"  found:\n    by: "+param+"\n    sql: SELECT "+param+", aliases, weight "+from+"\n", "# A "+param+"\n")
 }
 
 // The roles, places and skills of searchContent, as SQL VALUES of name,
