@@ -3,6 +3,7 @@ package normalize
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Name is one name a reader may type for a value the normalizer writes: a
@@ -55,7 +56,10 @@ var sameClasses = []string{"dev"}
 // writes, from its rule tables, sorted by kind, value and alias, without
 // duplicates. A search over the report's roles, skills and places uses them
 // as aliases; they say nothing of how a text is read.
-func Names() []Name {
+func Names() []Name { return slices.Clone(names()) }
+
+// names computes [Names] once.
+var names = sync.OnceValue(func() []Name {
 	var out []Name
 	add := func(kind, value, alias string) {
 		if alias != "" && foldString(alias, "") != foldString(value, "") {
@@ -130,4 +134,4 @@ func Names() []Name {
 		return strings.Compare(a.Kind+"\x00"+a.Value+"\x00"+a.Alias, b.Kind+"\x00"+b.Value+"\x00"+b.Alias)
 	})
 	return slices.Compact(out)
-}
+})
