@@ -137,6 +137,7 @@ func TestHostileContent(t *testing.T) {
 			for _, p := range pages {
 				tab.check(t, web.URL, p, vp.width, shown[p])
 			}
+			tab.checkSearchBox(t, web.URL)
 			t.Logf("%d pages at %dx%d in %s", len(pages), vp.width, vp.height, time.Since(start).Round(time.Millisecond))
 		})
 	}
@@ -236,35 +237,93 @@ func builtPages(t *testing.T, out string) []string {
 }
 
 // checkSearchIndex checks that the site's search index is JSON, that it
-// holds the page of the skill Go (the tag "golang" of the corpus), and no
-// page titled by a hostile tag: only the skills table makes skills, so a
-// tag it does not know has no page.
+// holds the page of the skill Go (the tag "golang" of the corpus) with its
+// aliases from the warehouse (search_names), no page titled by a hostile
+// tag (only the skills table makes skills, so a tag it does not know has no
+// page), and no name longer than the index keeps: the company of 1 MiB of
+// markup is cut.
 func checkSearchIndex(t *testing.T, out string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(out, "search.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var index []struct {
-		Title string `json:"title"`
-		URL   string `json:"url"`
+	var index struct {
+		Pages []struct {
+			Title   string   `json:"title"`
+			URL     string   `json:"url"`
+			Aliases []string `json:"aliases"`
+		} `json:"pages"`
 	}
 	if err := json.Unmarshal(b, &index); err != nil {
 		t.Fatalf("search.json: %v", err)
 	}
+	if len(b) > 1<<20 {
+		t.Errorf("search.json is %d bytes: a hostile name went in whole", len(b))
+	}
 	found := false
-	for _, e := range index {
+	for _, e := range index.Pages {
 		switch {
+		case !strings.HasPrefix(e.URL, "skills/"):
 		case e.Title == "Go":
 			found = true
+			if !slices.Contains(e.Aliases, "golang") {
+				t.Errorf("search.json: Go has aliases %q, want golang among them", e.Aliases)
+			}
 		case strings.Contains(e.Title, "<script>alert('tag')</script>"), strings.Contains(e.Title, "\u202e"),
 			strings.Contains(e.Title, "日本語"):
 			t.Errorf("search.json has a page for a tag no skill names: %q at %s", e.Title, e.URL)
+		}
+		if len(e.Title) > 210 {
+			t.Errorf("search.json has a name of %d bytes at %s", len(e.Title), e.URL)
 		}
 	}
 	if !found {
 		t.Errorf("search.json has no page titled Go")
 	}
+}
+
+// checkSearchBox types words of hostile company names into the search box
+// of the home page: each result is the name as text, and nothing runs.
+func (tb *tab) checkSearchBox(t *testing.T, base string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, time.Minute)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatalf("search box: %v", err)
+	}
+	for _, c := range []struct{ typed, want string }{
+		{"script pwned", "<script>window.__pwned=1</script>"},
+		{"drop table", "Robert'); DROP TABLE postings;--"},
+		{"img onerror", `<img src=x onerror="window.__pwned=1;alert('company')">`},
+	} {
+		err := chromedp.Do(ctx, chromedp.Steps(
+			chromedp.Evaluate[chromedp.Void](`document.getElementById('site-search-q').value = ''`),
+			chromedp.SendKeys("#site-search-q", c.typed),
+			chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#site-search-results .search-title')]
+				.some(e => e.textContent.includes(`+jsQuote(c.want)+`))`),
+		))
+		if err != nil {
+			got, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](
+				`document.getElementById('site-search-results').textContent.slice(0, 500)`))
+			t.Errorf("search box: typed %q, want a result showing %q: %v (shown: %q)", c.typed, c.want, err, got)
+		}
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[
+		document.querySelectorAll('#site-search-results *:not(li):not(a):not(span)').length,
+		window.__pwned === undefined ? 0 : 1]`))
+	if err != nil || len(st) != 2 || st[0] != 0 || st[1] != 0 {
+		t.Errorf("search box: elements of a payload in the results, or a payload ran: %v (%v)", st, err)
+	}
+	if p := tb.Take(); len(p) > 0 {
+		t.Errorf("search box: console or dialogs:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// jsQuote returns s as a JavaScript string literal.
+func jsQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // checkDataFiles checks every data file of the site: each CSV file parses

@@ -37,7 +37,7 @@ import (
 // rawJob is one record of a real capture, read straight from the raw bytes
 // without jobpulse's parsers.
 type rawJob struct {
-	source, id, title, company, location string
+	source, id, title, company, location, description string
 }
 
 // realJobs reads the three real captures (Remotive, Remote OK, the fake-jobs
@@ -54,13 +54,14 @@ func realJobs(t *testing.T) []rawJob {
 			Title    string      `json:"title"`
 			Company  string      `json:"company_name"`
 			Location string      `json:"candidate_required_location"`
+			Desc     string      `json:"description"`
 		} `json:"jobs"`
 	}
 	if err := json.Unmarshal(read("remotive/remote-jobs.json"), &remotive); err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range remotive.Jobs {
-		jobs = append(jobs, rawJob{"remotive", j.ID.String(), j.Title, j.Company, j.Location})
+		jobs = append(jobs, rawJob{"remotive", j.ID.String(), j.Title, j.Company, j.Location, j.Desc})
 	}
 
 	var remoteok []struct {
@@ -68,12 +69,13 @@ func realJobs(t *testing.T) []rawJob {
 		Position string `json:"position"`
 		Company  string `json:"company"`
 		Location string `json:"location"`
+		Desc     string `json:"description"`
 	}
 	if err := json.Unmarshal(read("remoteok/api.json"), &remoteok); err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range remoteok[1:] { // element 0 is the legal notice
-		jobs = append(jobs, rawJob{"remoteok", fmt.Sprint(j.ID), latin1Twice(j.Position), latin1Twice(j.Company), latin1Twice(j.Location)})
+		jobs = append(jobs, rawJob{"remoteok", fmt.Sprint(j.ID), latin1Twice(j.Position), latin1Twice(j.Company), latin1Twice(j.Location), latin1Twice(j.Desc)})
 	}
 
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(read("fake-jobs/index.html")))
@@ -82,7 +84,7 @@ func realJobs(t *testing.T) []rawJob {
 	}
 	doc.Find("div.card-content").Each(func(i int, card *goquery.Selection) {
 		jobs = append(jobs, rawJob{"fakejobs", fmt.Sprint(i), strings.TrimSpace(card.Find("h2.title").Text()),
-			strings.TrimSpace(card.Find("h3.company").Text()), strings.TrimSpace(card.Find("p.location").Text())})
+			strings.TrimSpace(card.Find("h3.company").Text()), strings.TrimSpace(card.Find("p.location").Text()), ""})
 	})
 	return jobs
 }
@@ -103,6 +105,26 @@ func latin1Twice(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// jobPlace is where a job may be done, as content/method.md defines it:
+// what its location text names; where that names no place, what its
+// description names; and the countries its title names by name, unless the
+// job is open worldwide.
+func jobPlace(j rawJob) normalize.Location {
+	loc := normalize.ParseLocation(j.location)
+	if loc.Scope == normalize.ScopeUnknown && j.description != "" {
+		if d := normalize.TextPlace(normalize.PlainText(j.description)); d.Scope != normalize.ScopeUnknown {
+			loc.Scope, loc.Countries, loc.Regions = d.Scope, d.Countries, d.Regions
+		}
+	}
+	if t := normalize.TitlePlace(j.title); t.Scope != normalize.ScopeUnknown && loc.Scope != normalize.ScopeWorldwide {
+		loc.Countries = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(loc.Countries), t.Countries...))))
+		if len(loc.Regions) == 0 {
+			loc.Scope = normalize.ScopeCountry
+		}
+	}
+	return loc
 }
 
 // truth is what the report must say, computed from the raw captures.
@@ -139,7 +161,7 @@ func computeTruth(jobs []rawJob) truth {
 			continue
 		}
 		tr.read[j.source]++
-		loc := normalize.ParseLocation(j.location)
+		loc := jobPlace(j)
 		key := normalize.Fingerprint(j.company, j.title, loc)
 		if key == "" {
 			key = j.source + "\x00" + j.id

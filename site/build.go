@@ -267,6 +267,9 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 		}
 		files = append(files, df...)
 		data = append(data, entries...)
+		if err := p.collectSearch(); err != nil {
+			return res, err
+		}
 		// What made the page is not needed any more: 10,000 pages' results
 		// and Markdown trees would otherwise stay in memory until the end.
 		p.results, p.doc, p.blocks, p.body = nil, nil, nil, nil

@@ -1,7 +1,10 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -88,5 +91,16 @@ func BenchmarkBuild10kPages(b *testing.B) {
 	b.ReportMetric(float64(res.Pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 	b.ReportMetric(float64(testenv.PeakRSS())/1e6, "peak-RSS-MB")
 	b.ReportMetric(float64(res.Files), "files")
+	index, err := os.ReadFile(filepath.Join(res.Out, searchFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(index); err != nil || zw.Close() != nil {
+		b.Fatalf("gzip %s: %v", searchFile, err)
+	}
+	b.ReportMetric(float64(len(index)), "search-bytes")
+	b.ReportMetric(float64(gz.Len()), "search-gzip-bytes")
 	b.Logf("%d files, %d bytes; stages %v", res.Files, res.Bytes, res.Stages)
 }

@@ -56,6 +56,26 @@ func TestBuildStrict(t *testing.T) {
 			want:  []string{"{dir}/index.md:4: query w", "read-only transaction"},
 		},
 		{
+			name:  "search query not declared",
+			files: map[string]string{"index.md": testPage("title: T\nsearch: found\nqueries:\n"+titles, "")},
+			want:  []string{"{dir}/index.md:1: front matter: search: query \"found\" is not declared (queries: titles)"},
+		},
+		{
+			name:  "search by the pages query",
+			files: map[string]string{"roles/[title].md": testPage("title: \"{title}\"\npages: titles\nsearch: titles\nqueries:\n"+titles, "")},
+			want:  []string{"{dir}/roles/[title].md:1: front matter: search: \"titles\" is the pages query; name a query with by: title"},
+		},
+		{
+			name:  "search column missing",
+			files: map[string]string{"index.md": testPage("title: T\nsearch: titles\nqueries:\n"+titles, "")},
+			want:  []string{"{dir}/index.md:1: search: query titles: no column name or same (columns: title, postings)"},
+		},
+		{
+			name:  "search weight not a number",
+			files: map[string]string{"index.md": testPage("title: T\nsearch: q\nqueries:\n  q: SELECT 'Acme' AS name, 'many' AS weight\n", "")},
+			want:  []string{"{dir}/index.md:1: search: query q: column weight: want a number, got many"},
+		},
+		{
 			name:  "chart x column missing",
 			files: map[string]string{"index.md": testPage("title: T\nqueries:\n"+titles, chart("type: bar\nquery: titles\nx: nope\ny: postings\n"))},
 			want:  []string{"{dir}/index.md:8: chart: ", `column "nope" is not in the result of query titles (columns: title, postings)`},

@@ -68,6 +68,8 @@ type page struct {
 	// NULL), for the SQL section (see page_sql.go).
 	family *templated
 	params []string
+
+	search *pageSearch // what the page adds to the search index (see build_search.go)
 }
 
 // frontMatter is the YAML header of a page.
@@ -79,6 +81,9 @@ type frontMatter struct {
 	// Pages names the query whose rows make the pages of a templated page
 	// file ([name].md); other pages must not set it.
 	Pages string `yaml:"pages"`
+	// Search names the query that gives the search index the page's aliases
+	// and weight, or entries of its own (see build_search.go).
+	Search string `yaml:"search"`
 }
 
 // pageQuery is a named query of a page.
@@ -225,6 +230,9 @@ func loadPage(fsys fs.FS, root, name string) (*page, error) {
 				"front matter: pages: query %q is not declared (queries: %s)", p.meta.Pages, p.queryNames())}
 		}
 		p.tmpl = &templated{param: param, pages: pq}
+	}
+	if err := p.checkSearchQuery(); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -97,7 +97,7 @@ func TestSearchIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `[
+	want := `{"same":[],"pages":[
 {"title":"Home page","url":"./"},
 {"title":"About","url":"about/"},
 {"title":"Deep","url":"guide/deep/page/"},
@@ -105,7 +105,7 @@ func TestSearchIndex(t *testing.T) {
 {"title":"Backend","url":"roles/backend/","description":"Backend \u003croles\u003e \u0026 \"more\"","section":"Roles"},
 {"title":"Senior","url":"roles/backend/senior/","section":"Roles"},
 {"title":"Go","url":"skills/go/"}
-]
+]}
 `
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("search.json (-want +got):\n%s", diff)

@@ -234,6 +234,9 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) e
 		return err
 	}
 	l.stats.Rejected = n
+	if err := saveNames(ctx, l.tx); err != nil {
+		return err
+	}
 	if err := l.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -220,7 +220,8 @@ const versions = `SELECT string_agg(t || ':' || x, ',' ORDER BY t) FROM (
 	SELECT 's' || run_id, xmin::text FROM run_sightings UNION ALL
 	SELECT 'r' || id, xmin::text FROM runs UNION ALL
 	SELECT 'j' || lake_key || record_index, xmin::text FROM rejects UNION ALL
-	SELECT 'rs' || run_id || source, xmin::text FROM run_sources) v`
+	SELECT 'rs' || run_id || source, xmin::text FROM run_sources UNION ALL
+	SELECT 'n' || kind || value || alias, xmin::text FROM search_names) v`
 
 func TestLoadTwiceChangesNothing(t *testing.T) {
 	ctx := context.Background()

@@ -337,43 +337,112 @@
     });
   }
 
-  // matches reports whether every query word starts a word of ws.
+  // alternatives returns the words a typed word q stands for: itself, and
+  // every word of a group of the index's same whose word starts with q
+  // (three letters at least: "develop" stands for engineer too).
+  function alternatives(q, same) {
+    var alts = [q];
+    if (q.length >= 3) {
+      same.forEach(function (group) {
+        if (group.some(function (w) { return w.lastIndexOf(q, 0) === 0; })) {
+          alts = alts.concat(group);
+        }
+      });
+    }
+    return alts;
+  }
+
+  // matches reports whether every typed word, or a word it stands for,
+  // starts a word of ws.
   function matches(query, ws) {
-    return query.every(function (q) {
-      return ws.some(function (w) {
-        return w.lastIndexOf(q, 0) === 0;
+    return query.every(function (alts) {
+      return alts.some(function (q) {
+        return ws.some(function (w) {
+          return w.lastIndexOf(q, 0) === 0;
+        });
       });
     });
   }
 
-  // rank: 0 when the title starts with the first word and holds all, 1 when
-  // the title holds all words, 2 when title and description do; -1 for no
-  // match.
-  function rank(query, entry) {
-    if (matches(query, entry.titleWords)) {
-      return entry.titleWords[0].lastIndexOf(query[0], 0) === 0 ? 0 : 1;
+  // rank orders the matches of an entry, best first: 0 the name typed
+  // whole, 1 an alias typed whole, 2 the words typed start words of the
+  // name, 3 of the name and aliases, 4 the text typed stands inside the
+  // name or an alias (three letters at least), or the words typed start
+  // words of the name, aliases and description; -1 for no match.
+  function rank(q, entry) {
+    if (q.key === entry.key) {
+      return 0;
     }
-    return matches(query, entry.titleWords.concat(entry.descWords)) ? 2 : -1;
+    if (entry.aliasKeys.indexOf(q.key) >= 0) {
+      return 1;
+    }
+    if (matches(q.words, entry.titleWords)) {
+      return 2;
+    }
+    if (matches(q.words, entry.nameWords)) {
+      return 3;
+    }
+    if ((q.key.length >= 3 && entry.names.some(function (n) { return n.indexOf(q.key) >= 0; })) ||
+        matches(q.words, entry.nameWords.concat(entry.descWords))) {
+      return 4;
+    }
+    return -1;
   }
 
+  // search returns the best entries for the text typed: by rank, then the
+  // greater weight (the demand behind an entry), then the index's order.
   function search(index, text) {
-    var query = words(text);
-    if (query.length === 0) {
+    var ws = words(text);
+    if (ws.length === 0) {
       return [];
     }
+    var q = {
+      key: ws.join(' '),
+      words: ws.map(function (w) { return alternatives(w, index.same); })
+    };
     var found = [];
-    index.forEach(function (entry, i) {
-      var r = rank(query, entry);
+    index.pages.forEach(function (entry, i) {
+      var r = rank(q, entry);
       if (r >= 0) {
         found.push({ entry: entry, rank: r, i: i });
       }
     });
     found.sort(function (a, b) {
-      return a.rank - b.rank || a.i - b.i;
+      return a.rank - b.rank || b.entry.weight - a.entry.weight || a.i - b.i;
     });
     return found.slice(0, maxResults).map(function (f) {
       return f.entry;
     });
+  }
+
+  // readIndex turns search.json into entries ready to match.
+  function readIndex(data, base) {
+    var same = (Array.isArray(data.same) ? data.same : []).map(function (group) {
+      return (Array.isArray(group) ? group : []).map(fold);
+    });
+    var pages = (Array.isArray(data.pages) ? data.pages : []).map(function (p) {
+      var titleWords = words(p.title);
+      var aliases = (Array.isArray(p.aliases) ? p.aliases : []).map(function (a) {
+        return words(a).join(' ');
+      });
+      var nameWords = titleWords.slice();
+      aliases.forEach(function (a) {
+        nameWords = nameWords.concat(a.split(' '));
+      });
+      return {
+        title: String(p.title || ''),
+        url: new URL(String(p.url || ''), base).href,
+        section: String(p.section || ''),
+        weight: Number(p.weight) || 0,
+        key: titleWords.join(' '),
+        aliasKeys: aliases,
+        names: [titleWords.join(' ')].concat(aliases),
+        titleWords: titleWords,
+        nameWords: nameWords,
+        descWords: words(p.description)
+      };
+    });
+    return { same: same, pages: pages };
   }
 
   function startSearch() {
@@ -398,16 +467,8 @@
             throw new Error('HTTP ' + r.status);
           }
           return r.json();
-        }).then(function (pages) {
-          index = pages.map(function (p) {
-            return {
-              title: String(p.title || ''),
-              url: new URL(String(p.url || ''), base).href,
-              section: String(p.section || ''),
-              titleWords: words(p.title),
-              descWords: words(p.description)
-            };
-          });
+        }).then(function (data) {
+          index = readIndex(data, base);
           return index;
         });
       }
