@@ -62,8 +62,12 @@ to a configured warehouse, lake or publish target.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			if maxJobs := sample.MaxReplaySize(); jobs < 1 || jobs > maxJobs {
-				return fmt.Errorf("demo: --jobs %d: want 1 to %d (the postings of the sample pool)", jobs, maxJobs)
+			maxJobs := sample.MaxReplaySize()
+			if jobs == 0 {
+				jobs = maxJobs
+			}
+			if jobs < 1 || jobs > maxJobs {
+				return fmt.Errorf("demo: --jobs %d: want 1 to %d (the postings of the sample pool), or 0 for %[2]d", jobs, maxJobs)
 			}
 			if days < 1 || days > maxDemoDays {
 				return fmt.Errorf("demo: --days %d: want 1 to %d", days, maxDemoDays)
@@ -132,7 +136,7 @@ to a configured warehouse, lake or publish target.`,
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "./data/demo", "folder for the demo's lake and site")
-	cmd.Flags().IntVar(&jobs, "jobs", sample.MaxReplaySize(), "how many sample postings are open on a typical day, at most the default")
+	cmd.Flags().IntVar(&jobs, "jobs", 0, "how many sample postings are open on a typical day; 0 for as many as the sample pool allows (about 690)")
 	cmd.Flags().IntVar(&days, "days", 14, fmt.Sprintf("how many nightly runs to simulate, up to %d", maxDemoDays))
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after the build instead of serving the site")
 	return cmd
