@@ -369,3 +369,33 @@ func TestSampleCompany(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadPool feeds the pool's readers arbitrary bytes: a capture of each
+// source and a pool file are read, or refused with an error, never with a
+// panic.
+func FuzzReadPool(f *testing.F) {
+	f.Add("remotive", []byte(`{"jobs":[{"id":1,"title":"Go Developer","company_name":"Acme"}]}`))
+	f.Add("remoteok", []byte(`[{"legal":"x"},{"id":"7","position":"Nurse","salary_min":1}]`))
+	f.Add("arbeitnow", []byte(`{"data":[{"slug":"a-1","title":"Koch (m/w/d)","remote":null}]}`))
+	f.Add("greenhouse", []byte(`{"jobs":[{"id":9,"title":"Sales","location":{"name":"Paris"}}]}`))
+	f.Add("francetravail", []byte(`{"resultats":[{"id":"1AB","intitule":"Boulanger","lieuTravail":{"libelle":"75 - PARIS"}}]}`))
+	f.Add("pool", poolJSONL[:bytes.IndexByte(poolJSONL, '\n')+1])
+	f.Fuzz(func(t *testing.T, source string, body []byte) {
+		if source == "pool" {
+			if p, err := readPool(body); err == nil && len(p.units) == 0 {
+				t.Error("a pool read without error has no postings")
+			}
+			return
+		}
+		postings, err := readCapture(source, body)
+		if err != nil {
+			return
+		}
+		for _, p := range postings {
+			if p.Shape != "remotive" && p.Shape != "remoteok" && p.Shape != "arbeitnow" {
+				t.Errorf("%s: shape %q", source, p.Shape)
+			}
+			_ = trimText(p.Description, descriptionRunes)
+		}
+	})
+}
