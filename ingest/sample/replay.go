@@ -5,6 +5,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -30,12 +31,12 @@ var poolJSONL []byte
 // minGapDays: so a posting that goes comes back only after weeks, as a
 // repost (new listing ids). The stretches of one role's postings start
 // evenly spaced over the cycle, so that on any day a role has about its
-// share of the pool open. That share is Size over the postings of the pool;
-// a role with too few postings in the pool to keep five open at that share
-// keeps them all open (on a board of [MaxReplaySize]; less on a smaller
-// one), so that every role with five postings in the pool is ranked in the
-// report, and its lists of the most, middle and least demanded roles are
-// filled every day. Roles with driftMin postings or more drift: over a
+// share of the pool open. That share grows with Size; on a board of
+// [MaxReplaySize], a role with too few postings in the pool to keep five
+// open at that share keeps five open (all, for a role of five), so that
+// every role with five postings in the pool is ranked in the report, and
+// its lists of the most, middle and least demanded roles are filled every
+// day. Roles with driftMin postings or more drift: over a
 // season (driftPeriod) the share of them open falls by up to driftDepth and
 // rises again, each role at its own time.
 //
@@ -94,7 +95,7 @@ type unit struct {
 var pool = sync.OnceValue(func() *replayPool {
 	p, err := readPool(poolJSONL)
 	if err != nil {
-		panic(fmt.Sprintf("sample: the embedded pool: %v", err)) // a bug: go generate wrote it
+		panic(fmt.Sprintf("sample: the embedded %s: %v", PoolFile, err)) // a bug: go generate wrote it
 	}
 	return p
 })
@@ -108,18 +109,18 @@ func readPool(b []byte) (*replayPool, error) {
 	for n := 1; sc.Scan(); n++ {
 		var l PoolPosting
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
+			return nil, fmt.Errorf("pool line %d: %w", n, err)
 		}
 		if l.Shape != "remotive" && l.Shape != "remoteok" && l.Shape != "arbeitnow" {
-			return nil, fmt.Errorf("line %d: shape %q", n, l.Shape)
+			return nil, fmt.Errorf("pool line %d: shape %q", n, l.Shape)
 		}
 		p.listings = append(p.listings, l)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pool: %w", err)
 	}
 	if len(p.listings) == 0 {
-		return nil, fmt.Errorf("no postings")
+		return nil, errors.New("pool: no postings")
 	}
 	byPrint := map[string]int{}
 	byRole := map[string][]int{}
