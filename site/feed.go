@@ -317,7 +317,7 @@ func signed(n int) string {
 
 // feedEntryTemplate is the HTML of an entry's content.
 var feedEntryTemplate = template.Must(template.New("entry").Parse(`
-{{- if .SampleData}}<p><strong>Sample data:</strong> generated postings, not real job offers.</p>
+{{- if .SampleData}}<p><strong>Sample data:</strong> real postings captured once and replayed night by night; the dates and changes are simulated, not today&#39;s job market.</p>
 {{end -}}
 <p>{{.NewText}} and {{.GoneText}} gone since the previous run of {{.Sources}}.
 {{- with .RisingText}} Rising roles: {{.}}.{{end}}</p>

@@ -18,11 +18,8 @@ import (
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
-// Bounds of the demo's flags.
-const (
-	maxDemoJobs = 1_000_000
-	maxDemoDays = 400
-)
+// maxDemoDays bounds the demo's --days.
+const maxDemoDays = 400
 
 // demoHour is the hour (UTC) of the demo's simulated nightly runs.
 const demoHour = 2
@@ -37,17 +34,24 @@ func newDemoCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Annotations: reads("warehouse.data", "fetch.", "site.content", "site.templates", "site.echarts", "site.base_url", "serve.", "publish.cache_control", "log."),
 		Use:         "demo",
-		Short:       "Run the whole flow offline on generated sample data, then serve the site",
-		Long: `demo runs ingest and build on sample data that jobpulse generates (Remotive-shaped job
-offers, served from 127.0.0.1, so nothing leaves the machine), then serves the site at
-serve.addr until interrupted. The site says that its data is sample data.
+		Short:       "Run the whole flow offline on sample data drawn from real postings, then serve the site",
+		Long: `demo runs ingest and build on sample data, then serves the site at serve.addr until
+interrupted. The sample data is a pool of about 1,100 real job postings, captured from public
+boards (Remotive, RemoteOK, Arbeitnow, two companies' Greenhouse boards, France Travail) and
+built into jobpulse: titles, places, salaries and tags as published, descriptions shortened,
+company names marked "(sample)". jobpulse serves them from 127.0.0.1 in the shape of the
+Remotive, RemoteOK and Arbeitnow APIs (Greenhouse's and France Travail's as Arbeitnow's), so
+nothing leaves the machine and the data goes the way of a real night's. Every page says that
+its data is sample data.
 
 So that the report has a history to show, demo simulates --days nightly runs, oldest first:
 one ingest per night at 02:00 UTC, the last night being the latest 02:00 UTC that has passed,
-each fetching the jobs the sample board lists that day. From day to day about one job in
-eight is new and about as many are gone, the number of open jobs varies by up to 10%, and the
-mix of roles drifts, so that some roles rise and others fall. The runs, their lake keys and
-the postings' first and last sightings carry the simulated night.
+each fetching the postings the sample boards list that day: a plausible subset of the pool,
+about --jobs postings. From day to day about one posting in a hundred of the pool is new and
+about as many are gone (a posting gone comes back only weeks later, as a repost), and the mix
+of roles drifts over the season, so that some roles rise and others fall. The runs, their lake
+keys, the postings' publication dates and their first and last sightings carry the simulated
+night; the ids are the sample boards' own.
 
 A night the demo database already holds a sample run for is not run again: a second demo on
 the same day only rebuilds the site, and a demo on a later day adds the nights since.
@@ -58,8 +62,12 @@ to a configured warehouse, lake or publish target.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			if jobs < 1 || jobs > maxDemoJobs {
-				return fmt.Errorf("demo: --jobs %d: want 1 to %d", jobs, maxDemoJobs)
+			maxJobs := sample.MaxReplaySize()
+			if jobs == 0 {
+				jobs = maxJobs
+			}
+			if jobs < 1 || jobs > maxJobs {
+				return fmt.Errorf("demo: --jobs %d: want 1 to %d (the postings of the sample pool), or 0 for %[2]d", jobs, maxJobs)
 			}
 			if days < 1 || days > maxDemoDays {
 				return fmt.Errorf("demo: --days %d: want 1 to %d", days, maxDemoDays)
@@ -73,7 +81,7 @@ to a configured warehouse, lake or publish target.`,
 			if err != nil {
 				return fmt.Errorf("demo: start the sample source: %w", err)
 			}
-			board := sample.Board{Size: jobs}
+			board := sample.Replay{Size: jobs}
 			srv := &http.Server{Handler: board.Handler(clock.now), ReadHeaderTimeout: 10 * time.Second}
 			go srv.Serve(ln)
 			defer srv.Close()
@@ -92,9 +100,7 @@ to a configured warehouse, lake or publish target.`,
 				if err != nil {
 					return err
 				}
-				remotive := ingest.RemotiveConfig{Enabled: true, URL: "http://" + ln.Addr().String()}
-				fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
-				sources := []ingest.Source{ingest.NewRemotive(remotive, fetcher)}
+				sources := demoSources("http://"+ln.Addr().String(), ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger))
 				for _, night := range nights {
 					if done[night.Unix()] {
 						skipped++
@@ -130,10 +136,21 @@ to a configured warehouse, lake or publish target.`,
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "./data/demo", "folder for the demo's lake and site")
-	cmd.Flags().IntVar(&jobs, "jobs", 400, "how many sample job offers are open on a typical day")
+	cmd.Flags().IntVar(&jobs, "jobs", 0, "how many sample postings are open on a typical day; 0 for as many as the sample pool allows (about 690)")
 	cmd.Flags().IntVar(&days, "days", 14, fmt.Sprintf("how many nightly runs to simulate, up to %d", maxDemoDays))
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after the build instead of serving the site")
 	return cmd
+}
+
+// demoSources returns the sources a demo night fetches: the real sources'
+// own code, each pointed at the sample boards at base, without pauses
+// between requests (they all go to one local server).
+func demoSources(base string, fetcher *ingest.Fetcher) []ingest.Source {
+	return []ingest.Source{
+		ingest.NewArbeitnow(ingest.ArbeitnowConfig{Enabled: true, URL: base, MaxPages: ingest.DefaultArbeitnowMaxPages}, fetcher),
+		ingest.NewRemoteOK(ingest.RemoteOKConfig{Enabled: true, URL: base}, fetcher),
+		ingest.NewRemotive(ingest.RemotiveConfig{Enabled: true, URL: base}, fetcher),
+	}
 }
 
 // demoNights returns the starts of days simulated nightly runs, oldest first:

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/testenv"
@@ -142,4 +144,94 @@ func TestDemoHistory(t *testing.T) {
 	if diff := cmp.Diff(wantKeys, keys); diff != "" {
 		t.Errorf("lake keys (-want +got):\n%s", diff)
 	}
+}
+
+// TestDemoAnswers runs the demo as a user does (its default number of
+// postings, two nights) and reads the built roles page: the report has 50
+// roles or more, each with its page, and the lists of the most demanded,
+// the middle and the least demanded roles share no role.
+func TestDemoAnswers(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := jobpulse(t, "demo", "--no-serve", "--dir", filepath.Join(dir, "demo"),
+		"--warehouse.data", filepath.Join(dir, "pg"), "--days", "2", "--site.echarts", echartsPath(t))
+	if errors.Is(err, warehouse.ErrNoPostgres) {
+		testenv.Missing(t, "PostgreSQL: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	public := filepath.Join(dir, "demo", "public")
+	pages, err := filepath.Glob(filepath.Join(public, "roles", "*", "index.html"))
+	if err != nil || len(pages) < 50 {
+		t.Errorf("the demo report has %d role pages (%v), want 50 or more", len(pages), err)
+	}
+	sections := []string{"the-most-demanded", "the-middle-of-the-distribution", "the-least-demanded"}
+	lists := roleLists(t, filepath.Join(public, "roles", "index.html"), sections...)
+	in := map[string]string{}
+	for _, section := range sections {
+		if len(lists[section]) < 10 {
+			t.Errorf("%s lists %d roles %q, want 10 or more", section, len(lists[section]), lists[section])
+		}
+		for _, role := range lists[section] {
+			if other, ok := in[role]; ok && other != section {
+				t.Errorf("%s is listed under %s and under %s", role, other, section)
+			}
+			in[role] = section
+		}
+	}
+	t.Logf("%d role pages; most %q, middle %q, least %q", len(pages), lists[sections[0]], lists[sections[1]], lists[sections[2]])
+}
+
+// roleLists returns, for each section of the page at path named by the id
+// of its h2 heading, the roles its tables link to (by their page's slug),
+// once each, in order.
+func roleLists(t *testing.T, path string, sections ...string) map[string][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	lists := map[string][]string{}
+	section, inTable := "", 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			attr := func(key string) string {
+				for _, a := range n.Attr {
+					if a.Key == key {
+						return a.Val
+					}
+				}
+				return ""
+			}
+			switch n.DataAtom {
+			case atom.H2:
+				section = attr("id")
+			case atom.Table:
+				inTable++
+				defer func() { inTable-- }()
+			case atom.A:
+				_, role, ok := strings.Cut(attr("href"), "roles/")
+				role = strings.TrimSuffix(role, "/")
+				if ok && inTable > 0 && role != "" && slices.Contains(sections, section) && !slices.Contains(lists[section], role) {
+					lists[section] = append(lists[section], role)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return lists
 }

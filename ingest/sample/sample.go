@@ -1,10 +1,16 @@
-// Package sample generates Remotive-shaped job data for the demo and for
-// tests: deterministic (the same day gives the same bytes), plausible, and
-// clearly fake (every company name ends in "(sample)").
+// Package sample serves job boards of sample data, for `jobpulse demo` and
+// for tests: deterministic (the same day gives the same bytes), plausible,
+// and labelled (every company name ends in "(sample)").
 //
-// The data has a history, as a real board does: jobs have stable ids, about
-// one in eight is new each day and about as many are gone, the number of open
-// jobs varies a little from day to day ([Board]), and the mix of roles drifts
+// [Replay], the demo's, replays a pool of about 1,100 real postings drawn
+// from the real captures of ingest/testdata/real ([PoolPosting], made by `go
+// generate` and embedded), in the shapes of the Remotive, RemoteOK and
+// Arbeitnow APIs: a report built on it has the real spread of roles, places,
+// salaries and skills. [Board] generates Remotive-shaped jobs of 15 roles, as
+// many as a test asks for.
+//
+// Both have a history, as a real board does: postings have stable ids, some
+// are new each day and about as many are gone, and the mix of roles drifts
 // over weeks, so that some roles rise while others fall.
 package sample
 
