@@ -1,10 +1,7 @@
 package normalize
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 func TestTextSalary(t *testing.T) {
@@ -60,21 +57,7 @@ func FuzzTextSalary(f *testing.F) {
 // Remotive capture for a salary, as a load does for a posting whose source
 // gave none.
 func BenchmarkTextSalary(b *testing.B) {
-	var resp struct {
-		Jobs []struct {
-			Description string `json:"description"`
-		} `json:"jobs"`
-	}
-	if err := json.Unmarshal(testenv.RealCapture(b, "remotive/remote-jobs.json"), &resp); err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	var size int
-	for _, j := range resp.Jobs {
-		texts = append(texts, PlainText(j.Description))
-		size += len(texts[len(texts)-1])
-	}
-	b.SetBytes(int64(size / len(texts)))
+	texts := remotiveTexts(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		TextSalary(texts[i%len(texts)])

@@ -268,6 +268,13 @@ func textPlace(text string, tr *trace) Location {
 		}
 		tr.add("place", PlaceString(loc), fmt.Sprintf("description: %q after phrase %s", frag, m.p.src))
 	}
+	return placesLocation(countries, regions, worldwide)
+}
+
+// placesLocation returns the location of countries and regions (sorted,
+// without duplicates; nil when none): of a region's scope when it has one,
+// else a country's, else worldwide when worldwide is set.
+func placesLocation(countries, regions []string, worldwide bool) Location {
 	slices.Sort(countries)
 	slices.Sort(regions)
 	loc := Location{Countries: slices.Compact(countries), Regions: slices.Compact(regions)}
@@ -405,7 +412,7 @@ func TitlePlace(title string) Location {
 		}
 		return len(folded)
 	}
-	var countries, regions []string
+	var countries []string
 	for i := 0; i < n; {
 		found := 0
 		for k := min(maxPlaceWords, n-i); k >= 1 && found == 0; k-- {
@@ -420,16 +427,7 @@ func TitlePlace(title string) Location {
 		}
 		i += max(found, 1)
 	}
-	slices.Sort(countries)
-	slices.Sort(regions)
-	loc := Location{Countries: slices.Compact(countries), Regions: slices.Compact(regions)}
-	switch {
-	case len(loc.Regions) > 0:
-		loc.Scope = ScopeRegion
-	case len(loc.Countries) > 0:
-		loc.Scope = ScopeCountry
-	}
-	return loc
+	return placesLocation(countries, nil, false)
 }
 
 // countryStarts holds the first four letters of every country name of the

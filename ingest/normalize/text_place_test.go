@@ -1,12 +1,9 @@
 package normalize
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/jobpulse/jobpulse/ingest/testenv"
 )
 
 func TestTextPlace(t *testing.T) {
@@ -76,21 +73,7 @@ func FuzzTextPlace(f *testing.F) {
 // BenchmarkTextPlace reads the place from the descriptions (as plain text)
 // of the real Remotive capture.
 func BenchmarkTextPlace(b *testing.B) {
-	var resp struct {
-		Jobs []struct {
-			Description string `json:"description"`
-		} `json:"jobs"`
-	}
-	if err := json.Unmarshal(testenv.RealCapture(b, "remotive/remote-jobs.json"), &resp); err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	var size int
-	for _, j := range resp.Jobs {
-		texts = append(texts, PlainText(j.Description))
-		size += len(texts[len(texts)-1])
-	}
-	b.SetBytes(int64(size / len(texts)))
+	texts := remotiveTexts(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		TextPlace(texts[i%len(texts)])

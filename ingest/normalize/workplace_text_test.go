@@ -111,6 +111,15 @@ func isASCII(s string) bool {
 // plain text) of the real Remotive capture, every one of which names remote
 // work somewhere.
 func BenchmarkTextWorkplace(b *testing.B) {
+	texts := remotiveTexts(b)
+	for i := 0; b.Loop(); i++ {
+		TextWorkplace(texts[i%len(texts)], false)
+	}
+}
+
+// remotiveTexts returns the descriptions of the real Remotive capture as
+// plain text, and sets b's bytes per operation to their average length.
+func remotiveTexts(b *testing.B) []string {
 	var resp struct {
 		Jobs []struct {
 			Description string `json:"description"`
@@ -126,9 +135,7 @@ func BenchmarkTextWorkplace(b *testing.B) {
 		size += len(texts[len(texts)-1])
 	}
 	b.SetBytes(int64(size / len(texts)))
-	for i := 0; b.Loop(); i++ {
-		TextWorkplace(texts[i%len(texts)], false)
-	}
+	return texts
 }
 
 // TestWorkplaceStems checks that a word of every phrase of
