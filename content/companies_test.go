@@ -53,6 +53,9 @@ func TestCompaniesAndOpenings(t *testing.T) {
 		job("remotive", "Empresa Confidencial", "Sales Manager", "Madrid, Spain"),
 		// The same job on a second source: one more listing, no more openings.
 		job("remotive", "SumUp", "Field Sales Executive", "Leeds, United Kingdom"),
+		// A fourth role of SumUp's, tied with two others at one opening:
+		// the roles it hires most for keep the tie whole.
+		job("remotive", "SumUp", "Technical Writer", "Lisbon, Portugal"),
 	}
 	started := time.Now().UTC().Add(-time.Hour)
 	run := warehouse.Run{ID: warehouse.NewRunID(started), StartedAt: started, FinishedAt: started.Add(time.Minute),
@@ -77,14 +80,14 @@ func TestCompaniesAndOpenings(t *testing.T) {
 	companies := readPage(t, cfg.Out, "companies/index.html")
 	t.Run("companies", func(t *testing.T) {
 		want := [][]any{
-			{"SumUp", 5.0, 3.0, 45.5}, // 3 openings of the sales job, 1 each of the others
-			{"Acme", 3.0, 3.0, 27.3},
-			{"Meta", 1.0, 1.0, 9.1},
-			{"Metabase", 1.0, 1.0, 9.1},
+			{"SumUp", 6.0, 4.0, 50.0, "Sales (3), Backend Engineer (1), Data Analyst (1), Technical Writer (1)"},
+			{"Acme", 3.0, 3.0, 25.0, "Product Manager (1), Technical Writer (1), UX/UI Designer (1)"},
+			{"Meta", 1.0, 1.0, 8.3, "Data Engineer (1)"},
+			{"Metabase", 1.0, 1.0, 8.3, "Data Engineer (1)"},
 		}
-		checkColumns(t, companies.table(t, "top"), []string{"Company", "Openings", "Postings", "Share %"}, want)
+		checkColumns(t, companies.table(t, "top"), []string{"Company", "Openings", "Postings", "Share %", "Hiring most for"}, want)
 		for _, s := range []string{"4 companies have open postings, and 1 open postings name no company",
-			"the 9 open postings (jobs) hold 11 openings"} {
+			"the 10 open postings (jobs) hold 12 openings"} {
 			if !strings.Contains(companies.text(), s) {
 				t.Errorf("companies page does not say %q", s)
 			}
@@ -92,7 +95,7 @@ func TestCompaniesAndOpenings(t *testing.T) {
 	})
 	t.Run("home", func(t *testing.T) {
 		home := readPage(t, cfg.Out, "index.html")
-		for _, s := range []string{"9 job offers are open from 4 companies", "the 9 open postings hold 11 openings"} {
+		for _, s := range []string{"10 job offers are open from 4 companies", "the 10 open postings hold 12 openings"} {
 			if !strings.Contains(home.text(), s) {
 				t.Errorf("home page does not say %q", s)
 			}
@@ -100,11 +103,12 @@ func TestCompaniesAndOpenings(t *testing.T) {
 	})
 	t.Run("countries", func(t *testing.T) {
 		want := [][]any{
-			{"United Kingdom", 4.0, 2.0, 36.4}, // the sales job's 3 towns, and London
-			{"Germany", 3.0, 3.0, 27.3},
-			{"France", 2.0, 2.0, 18.2}, // the product manager counts in Germany and France
-			{"United States", 2.0, 2.0, 18.2},
-			{"Spain", 1.0, 1.0, 9.1},
+			{"United Kingdom", 4.0, 2.0, 33.3}, // the sales job's 3 towns, and London
+			{"Germany", 3.0, 3.0, 25.0},
+			{"France", 2.0, 2.0, 16.7}, // the product manager counts in Germany and France
+			{"United States", 2.0, 2.0, 16.7},
+			{"Portugal", 1.0, 1.0, 8.3},
+			{"Spain", 1.0, 1.0, 8.3},
 		}
 		got := readPage(t, cfg.Out, "locations/index.html").table(t, "countries")
 		checkColumns(t, got, []string{"Country", "Openings", "Postings", "Share %"}, want)
@@ -113,7 +117,7 @@ func TestCompaniesAndOpenings(t *testing.T) {
 		uk := readPage(t, cfg.Out, "locations/united-kingdom/index.html")
 		checkColumns(t, uk.table(t, "companies"), []string{"Company", "Openings", "Postings"},
 			[][]any{{"SumUp", 4.0, 2.0}})
-		if s := "4 openings (36.4% of all), in 2 open postings from 1 companies"; !strings.Contains(uk.text(), s) {
+		if s := "4 openings (33.3% of all), in 2 open postings from 1 companies"; !strings.Contains(uk.text(), s) {
 			t.Errorf("United Kingdom page does not say %q", s)
 		}
 	})
