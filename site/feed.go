@@ -230,6 +230,7 @@ func sourcesText(sources []string) string {
 type feedEntryView struct {
 	Sources           string // the sources compared, see sourcesText
 	NewText, GoneText string // "3 new postings", "2"
+	Back              int    // postings back: gone for a while, listed again
 	Rising            []feedRoleView
 	RisingText        string
 	Roles             []feedRoleView // at most feedRoles
@@ -242,9 +243,9 @@ type feedEntryView struct {
 }
 
 type feedRoleView struct {
-	Role, Href             string
-	New, Gone, Before, Now int
-	Change                 string // +3, -2, 0
+	Role, Href                   string
+	New, Gone, Back, Before, Now int
+	Change                       string // +3, -2, 0
 }
 
 type feedPostingView struct {
@@ -255,15 +256,15 @@ type feedPostingView struct {
 func (s feedSite) entryView(r *feedRun) feedEntryView {
 	v := feedEntryView{
 		Sources: sourcesText(r.Sources),
-		NewText: newPostings(r.NewTotal), GoneText: formatValue(int64(r.GoneTotal)),
+		NewText: newPostings(r.NewTotal), GoneText: formatValue(int64(r.GoneTotal)), Back: r.BackTotal,
 		Changes: s.page("/changes/"), Trends: s.page("/trends/"), SampleData: r.Sample || s.sample,
 		MoreNew: r.NewTotal - len(r.New), MoreGone: r.GoneTotal - len(r.Gone),
 	}
 	for _, ro := range r.Roles {
-		if ro.Role == "" || (ro.New == 0 && ro.Gone == 0 && ro.change() == 0) {
+		if ro.Role == "" || (ro.New == 0 && ro.Gone == 0 && ro.Back == 0 && ro.change() == 0) {
 			continue
 		}
-		rv := feedRoleView{Role: ro.Role, Href: s.rolePage(ro.Role), New: ro.New, Gone: ro.Gone,
+		rv := feedRoleView{Role: ro.Role, Href: s.rolePage(ro.Role), New: ro.New, Gone: ro.Gone, Back: ro.Back,
 			Before: ro.Before, Now: ro.Now, Change: signed(ro.change())}
 		if len(v.Roles) < feedRoles {
 			v.Roles = append(v.Roles, rv)
@@ -300,7 +301,11 @@ func (s feedSite) entryView(r *feedRun) feedEntryView {
 
 // summary is the entry's summary, as text.
 func (v feedEntryView) summary() string {
-	s := fmt.Sprintf("%s and %s gone since the previous run of %s.", v.NewText, v.GoneText, v.Sources)
+	s := fmt.Sprintf("%s and %s gone since the previous run of %s", v.NewText, v.GoneText, v.Sources)
+	if v.Back > 0 {
+		s += fmt.Sprintf(", and %s back (listed again after a time gone)", formatValue(int64(v.Back)))
+	}
+	s += "."
 	if v.RisingText != "" {
 		s += " Rising roles: " + v.RisingText + "."
 	}
@@ -319,17 +324,18 @@ func signed(n int) string {
 var feedEntryTemplate = template.Must(template.New("entry").Parse(`
 {{- if .SampleData}}<p><strong>Sample data:</strong> real postings captured once and replayed night by night; the dates and changes are simulated, not today&#39;s job market.</p>
 {{end -}}
-<p>{{.NewText}} and {{.GoneText}} gone since the previous run of {{.Sources}}.
+<p>{{.NewText}} and {{.GoneText}} gone since the previous run of {{.Sources}}
+{{- if .Back}}, and {{.Back}} back (listed again after a time gone){{end}}.
 {{- with .RisingText}} Rising roles: {{.}}.{{end}}</p>
 {{- if .NothingChanged}}
 <p>Nothing changed.</p>
 {{- end}}
 {{- with .Roles}}
 <table>
-<thead><tr><th>Role</th><th>New</th><th>Gone</th><th>Before</th><th>Now</th><th>Change</th></tr></thead>
+<thead><tr><th>Role</th><th>Before</th><th>New</th><th>Back</th><th>Gone</th><th>Now</th><th>Change</th></tr></thead>
 <tbody>
 {{- range .}}
-<tr><td>{{if .Href}}<a href="{{.Href}}">{{.Role}}</a>{{else}}{{.Role}}{{end}}</td><td>{{.New}}</td><td>{{.Gone}}</td><td>{{.Before}}</td><td>{{.Now}}</td><td>{{.Change}}</td></tr>
+<tr><td>{{if .Href}}<a href="{{.Href}}">{{.Role}}</a>{{else}}{{.Role}}{{end}}</td><td>{{.Before}}</td><td>{{.New}}</td><td>{{.Back}}</td><td>{{.Gone}}</td><td>{{.Now}}</td><td>{{.Change}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -337,7 +343,7 @@ var feedEntryTemplate = template.Must(template.New("entry").Parse(`
 {{- if .MoreRoles}}
 <p>And {{.MoreRoles}} more roles.</p>
 {{- end}}
-<p>Before and Now count the postings the previous run and this run saw; a title that names no known role counts in the totals only.</p>
+<p>Before and Now count the postings the previous run and this run saw: Before + New + Back − Gone = Now, unless a run that failed between the two saw postings the previous run did not. Back counts postings listed again after a time gone. A title that names no known role counts in the totals only.</p>
 {{- with .NewList}}
 <h3>New postings</h3>
 <ul>

@@ -18,11 +18,15 @@ import (
 //   - new: postings of the source first seen after the previous run;
 //   - gone: postings of the source seen by the previous run (or by a run
 //     after it that failed for the source) that the run no longer lists;
+//   - back: postings of the source the run lists, the previous run did
+//     not, that were first seen before (gone for a while, listed again);
 //   - before and now: postings per role seen by the previous run and by
 //     the run, as the Changes page's roles that moved.
 //
 // A posting seen again after it was gone is gone in the entry of the night
-// it went and not new when it comes back: it was first seen before. Past
+// it went and back, not new, when it comes back: it was first seen before.
+// So before + new + back - gone = now, unless a failed run between the two
+// saw postings the previous run did not (they are gone, never before). Past
 // entries read only the sightings of their runs and first sightings, which
 // later runs do not change, so an entry says the same every night.
 
@@ -57,7 +61,7 @@ FROM recent JOIN runs r ON r.id = recent.run_id
 ORDER BY r.started_at DESC, r.id DESC`
 
 // feedChangesSQL returns, for each run of the feed, one row per role (an
-// empty kind) with its new, gone, before and now counts, and one row per new
+// empty kind) with its new, gone, back, before and now counts, and one row per new
 // or gone posting (kind 'new' or 'gone', at most $2 of each), by role (those
 // of no role last), title and id. It never groups sightings posting by
 // posting (BenchmarkFeedQuery: 8.6 s when it did, 3.5 s since): before and
@@ -103,23 +107,39 @@ compared AS MATERIALIZED (
     FROM compared c
     JOIN runs f ON (f.started_at, f.id) > (c.prev_started, c.prev_run) AND (f.started_at, f.id) <= (c.started_at, c.run_id)
     JOIN postings p ON p.first_seen_run = f.id AND p.source = c.source
+), back AS MATERIALIZED (
+    -- listed by the run and not by the previous run of the source, and
+    -- not new: a set difference per compared run, as gone_ids
+    SELECT DISTINCT c.run_id, p.id, p.role
+    FROM (SELECT DISTINCT run_id, prev_run FROM compared) AS x
+    CROSS JOIN LATERAL (
+        SELECT unnest(r.posting_ids) FROM run_sightings r WHERE r.run_id = x.run_id
+        EXCEPT
+        SELECT unnest(b.posting_ids) FROM run_sightings b WHERE b.run_id = x.prev_run
+    ) AS g (id)
+    JOIN postings p ON p.id::text = g.id::text -- hashed, as in counted
+    JOIN compared c ON c.run_id = x.run_id AND c.prev_run = x.prev_run AND c.source = p.source
+    WHERE NOT EXISTS (SELECT 1 FROM new n WHERE n.run_id = c.run_id AND n.id = p.id)
 ), per_role AS (
-    SELECT c.run_id, k.role, 0 AS new_n, 0 AS gone_n,
+    SELECT c.run_id, k.role, 0 AS new_n, 0 AS gone_n, 0 AS back_n,
            coalesce(sum(k.n) FILTER (WHERE k.run_id = c.prev_run), 0) AS before_n,
            coalesce(sum(k.n) FILTER (WHERE k.run_id = c.run_id), 0) AS now_n
     FROM compared c JOIN counted k ON k.source = c.source AND k.run_id IN (c.run_id, c.prev_run)
     GROUP BY 1, 2
     UNION ALL
-    SELECT run_id, role, count(*), 0, 0, 0 FROM new GROUP BY 1, 2
+    SELECT run_id, role, count(*), 0, 0, 0, 0 FROM new GROUP BY 1, 2
     UNION ALL
-    SELECT run_id, role, 0, count(*), 0, 0 FROM gone GROUP BY 1, 2
+    SELECT run_id, role, 0, count(*), 0, 0, 0 FROM gone GROUP BY 1, 2
+    UNION ALL
+    SELECT run_id, role, 0, 0, count(*), 0, 0 FROM back GROUP BY 1, 2
 )
 SELECT run_id, role, '' AS kind,
-       sum(new_n)::bigint AS new_n, sum(gone_n)::bigint AS gone_n, sum(before_n)::bigint AS before_n, sum(now_n)::bigint AS now_n,
+       sum(new_n)::bigint AS new_n, sum(gone_n)::bigint AS gone_n, sum(back_n)::bigint AS back_n,
+       sum(before_n)::bigint AS before_n, sum(now_n)::bigint AS now_n,
        NULL::text AS title, NULL::text AS company, NULL::text AS url, 0::bigint AS n
 FROM per_role GROUP BY run_id, role
 UNION ALL
-SELECT run_id, role, kind, 0, 0, 0, 0, title, company, url, n
+SELECT run_id, role, kind, 0, 0, 0, 0, 0, title, company, url, n
 FROM (
     SELECT l.run_id, l.role, l.kind, p.title, coalesce(co.name, p.company) AS company, p.url,
            row_number() OVER (PARTITION BY l.run_id, l.kind ORDER BY l.role = '', l.role, p.title, p.id) AS n
@@ -128,7 +148,7 @@ FROM (
     LEFT JOIN companies co ON co.company_key = p.company_key
 ) AS listed
 WHERE n <= $2
-ORDER BY 1, 3, 11, 2`
+ORDER BY 1, 3, 12, 2`
 
 // feedRun is what changed at one run.
 type feedRun struct {
@@ -140,15 +160,16 @@ type feedRun struct {
 	Roles    []feedRole
 	New      []feedPosting // at most feedPostings
 	Gone     []feedPosting
-	// NewTotal and GoneTotal count all new and gone postings.
-	NewTotal, GoneTotal int
+	// NewTotal, GoneTotal and BackTotal count all new, gone and back
+	// postings.
+	NewTotal, GoneTotal, BackTotal int
 }
 
 // feedRole is one role's counts at a run; Role is "" for postings whose
 // title names no known role.
 type feedRole struct {
-	Role                   string
-	New, Gone, Before, Now int
+	Role                         string
+	New, Gone, Back, Before, Now int
 }
 
 // change is the role's move: postings now less postings before.
@@ -189,12 +210,12 @@ func loadFeed(ctx context.Context, tx pgx.Tx, n int) ([]*feedRun, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			run, role, kind            string
-			newN, goneN, before, now   int
-			title, company, postingURL *string
-			rank                       int64
+			run, role, kind                 string
+			newN, goneN, backN, before, now int
+			title, company, postingURL      *string
+			rank                            int64
 		)
-		if err := rows.Scan(&run, &role, &kind, &newN, &goneN, &before, &now, &title, &company, &postingURL, &rank); err != nil {
+		if err := rows.Scan(&run, &role, &kind, &newN, &goneN, &backN, &before, &now, &title, &company, &postingURL, &rank); err != nil {
 			return nil, fmt.Errorf("site: feed: read changes: %w", err)
 		}
 		f := byID[run]
@@ -204,9 +225,10 @@ func loadFeed(ctx context.Context, tx pgx.Tx, n int) ([]*feedRun, error) {
 		p := feedPosting{Role: role, Title: deref(title), Company: deref(company), URL: deref(postingURL)}
 		switch kind {
 		case "":
-			f.Roles = append(f.Roles, feedRole{Role: role, New: newN, Gone: goneN, Before: before, Now: now})
+			f.Roles = append(f.Roles, feedRole{Role: role, New: newN, Gone: goneN, Back: backN, Before: before, Now: now})
 			f.NewTotal += newN
 			f.GoneTotal += goneN
+			f.BackTotal += backN
 		case "new":
 			f.New = append(f.New, p)
 		case "gone":

@@ -54,13 +54,14 @@ var feedSeed = map[string][5]string{
 }
 
 // feedNights are three nights. The third fails to fetch arbeitnow, so it
-// compares remotive alone: D and F are new, E is gone, Data Engineer rose
-// from 1 to 2 and Backend Engineer fell from 2 to 1. The second compares
-// both sources: C and H are new, B is gone.
+// compares remotive alone: D and F are new, E is gone, B (gone the night
+// before) is back, Data Engineer rose from 1 to 2 and Backend Engineer
+// stayed at 2 (one gone, one back). The second compares both sources: C
+// and H are new, B is gone.
 var feedNights = []feedNight{
 	{"20261127T010000Z-aaaa", map[string]bool{"remotive": true, "arbeitnow": true}, []string{"A", "B", "E", "G"}},
 	{"20261128T010000Z-bbbb", map[string]bool{"remotive": true, "arbeitnow": true}, []string{"A", "C", "E", "G", "H"}},
-	{"20261129T010000Z-cccc", map[string]bool{"remotive": true, "arbeitnow": false}, []string{"A", "C", "D", "F"}},
+	{"20261129T010000Z-cccc", map[string]bool{"remotive": true, "arbeitnow": false}, []string{"A", "B", "C", "D", "F"}},
 }
 
 // seedNight stores night i of feedNights as a load would: the run, its
@@ -160,7 +161,7 @@ func TestBuildFeed(t *testing.T) {
 	if want := "29 Nov 2026, 01:00 UTC: 2 new postings, 1 gone"; latest.Title != want {
 		t.Errorf("latest entry's title %q, want %q", latest.Title, want)
 	}
-	if want := "2 new postings and 1 gone since the previous run of remotive. Rising roles: Data Engineer (+1)."; latest.Summary != want {
+	if want := "2 new postings and 1 gone since the previous run of remotive, and 1 back (listed again after a time gone). Rising roles: Data Engineer (+1)."; latest.Summary != want {
 		t.Errorf("latest entry's summary %q, want %q", latest.Summary, want)
 	}
 	if want := "2 new postings and 1 gone since the previous run of each source (arbeitnow, remotive). " +
@@ -173,9 +174,9 @@ func TestBuildFeed(t *testing.T) {
 
 	content := parseEntry(t, latest)
 	want := [][]string{
-		{"Role", "New", "Gone", "Before", "Now", "Change"},
-		{"Backend Engineer", "0", "1", "2", "1", "-1"},
-		{"Data Engineer", "1", "0", "1", "2", "+1"},
+		{"Role", "Before", "New", "Back", "Gone", "Now", "Change"},
+		{"Data Engineer", "1", "1", "0", "0", "2", "+1"},
+		{"Backend Engineer", "2", "0", "1", "1", "2", "0"},
 	}
 	if diff := cmp.Diff(want, tableText(content)); diff != "" {
 		t.Errorf("latest entry's roles (-want +got):\n%s", diff)
