@@ -107,7 +107,7 @@ func TestBrowserChartScreens(t *testing.T) {
 			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](strings.Replace(chartsDrawn, "%d", strconv.Itoa(echartsKinds), 1))); err != nil {
 				t.Fatalf("charts not all drawn: %v (console: %q)", err, w.All())
 			}
-			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.scrollTo(0, 0), ` + readingProblems))
+			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.scrollTo(0, 0), `+readingProblems))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -33,7 +33,7 @@ func TestStaticChart(t *testing.T) {
 			want: &staticChart{Line: &staticLine{
 				// scale 0..40 (step 10); x at the middle of 4 bands of 250
 				Series: []staticSeries{{Name: "n", Path: "M125,225 M625,150 L875,0"}},
-				Grid: []string{"0", "75", "150", "225", "300"}, Ticks: []string{"40", "30", "20", "10", "0"},
+				Grid:   []string{"0", "75", "150", "225", "300"}, Ticks: []string{"40", "30", "20", "10", "0"},
 				First: "2026-11-01", Middle: "2026-11-03", Last: "2026-11-04",
 				Bands: []staticBand{{"0", "250", "2026-11-01: 10"}, {"250", "250", "2026-11-02: no value"},
 					{"500", "250", "2026-11-03: 20"}, {"750", "250", "2026-11-04: 40"}},
@@ -70,7 +70,7 @@ func TestStaticChart(t *testing.T) {
 				Legend: true,
 				Series: []staticSeries{{Name: "a", Path: "M250,300 L750,150"}, {Name: "b", Colour: 1, Path: "M250,225"}},
 				Grid:   []string{"0", "75", "150", "225", "300"}, Ticks: []string{"4", "3", "2", "1", "0"},
-				First:  "d1", Last: "d2",
+				First: "d1", Last: "d2",
 				Bands: []staticBand{{"0", "500", "d1: a 0, b 1"}, {"500", "500", "d2: a 2, b no value"}},
 			}},
 		},
