@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// Static charts. The commonest charts of a report, horizontal bars and a
-// line or area of one series, are drawn by the server as HTML and inline
-// SVG, with no script: they show with the page's first paint, scale to any
+// Static charts. The commonest charts of a report, bars, lines, an area of
+// one series and heatmaps (chart_heat.go), are drawn by the server as HTML
+// and inline SVG, with no script: they show with the page's first paint, scale to any
 // screen with crisp text, print, and cost the reader nothing. ECharts (about
 // 1 MB of JavaScript, half a second of a phone's time) is loaded only for the
 // kinds it alone draws, and only when such a chart nears the screen (see
@@ -17,22 +17,40 @@ import (
 // page scored 45-86 in performance with every chart drawn by ECharts.
 
 // staticChart is a chart drawn without script; exactly one of Bars, Line
-// and Heat is set.
+// and Heat is set. Bars are horizontal, or vertical when Columns is true.
 type staticChart struct {
-	Bars []staticBar
-	Line *staticLine
-	Heat *staticHeat
+	Bars    []staticBar
+	Columns bool
+	// Legend names the series of bars of several series, each with its
+	// colour (class s0...); empty for one series.
+	Legend []staticSeries
+	Line   *staticLine
+	Heat   *staticHeat
 }
 
-// staticBar is one row of a horizontal bar chart.
+// staticBar is one category of a bar chart: its label and a bar of each
+// series.
 type staticBar struct {
-	Label, Value string
+	Label string
 	// Href links the label to its page (see chartSpec.Link); "" for none.
 	// Hint names what the page is, as for table links (tableCell.Hint).
 	Href, Hint string
-	// Width is the bar's length in percent of the longest bar.
-	Width string
+	Parts      []staticPart
 }
+
+// staticPart is one bar: its value as shown, its colour (0 for the first
+// series, class s0...) and its length in percent of the longest bar; for a
+// vertical bar, Pixels is its height in CSS pixels (columnHeight for the
+// longest), so that its value can stand on it.
+type staticPart struct {
+	Value  string
+	Colour int
+	Size   string
+	Pixels int
+}
+
+// columnHeight is the height of the tallest vertical bar, in CSS pixels.
+const columnHeight = 200
 
 // staticLine is a line chart of one or more series, or an area of one, in
 // an SVG whose viewBox is lineWidth by lineHeight, stretched to its box: the
@@ -76,15 +94,19 @@ const (
 	// maxStatic bounds the rows of a static chart; more go to ECharts,
 	// which can zoom.
 	maxStatic = 1000
-	// lineColours is how many colours the server's lines have (classes s0
-	// to s9 in style.css); a line chart of more series goes to ECharts.
+	// lineColours is how many colours the server's lines and bars have
+	// (classes s0 to s9 in style.css); a chart of more series goes to
+	// ECharts.
 	lineColours = 10
+	// maxColumns bounds the categories of vertical bars the server draws:
+	// past it a phone has no room for their labels, and ECharts turns them.
+	maxColumns = 8
 )
 
 // static draws the chart without script when its kind and data allow:
-// heatmaps, hbar charts of one numeric column, line charts of up to
-// lineColours columns and area charts of one, whose values are not
-// negative. It returns nil otherwise: ECharts draws the chart.
+// heatmaps; hbar and line charts of up to lineColours columns, area charts
+// and bar charts of one and up to maxColumns categories, whose values are
+// not negative. It returns nil otherwise: ECharts draws the chart.
 func (s *chartSpec) static(res *result) *staticChart {
 	if len(res.rows) == 0 || len(res.rows) > maxStatic {
 		return nil
@@ -92,11 +114,15 @@ func (s *chartSpec) static(res *result) *staticChart {
 	switch s.Type {
 	case "heatmap":
 		return &staticChart{Heat: s.drawHeat(res)}
-	case "hbar", "area":
+	case "area":
 		if len(s.Y) != 1 {
 			return nil
 		}
-	case "line":
+	case "bar":
+		if len(s.Y) != 1 || len(res.rows) > maxColumns {
+			return nil
+		}
+	case "hbar", "line":
 		if len(s.Y) == 0 || len(s.Y) > lineColours {
 			return nil
 		}
@@ -121,16 +147,27 @@ func (s *chartSpec) static(res *result) *staticChart {
 		}
 		cols[k] = c
 	}
-	if s.Type == "hbar" {
-		c := cols[0]
-		bars := make([]staticBar, len(res.rows))
+	if s.Type == "hbar" || s.Type == "bar" {
+		ch := &staticChart{Columns: s.Type == "bar", Bars: make([]staticBar, len(res.rows))}
 		for r, row := range res.rows {
-			bars[r] = staticBar{Label: formatValue(row[xi]), Value: formatValue(row[c.index]), Width: "0"}
-			if c.known[r] && top > 0 {
-				bars[r].Width = strconv.FormatFloat(math.Round(1000*c.values[r]/top)/10, 'f', -1, 64)
+			ch.Bars[r].Label = formatValue(row[xi])
+			for k, c := range cols {
+				p := staticPart{Value: formatValue(row[c.index]), Colour: k, Size: "0"}
+				if c.known[r] && top > 0 {
+					p.Size = strconv.FormatFloat(math.Round(1000*c.values[r]/top)/10, 'f', -1, 64)
+					if s.Type == "bar" {
+						p.Pixels = int(math.Round(columnHeight * c.values[r] / top))
+					}
+				}
+				ch.Bars[r].Parts = append(ch.Bars[r].Parts, p)
 			}
 		}
-		return &staticChart{Bars: bars}
+		if len(cols) > 1 {
+			for k, c := range cols {
+				ch.Legend = append(ch.Legend, staticSeries{Name: c.name, Colour: k})
+			}
+		}
+		return ch
 	}
 	return &staticChart{Line: drawLine(s.Type == "area", res, xi, cols, top, whole)}
 }

@@ -55,9 +55,33 @@ func TestStaticChart(t *testing.T) {
 			spec: chartSpec{Type: "hbar", X: "day", Y: columnList{"n"}},
 			res:  &result{columns: res.columns, rows: res.rows[:3]},
 			want: &staticChart{Bars: []staticBar{
-				{Label: "2026-11-01", Value: "10", Width: "50"}, {Label: "2026-11-02", Width: "0"},
-				{Label: "2026-11-03", Value: "20", Width: "100"},
+				{Label: "2026-11-01", Parts: []staticPart{{Value: "10", Size: "50"}}},
+				{Label: "2026-11-02", Parts: []staticPart{{Size: "0"}}},
+				{Label: "2026-11-03", Parts: []staticPart{{Value: "20", Size: "100"}}},
 			}},
+		},
+		{
+			name: "columns",
+			spec: chartSpec{Type: "bar", X: "day", Y: columnList{"n"}},
+			res:  &result{columns: res.columns, rows: res.rows[2:]},
+			want: &staticChart{Columns: true, Bars: []staticBar{
+				{Label: "2026-11-03", Parts: []staticPart{{Value: "20", Size: "50", Pixels: 100}}},
+				{Label: "2026-11-04", Parts: []staticPart{{Value: "40", Size: "100", Pixels: 200}}},
+			}},
+		},
+		{
+			name: "bars of two series with a legend",
+			spec: chartSpec{Type: "hbar", X: "day", Y: columnList{"a", "b"}},
+			res:  &result{columns: []string{"day", "a", "b"}, rows: [][]any{{"d1", int64(5), int64(10)}}},
+			want: &staticChart{
+				Bars:   []staticBar{{Label: "d1", Parts: []staticPart{{Value: "5", Size: "50"}, {Value: "10", Colour: 1, Size: "100"}}}},
+				Legend: []staticSeries{{Name: "a"}, {Name: "b", Colour: 1}},
+			},
+		},
+		{
+			name: "columns past maxColumns go to ECharts",
+			spec: chartSpec{Type: "bar", X: "day", Y: columnList{"n"}},
+			res:  &result{columns: res.columns, rows: [][]any{{"1", 1.0}, {"2", 1.0}, {"3", 1.0}, {"4", 1.0}, {"5", 1.0}, {"6", 1.0}, {"7", 1.0}, {"8", 1.0}, {"9", 1.0}}},
 		},
 		{
 			name: "two lines, a legend, a whole axis",
@@ -98,13 +122,13 @@ func TestStaticChart(t *testing.T) {
 			res:  &result{columns: res.columns, rows: [][]any{{"a", int64(-1)}}},
 		},
 		{
-			name: "two bar series go to ECharts",
-			spec: chartSpec{Type: "hbar", X: "day", Y: columnList{"n", "n"}},
+			name: "two vertical bar series go to ECharts",
+			spec: chartSpec{Type: "bar", X: "day", Y: columnList{"n", "n"}},
 			res:  res,
 		},
 		{
 			name: "other kinds go to ECharts",
-			spec: chartSpec{Type: "bar", X: "day", Y: columnList{"n"}},
+			spec: chartSpec{Type: "pie", X: "day", Y: columnList{"n"}},
 			res:  res,
 		},
 	}
