@@ -144,12 +144,26 @@ func heatScale(top float64, whole bool) []heatStep {
 	return steps
 }
 
-// heatLabelOf cuts a label to maxLabel characters, keeping the whole text
-// for the hover title when it was cut.
+// heatLabelOf cuts a label to maxLabel characters, keeping a longer text
+// for the hover title when it was cut: up to maxTitle characters, past
+// which only the chart's data table holds it whole.
 func heatLabelOf(s string) heatLabel {
 	cut := clipLabels([]string{s})[0]
 	if cut == s {
 		return heatLabel{Text: s}
 	}
-	return heatLabel{Text: cut, Full: s}
+	full := s
+	if n := 0; len(s) > maxTitle {
+		for i := range s {
+			if n == maxTitle {
+				full = s[:i] + "…"
+				break
+			}
+			n++
+		}
+	}
+	return heatLabel{Text: cut, Full: full}
 }
+
+// maxTitle is the most characters of a heatmap label's hover title.
+const maxTitle = 1000

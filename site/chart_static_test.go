@@ -1,7 +1,9 @@
 package site
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -139,5 +141,27 @@ func TestStaticChart(t *testing.T) {
 				t.Errorf("static (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestHeatLabel(t *testing.T) {
+	long := strings.Repeat("é", 5000)
+	got := heatLabelOf(long)
+	if want := strings.Repeat("é", maxLabel) + "…"; got.Text != want {
+		t.Errorf("text of a label of 5,000 characters: %d characters, want %d", utf8.RuneCountInString(got.Text), maxLabel+1)
+	}
+	if want := strings.Repeat("é", maxTitle) + "…"; got.Full != want {
+		t.Errorf("title of a label of 5,000 characters: %d characters, want %d", utf8.RuneCountInString(got.Full), maxTitle+1)
+	}
+	if got := heatLabelOf("Backend"); got != (heatLabel{Text: "Backend"}) {
+		t.Errorf("short label: %+v", got)
+	}
+}
+
+func TestWholeStep(t *testing.T) {
+	for _, tt := range []struct{ in, want float64 }{{0.3, 1}, {0.5, 1}, {1.1, 2}, {2.2, 3}, {6.5, 8}, {23.5, 25}, {101, 120}} {
+		if got := wholeStep(tt.in); got != tt.want {
+			t.Errorf("wholeStep(%v) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }
