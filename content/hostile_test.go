@@ -541,7 +541,7 @@ const pageStateJS = `((want, width) => {
 		}
 	}
 	for (const e of document.querySelectorAll('img, iframe, frame, object, embed, base, textarea, style, b, ' +
-			'meta[http-equiv="refresh"], svg:not(.bar-track):not(.line-plot), script:not([src]):not([type="application/json"])')) {
+			'meta[http-equiv="refresh"], svg:not(.bar-track):not(.column-track):not(.line-plot), script:not([src]):not([type="application/json"])')) {
 		if (!e.closest('div.chart')) { // ECharts' own
 			s.foreign.push(short(e.outerHTML));
 		}

@@ -104,7 +104,7 @@ func TestBuildHostile(t *testing.T) {
 			}
 		}
 	}
-	if jsonBlocks != 1 { // the hbar chart is drawn by the server, the bar chart by ECharts
+	if jsonBlocks != 1 { // the hbar chart is drawn by the server, the stacked chart by ECharts
 		t.Errorf("%d chart JSON blocks, want 1", jsonBlocks)
 	}
 	for _, s := range scripts {

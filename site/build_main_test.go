@@ -135,7 +135,7 @@ queries:
 
 ` + "```chart\ntype: hbar\nquery: top_titles\nx: Job title\ny: Postings\ntitle: Most demanded job titles\n```\n\n" +
 		"```table\nquery: top_titles\ntitle: Postings per job title\n```\n\n" +
-		"```chart\ntype: bar\nquery: top_locations\nx: Location\ny: Postings\ntitle: Locations with the most offers\n```\n\n" +
+		"```chart\ntype: stacked\nquery: top_locations\nx: Location\ny: Postings\ntitle: Locations with the most offers\n```\n\n" +
 		"```table\nquery: top_locations\ntitle: Postings per location\n```\n",
 	"queries/top_titles.sql": `-- The 10 most demanded job titles: postings per title, ties broken by title.
 SELECT title AS "Job title", count(*) AS "Postings"

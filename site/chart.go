@@ -61,7 +61,8 @@ func (c *columnList) UnmarshalYAML(n *yaml.Node) error {
 // entries in chartKinds.
 type chartKind struct {
 	// build returns the option as a JSON-ready value; it must hold data
-	// only, never JavaScript functions.
+	// only, never JavaScript functions. It is nil for a kind only the
+	// server draws (see chart_static.go).
 	build func(spec *chartSpec, res *result) (map[string]any, error)
 	// height returns the height of the chart in CSS pixels for n rows.
 	height func(n int) int
@@ -91,7 +92,7 @@ var chartKinds = map[string]chartKind{
 	"donut":     {build: pieOption(true), height: fixedHeight(340), reads: oneY},
 	"treemap":   {build: treemapOption, height: fixedHeight(360), reads: oneY},
 	"scatter":   {build: scatterOption, height: fixedHeight(360), reads: numericX},
-	"heatmap":   {build: heatmapOption, height: func(n int) int { return 420 }, reads: gridXY},
+	"heatmap":   {height: fixedHeight(0), reads: gridXY}, // drawn by the server only
 	"histogram": {build: histogramOption, height: fixedHeight(320), reads: onlyX},
 }
 
@@ -104,6 +105,7 @@ func tooltip(trigger string) map[string]any {
 		"show":        true,
 		"trigger":     trigger,
 		"renderMode":  "richText",
+		"confine":     true, // inside the chart: on a phone it would leave the screen
 		"axisPointer": map[string]any{"type": "shadow"},
 	}
 }
@@ -269,6 +271,9 @@ func (s *chartSpec) draw(v chartView, res *result) (chartView, error) {
 		return v, nil
 	}
 	kind := chartKinds[s.Type]
+	if kind.build == nil {
+		return v, fmt.Errorf("%s: %d rows, more than the %d this kind of chart can draw: filter the query to fewer", s.Type, len(res.rows), maxStatic)
+	}
 	opt, err := kind.build(s, res)
 	if err != nil {
 		return v, err

@@ -37,18 +37,21 @@ func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error
 			}
 		}
 
-		catLabel := &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "truncate", HideOverlap: opts.Bool(true)}
+		// Every category is labelled (interval 0): wrapped under a
+		// vertical bar, cut beside a horizontal one; on a phone site.js
+		// turns them. The tooltip and the data table name each in full.
+		catLabel := &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "break"}
 		valueAxis := opts.XAxis{Type: "value"}
 		if whole {
 			valueAxis.MinInterval = 1
 		}
 		xAxis, yAxis := opts.XAxis{Type: "category", AxisLabel: catLabel}, opts.YAxis{Type: "value", MinInterval: valueAxis.MinInterval}
 		if horizontal {
-			catLabel.Width = 220
+			catLabel.Width, catLabel.Overflow = 160, "truncate"
 			xAxis = valueAxis
 			yAxis = opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: catLabel}
 		} else if len(categories) > 6 {
-			catLabel.Rotate = 30
+			catLabel.Rotate, catLabel.Width, catLabel.Overflow = 30, 120, "truncate"
 		}
 
 		bar := charts.NewBar()
@@ -66,6 +69,6 @@ func barOption(horizontal bool) func(*chartSpec, *result) (map[string]any, error
 		if horizontal {
 			bar.XYReversal()
 		}
-		return option(bar, "axis"), nil
+		return lineSpacing(option(bar, "axis")), nil
 	}
 }

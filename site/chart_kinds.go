@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,7 +18,9 @@ func baseOptions(legend bool) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "transparent"}),
 		charts.WithAnimation(false),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0"}),
+		// A legend of one line that pages when its names do not fit (on a
+		// phone), so that it never lies on the plot.
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: "0"}),
 	}
 }
 
@@ -41,12 +44,58 @@ type builtChart interface {
 	JSON() map[string]any
 }
 
-// option returns the chart's option, with the tooltip of every chart.
+// option returns the chart's option, with the tooltip of every chart, as
+// plain JSON values (maps and slices) that a builder can amend where
+// go-echarts' structs have no field for a setting.
 func option(c builtChart, trigger string) map[string]any {
 	c.Validate()
 	opt := c.JSON()
 	opt["tooltip"] = tooltip(trigger)
+	b, err := json.Marshal(opt)
+	if err != nil {
+		panic(fmt.Sprintf("site: chart option: %v", err)) // data of known types only
+	}
+	var plain map[string]any
+	if err := json.Unmarshal(b, &plain); err != nil {
+		panic(fmt.Sprintf("site: chart option: %v", err))
+	}
+	return plain
+}
+
+// firstOf returns the first object of the option's key (an axis, a
+// series), or an empty one that goes nowhere when there is none.
+func firstOf(opt map[string]any, key string) map[string]any {
+	switch v := opt[key].(type) {
+	case map[string]any:
+		return v
+	case []any:
+		if len(v) > 0 {
+			if m, ok := v[0].(map[string]any); ok {
+				return m
+			}
+		}
+	}
+	return map[string]any{}
+}
+
+// lineSpacing gives the wrapped labels of the option's category axes a
+// line height: without one ECharts lays their lines over each other.
+func lineSpacing(opt map[string]any) map[string]any {
+	for _, key := range []string{"xAxis", "yAxis"} {
+		axis := firstOf(opt, key)
+		if label, ok := axis["axisLabel"].(map[string]any); ok && axis["type"] == "category" {
+			label["lineHeight"] = 14
+		}
+	}
 	return opt
+}
+
+// nameBelow puts the name of the option's x axis under its labels, in the
+// middle, where it cannot leave the chart; the grid leaves room for it.
+func nameBelow(opt map[string]any) {
+	x := firstOf(opt, "xAxis")
+	x["nameLocation"], x["nameGap"] = "middle", 32
+	firstOf(opt, "grid")["bottom"] = 28
 }
 
 // categories formats column x of every row.
@@ -70,6 +119,21 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
+// wholeInterval is the least interval of a value axis that shows the
+// columns of res: 1 when every value is a whole number (counts: no axis
+// label reads 22.5 postings), else 0, ECharts' default.
+func wholeInterval(res *result, columns []string) float64 {
+	for _, c := range columns {
+		i := res.column(c)
+		for _, row := range res.rows {
+			if v, ok := number(row[i]); ok && v != math.Trunc(v) {
+				return 0
+			}
+		}
+	}
+	return 1
+}
+
 // valueOrGap is a value for a series: the number, or ECharts' "-" (no value).
 func valueOrGap(v any) any {
 	if v == nil {
@@ -86,7 +150,7 @@ func lineOption(area, stacked bool) func(*chartSpec, *result) (map[string]any, e
 		line.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
 			charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true)}}),
-			charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: wholeInterval(res, s.Y)}),
 		)...)
 		line.SetXAxis(categories(res, s.X))
 		for _, y := range s.Y {
@@ -114,8 +178,8 @@ func stackedBarOption(s *chartSpec, res *result) (map[string]any, error) {
 	bar.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
 		charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category",
-			AxisLabel: &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "truncate", HideOverlap: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value"}),
+			AxisLabel: &opts.AxisLabel{Interval: "0", Width: 110, Overflow: "break"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: wholeInterval(res, s.Y)}),
 	)...)
 	bar.SetXAxis(categories(res, s.X))
 	for _, y := range s.Y {
@@ -129,7 +193,7 @@ func stackedBarOption(s *chartSpec, res *result) (map[string]any, error) {
 			ss.BarMaxWidth = "48"
 		}))
 	}
-	return option(bar, "axis"), nil
+	return lineSpacing(option(bar, "axis")), nil
 }
 
 // pieOption builds pie charts, or donuts (a ring).
@@ -150,7 +214,14 @@ func pieOption(donut bool) func(*chartSpec, *result) (map[string]any, error) {
 			radius = []string{"40%", "70%"}
 		}
 		pie.AddSeries(s.Y[0], data, charts.WithPieChartOpts(opts.PieChart{Radius: radius}))
-		return option(pie, "item"), nil
+		opt := option(pie, "item")
+		// Labels line up at the edges of the chart and wrap in the room
+		// left beside the pie, so that none leaves a phone's screen; site.js
+		// makes the pie smaller there.
+		series := firstOf(opt, "series")
+		series["label"] = map[string]any{"alignTo": "edge", "edgeDistance": 8, "minMargin": 4, "overflow": "break", "lineHeight": 15}
+		series["labelLine"] = map[string]any{"length": 12, "length2": 0, "maxSurfaceAngle": 80}
+		return opt, nil
 	}
 }
 
@@ -161,7 +232,7 @@ func scatterOption(s *chartSpec, res *result) (map[string]any, error) {
 	sc.SetGlobalOptions(append(baseOptions(len(s.Y) > 1),
 		charts.WithGridOpts(plotGrid(len(s.Y) > 1)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.X, Scale: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true), MinInterval: wholeInterval(res, s.Y)}),
 	)...)
 	for _, y := range s.Y {
 		yi := res.column(y)
@@ -173,43 +244,9 @@ func scatterOption(s *chartSpec, res *result) (map[string]any, error) {
 		}
 		sc.AddSeries(y, data)
 	}
-	return option(sc, "item"), nil
-}
-
-// heatmapOption colours a grid of x by y categories by the value column.
-func heatmapOption(s *chartSpec, res *result) (map[string]any, error) {
-	xs, ys := distinct(categories(res, s.X)), distinct(categories(res, s.Y[0]))
-	xIndex, yIndex := indexOf(xs), indexOf(ys)
-	xi, yi, vi := res.column(s.X), res.column(s.Y[0]), res.column(s.Value)
-	lo, hi := math.Inf(1), math.Inf(-1)
-	data := make([]opts.HeatMapData, 0, len(res.rows))
-	for _, row := range res.rows {
-		v, ok := number(row[vi])
-		if !ok {
-			continue
-		}
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		data = append(data, opts.HeatMapData{Value: [3]any{xIndex[formatValue(row[xi])], yIndex[formatValue(row[yi])], row[vi]}})
-	}
-	if len(data) == 0 {
-		lo, hi = 0, 0
-	}
-	grid := plotGrid(false)
-	grid.Bottom = "56" // room for the colour scale
-	hm := charts.NewHeatMap()
-	hm.SetGlobalOptions(append(baseOptions(false),
-		charts.WithGridOpts(grid),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: clipLabels(xs), SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{HideOverlap: opts.Bool(true), Width: 110, Overflow: "truncate"}}),
-		// The labels of y (such as company names) are cut: a long one
-		// would leave the grid no room.
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: clipLabels(ys), SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{Width: 140, Overflow: "truncate"}}),
-		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
-			Orient: "horizontal", Left: "center", Bottom: "0"}),
-	)...)
-	hm.AddSeries(s.Value, data)
-	return option(hm, "item"), nil
+	opt := option(sc, "item")
+	nameBelow(opt)
+	return opt, nil
 }
 
 // treemapOption sizes a rectangle per x by its y value.
@@ -225,7 +262,13 @@ func treemapOption(s *chartSpec, res *result) (map[string]any, error) {
 	tm := charts.NewTreeMap()
 	tm.SetGlobalOptions(baseOptions(false)...)
 	tm.AddSeries(s.Y[0], nodes, charts.WithTreeMapOpts(opts.TreeMapChart{Roam: opts.Bool(false)}))
-	return option(tm, "item"), nil
+	opt := option(tm, "item")
+	// One level, nothing to zoom into: no breadcrumb under it, and a click
+	// opens the category's page (data-links) instead of zooming.
+	series := firstOf(opt, "series")
+	series["breadcrumb"] = map[string]any{"show": false}
+	series["nodeClick"] = false
+	return opt, nil
 }
 
 // histogramOption counts the numeric x values into s.Bins equal bins (20
@@ -260,7 +303,7 @@ func histogramOption(s *chartSpec, res *result) (map[string]any, error) {
 	labels := make([]string, bins)
 	data := make([]opts.BarData, bins)
 	for i := range bins {
-		labels[i] = fmt.Sprintf("%s–%s", shortNumber(lo+float64(i)*width), shortNumber(lo+float64(i+1)*width))
+		labels[i] = fmt.Sprintf("%s–%s", compactNumber(lo+float64(i)*width), compactNumber(lo+float64(i+1)*width))
 		data[i] = opts.BarData{Value: counts[i]}
 	}
 	bar := charts.NewBar()
@@ -274,7 +317,9 @@ func histogramOption(s *chartSpec, res *result) (map[string]any, error) {
 	bar.AddSeries("count", data, charts.WithSeriesOpts(func(ss *charts.SingleSeries) {
 		ss.BarCategoryGap = "1%"
 	}))
-	return option(bar, "axis"), nil
+	opt := option(bar, "axis")
+	nameBelow(opt)
+	return opt, nil
 }
 
 // shortNumber formats a bin edge: from 100 up as a whole number, below
@@ -287,6 +332,21 @@ func shortNumber(f float64) string {
 		return formatValue(int64(f))
 	}
 	return strconv.FormatFloat(f, 'g', 3, 64)
+}
+
+// compactNumber formats a bin edge in few characters, so that the labels
+// of a histogram fit under its bars on a phone: 57,167 is 57.2k, 1,250,000
+// is 1.25M, below 1,000 as shortNumber does.
+func compactNumber(f float64) string {
+	for _, u := range []struct {
+		size   float64
+		suffix string
+	}{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if math.Abs(f) >= u.size && math.Abs(f) < 1e15 {
+			return strconv.FormatFloat(f/u.size, 'g', 3, 64) + u.suffix
+		}
+	}
+	return shortNumber(f)
 }
 
 // maxLabel is the most characters of a label that a chart whose marks

@@ -98,6 +98,9 @@ func TestChartKindsInBundle(t *testing.T) {
 		onlyX:    {{X: "x"}, {X: "x", Bins: 3}},
 	}
 	for name, kind := range chartKinds {
+		if kind.build == nil {
+			continue // drawn by the server only
+		}
 		for i, spec := range specs[kind.reads] {
 			t.Run(fmt.Sprint(name, i), func(t *testing.T) {
 				s := *spec

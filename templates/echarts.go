@@ -29,8 +29,8 @@ type EChartsPart struct {
 // adds it here; a test of package site checks every kind's option against
 // this list, and go generate ./templates makes the bundle from it.
 var EChartsParts = []EChartsPart{
-	{Module: "echarts/charts", Names: []string{"BarChart", "HeatmapChart", "LineChart", "PieChart", "ScatterChart", "TreemapChart"}},
-	{Module: "echarts/components", Names: []string{"GridComponent", "LegendComponent", "TooltipComponent", "VisualMapComponent"}},
+	{Module: "echarts/charts", Names: []string{"BarChart", "LineChart", "PieChart", "ScatterChart", "TreemapChart"}},
+	{Module: "echarts/components", Names: []string{"GridComponent", "LegendComponent", "TooltipComponent"}},
 	{Module: "echarts/features", Names: []string{"LegacyGridContainLabel"}},
 	{Module: "echarts/renderers", Names: []string{"CanvasRenderer"}},
 }

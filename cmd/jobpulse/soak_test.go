@@ -790,19 +790,14 @@ func checkSoakTrends(t *testing.T, published string, want soakTruth) {
 	}
 
 	weekly := soakFigure(t, page, "Distinct postings seen per week")
-	m := regexp.MustCompile(`(?s)<script type="application/json" id="[^"]+" class="chart-data">(.*?)</script>`).FindStringSubmatch(weekly)
-	var opts struct {
-		XAxis  []struct{ Data []string }
-		Series []struct{ Data []struct{ Value int } }
-	}
-	if m == nil || json.Unmarshal([]byte(m[1]), &opts) != nil || len(opts.XAxis) != 1 || len(opts.Series) != 1 {
-		t.Fatalf("no chart options of one series in the weekly figure:\n%s", weekly)
-	}
+	// The build draws the weeks as columns, each value on its bar.
 	var charted []count
-	for i, label := range opts.XAxis[0].Data {
-		if i < len(opts.Series[0].Data) {
-			charted = append(charted, count{label, opts.Series[0].Data[i].Value})
-		}
+	for _, m := range regexp.MustCompile(`<div class="column"><span class="column-bar"><span class="bar-value">([\d,]+)</span>.*?<span class="bar-label">([^<]*)</span></div>`).FindAllStringSubmatch(weekly, -1) {
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+		charted = append(charted, count{m[2], n})
+	}
+	if len(charted) == 0 {
+		t.Fatalf("no columns in the weekly figure:\n%s", weekly)
 	}
 	if diff := cmp.Diff(wantWeekly, charted); diff != "" {
 		t.Errorf("chart of distinct postings seen per week (-served +chart):\n%s", diff)

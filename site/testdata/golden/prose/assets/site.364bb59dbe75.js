@@ -17,8 +17,12 @@
     if (item.chart) {
       item.chart.dispose();
     }
+    var placeholder = item.div.querySelector('.chart-placeholder');
+    if (placeholder) {
+      item.div.removeChild(placeholder);
+    }
     item.chart = window.echarts.init(item.div, theme(), { renderer: 'canvas' });
-    item.chart.setOption(item.option);
+    item.chart.setOption(fit(item.option, item.div.clientWidth));
     // A chart with data-links opens the page of the category clicked (the
     // chart's data table links the same pages, for keyboards).
     var links = item.div.getAttribute('data-links');
@@ -36,6 +40,41 @@
         }
       });
     }
+  }
+
+  // fit returns the option for a chart width pixels wide: on a narrow
+  // screen the labels of a category axis of many categories are turned
+  // and shortened (the tooltip and the data table give them whole), and a
+  // pie is made smaller to leave its labels room, so that none is dropped,
+  // cut or laid over another.
+  function fit(option, width) {
+    var narrow = width < 560;
+    var out = JSON.parse(JSON.stringify(option));
+    [].concat(out.xAxis || []).forEach(function (axis) {
+      if (axis.type !== 'category' || !axis.data || !axis.axisLabel) {
+        return;
+      }
+      var room = (width - 60) / axis.data.length;
+      if (narrow && room >= 56 && room < 90) {
+        axis.axisLabel.rotate = 0; // room for a wrapped label under each
+        axis.axisLabel.width = room - 8;
+        axis.axisLabel.overflow = 'break';
+        axis.axisLabel.lineHeight = 14;
+      } else if (narrow && room < 90) {
+        axis.axisLabel.rotate = room < 40 ? 90 : 45;
+        axis.axisLabel.width = 80;
+        axis.axisLabel.overflow = 'truncate';
+        if (axis.nameLocation === 'middle') {
+          axis.nameGap = axis.axisLabel.rotate === 90 ? 100 : 80; // below the turned labels
+        }
+      }
+    });
+    [].concat(out.series || []).forEach(function (series) {
+      if (series.type === 'pie' && narrow) {
+        series.radius = Array.isArray(series.radius) ? ['28%', '50%'] : '50%';
+      }
+    });
+    return out;
   }
 
   // ECharts is loaded only when a chart it draws comes near the screen
@@ -102,13 +141,11 @@
         return;
       }
       var height = parseInt(div.getAttribute('data-height'), 10);
-      if (height > 0) {
-        div.style.height = height + 'px';
-      }
-      items.push({ div: div, option: option, chart: null });
+      items.push({ div: div, option: option, chart: null, height: height > 0 ? height : 360 });
     });
     function show(item) {
       withECharts(function () {
+        item.div.style.height = item.height + 'px';
         draw(item);
         charts.push(item);
       });
@@ -139,6 +176,7 @@
       window.cancelAnimationFrame(pending);
       pending = window.requestAnimationFrame(function () {
         charts.forEach(function (item) {
+          item.chart.setOption(fit(item.option, item.div.clientWidth), { notMerge: true });
           item.chart.resize();
         });
       });
@@ -592,11 +630,48 @@
     }
   }
 
+  // Where a table or the navigation scrolls sideways, a cue shows on the
+  // side that has more (see .scroll-cue in style.css).
+  function scrollCues() {
+    var boxes = [];
+    document.querySelectorAll('.table-wrap, .heat-wrap, .site-nav ul').forEach(function (box) {
+      var holder = box.parentNode;
+      if (!box.closest('.site-nav')) {
+        holder = el('div', { class: 'scroll-cue' });
+        box.parentNode.insertBefore(holder, box);
+        holder.appendChild(box);
+      }
+      holder.classList.add('scroll-cue');
+      boxes.push({ box: box, holder: holder });
+      box.addEventListener('scroll', function () {
+        mark(box, holder);
+      }, { passive: true });
+    });
+    function mark(box, holder) {
+      var more = [];
+      if (box.scrollLeft > 1) {
+        more.push('left');
+      }
+      if (box.scrollLeft + box.clientWidth < box.scrollWidth - 1) {
+        more.push('right');
+      }
+      holder.setAttribute('data-more', more.join(' '));
+    }
+    function markAll() {
+      boxes.forEach(function (b) {
+        mark(b.box, b.holder);
+      });
+    }
+    markAll();
+    window.addEventListener('resize', markAll);
+  }
+
   function startAll() {
     start();
     startTables();
     startSearch();
     showCurrentNav();
+    scrollCues();
     openTarget();
     window.addEventListener('hashchange', openTarget);
   }
