@@ -701,7 +701,7 @@ func checkPeriods(t *testing.T, s *builtSite) {
 			t.Errorf("trends/weekly.csv: week %q has %d days of data", label, days)
 		}
 	}
-	for _, name := range []string{"daily.csv", "trends/daily.csv"} {
+	for _, name := range []string{"daily.csv", "trends/daily.csv", "roles/by-role.trend.csv", "locations/by-place.trend.csv", "skills/by-skill.trend.csv"} {
 		f := s.file(t, name)
 		for v := range f.values(t, "Data") {
 			if v != "complete" && !strings.HasPrefix(v, "incomplete") {
