@@ -39,12 +39,12 @@ description: Who hires.
 search: found
 queries:
   found: |
-    SELECT name, aliases, weight FROM (VALUES
-      ('Acme Corp', 'acme corporation', 12),
-      ('Usability Labs', NULL, 500),
-      ('<img src=x onerror=window.__pwned=1> Jobs', NULL, 3),
-      (repeat('Long', 75) || ' Inc', repeat('long', 75), 1),
-      ('', NULL, 9)) AS c (name, aliases, weight)
+    SELECT name, aliases, weight, note FROM (VALUES
+      ('Acme Corp', 'acme corporation', 12, '12 openings, mostly Data Analyst'),
+      ('Usability Labs', NULL, 500, NULL),
+      ('<img src=x onerror=window.__pwned=1> Jobs', NULL, 3, '<b onmouseover=window.__pwned=1>3 openings</b>'),
+      (repeat('Long', 75) || ' Inc', repeat('long', 75), 1, NULL),
+      ('', NULL, 9, NULL)) AS c (name, aliases, weight, note)
 `, "# Companies\n"),
 }
 
@@ -75,8 +75,8 @@ const (
 
 // TestSearchIndexOfQueries checks search.json of searchContent: the aliases and
 // weights of templated pages, the companies page's entries (the one without
-// a name left out, the long name cut), the groups of words, and no
-// description for templated pages.
+// a name left out, the long name cut, notes kept as text), the groups of
+// words, and no description for templated pages.
 func TestSearchIndexOfQueries(t *testing.T) {
 	pool := pgtest.New(t)
 	dir := t.TempDir()
@@ -99,8 +99,10 @@ func TestSearchIndexOfQueries(t *testing.T) {
 		Same: [][]string{{"engineer", "developer", "entwickler"}},
 		Pages: []searchEntry{
 			{Title: "Overview", URL: "./", Description: "Which jobs are in demand."},
-			{Title: "<img src=x onerror=window.__pwned=1> Jobs", URL: "companies/", Section: "Companies", Weight: 3},
-			{Title: "Acme Corp", URL: "companies/", Section: "Companies", Aliases: []string{"acme corporation"}, Weight: 12},
+			{Title: "<img src=x onerror=window.__pwned=1> Jobs", URL: "companies/", Section: "Companies", Weight: 3,
+				Note: "<b onmouseover=window.__pwned=1>3 openings</b>"},
+			{Title: "Acme Corp", URL: "companies/", Section: "Companies", Aliases: []string{"acme corporation"}, Weight: 12,
+				Note: "12 openings, mostly Data Analyst"},
 			{Title: "Companies", URL: "companies/", Description: "Who hires."},
 			{Title: long, URL: "companies/", Section: "Companies", Weight: 1},
 			{Title: "Usability Labs", URL: "companies/", Section: "Companies", Weight: 500},
@@ -169,9 +171,9 @@ func TestBrowserSearchRanks(t *testing.T) {
 		// An alias typed whole after the name typed whole: React the skill
 		// is named so.
 		{"react", "ReactSkills | Frontend EngineerRoles"},
-		{"acme", "Acme CorpCompanies"},
-		{"acme corporation", "Acme CorpCompanies"},
-		{"img onerror", "<img src=x onerror=window.__pwned=1> JobsCompanies"},
+		{"acme", "Acme CorpCompanies12 openings, mostly Data Analyst"},
+		{"acme corporation", "Acme CorpCompanies12 openings, mostly Data Analyst"},
+		{"img onerror", "<img src=x onerror=window.__pwned=1> JobsCompanies<b onmouseover=window.__pwned=1>3 openings</b>"},
 		{"longlong", strings.Repeat("Long", 50) + "…Companies"},
 		{"nothing like it", "No page matches"},
 	} {

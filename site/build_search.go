@@ -57,6 +57,10 @@ type searchEntry struct {
 	Section     string   `json:"section,omitempty"`
 	Aliases     []string `json:"aliases,omitempty"`
 	Weight      float64  `json:"weight,omitempty"`
+	// Note is shown under the entry's title in the results and never
+	// searched: what the entry leads to says of it ("12 openings, hiring
+	// most for ..."), for an entry whose page lists it only among many.
+	Note string `json:"note,omitempty"`
 }
 
 // pageSearch is what a page adds to the search index from its search
@@ -101,7 +105,7 @@ func (p *page) collectSearch() error {
 	fail := func(err error) error {
 		return &ContentError{File: p.file, Line: 1, Err: fmt.Errorf("search: query %s: %w", p.meta.Search, err)}
 	}
-	ai, wi, ni, si := res.column("aliases"), res.column("weight"), res.column("name"), res.column("same")
+	ai, wi, ni, si, oi := res.column("aliases"), res.column("weight"), res.column("name"), res.column("same"), res.column("note")
 	s := &pageSearch{}
 	if p.family != nil {
 		if ai < 0 && wi < 0 {
@@ -139,7 +143,11 @@ func (p *page) collectSearch() error {
 		if err != nil {
 			return fail(err)
 		}
-		s.entries = append(s.entries, searchEntry{Title: name, Aliases: searchAliases(row, ai), Weight: w})
+		e := searchEntry{Title: name, Aliases: searchAliases(row, ai), Weight: w}
+		if oi >= 0 && row[oi] != nil {
+			e.Note = cutName(strings.TrimSpace(formatValue(row[oi])))
+		}
+		s.entries = append(s.entries, e)
 	}
 	p.search = s
 	return nil

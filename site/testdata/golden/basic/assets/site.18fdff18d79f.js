@@ -471,6 +471,7 @@
         title: String(p.title || ''),
         url: new URL(String(p.url || ''), base).href,
         section: String(p.section || ''),
+        note: String(p.note || ''),
         weight: Number(p.weight) || 0,
         key: titleWords.join(' '),
         aliasKeys: aliases,
@@ -536,6 +537,9 @@
         a.appendChild(el('span', { class: 'search-title' }, entry.title));
         if (entry.section && entry.section !== entry.title) {
           a.appendChild(el('span', { class: 'search-section' }, entry.section));
+        }
+        if (entry.note) {
+          a.appendChild(el('span', { class: 'search-section' }, entry.note));
         }
         var li = el('li');
         li.appendChild(a);
