@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+var updateKeys = flag.Bool("update", false, "rewrite testdata/config-keys.golden from the configuration as declared now")
+
+// configKeysListing lists what a user can see of the configuration: every
+// key with its flag type, its default (as the flag shows it, and as the
+// loaded configuration holds it when nothing is set), its environment
+// variable and its help text; the keys set in jobpulse.yaml only; and, per
+// command, the keys its --help lists.
+func configKeysListing(t *testing.T) string {
+	t.Helper()
+	t.Setenv("DATABASE_URL", "")
+	t.Chdir(t.TempDir()) // no jobpulse.yaml
+	fs := pflag.NewFlagSet("keys", pflag.ContinueOnError)
+	registerFlags(fs)
+	cfg, err := loadConfig("", fs)
+	if err != nil {
+		t.Fatalf("loadConfig with nothing set: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("# key | flag type | default | loaded | environment variable | help\n")
+	fs.VisitAll(func(f *pflag.Flag) {
+		loaded := "?"
+		if kt, ok := keyTests[f.Name]; ok {
+			loaded = fmt.Sprint(kt.get(cfg))
+		}
+		fmt.Fprintf(&b, "%s | %s | %q | %q | JOBPULSE_%s | %s\n", f.Name, f.Value.Type(), f.DefValue, loaded,
+			strings.ToUpper(strings.ReplaceAll(f.Name, ".", "_")), f.Usage)
+	})
+	b.WriteString("\n# in jobpulse.yaml only: key | help\n")
+	for _, k := range yamlOnlyKeys {
+		fmt.Fprintf(&b, "%s | %s\n", k.key, k.usage)
+	}
+	b.WriteString("\n# command: the configuration keys its --help lists\n")
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		args := strings.Fields(c.CommandPath())[1:]
+		_, config, _ := helpSections(t, args...)
+		fmt.Fprintf(&b, "%s: %s\n", c.CommandPath(), strings.Join(config, " "))
+		subs := c.Commands()
+		slices.SortFunc(subs, func(a, b *cobra.Command) int { return strings.Compare(a.Name(), b.Name()) })
+		for _, sub := range subs {
+			walk(sub)
+		}
+	}
+	walk(newRootCommand())
+	return b.String()
+}
+
+// TestConfigKeysGolden keeps every configuration key, its default, its
+// variable, its help text and the commands that list it as they were when
+// testdata/config-keys.golden was written from the old option table: a
+// change shows here and is made on purpose, with -update.
+func TestConfigKeysGolden(t *testing.T) {
+	golden, err := filepath.Abs(filepath.Join("testdata", "config-keys.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := configKeysListing(t) // in a folder of its own
+	if *updateKeys {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("the configuration keys changed (-golden +now); if on purpose, run go test -run TestConfigKeysGolden ./cmd/jobpulse/ -args -update:\n%s", diff)
+	}
+}
