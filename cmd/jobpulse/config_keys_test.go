@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
@@ -88,5 +90,88 @@ func TestConfigKeysGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("the configuration keys changed (-golden +now); if on purpose, run go test -run TestConfigKeysGolden ./cmd/jobpulse/ -args -update:\n%s", diff)
+	}
+}
+
+// TestREADMEConfigTable checks the configuration table of the README
+// against the declaration: every key is in it, every row is a key (a row
+// may stand for several: sources.<name>.deadline, or
+// sources.remotive\|arbeitnow\|remoteok.redirect_hosts), and a default
+// shown as `code` is the key's; a default in words, such as (empty), is
+// the default of a key that has none.
+func TestREADMEConfigTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README.md has no ## Configuration section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	defaults := map[string]any{}
+	for _, o := range options() {
+		defaults[o.key] = o.def
+	}
+	for _, y := range yamlOnlyKeys {
+		defaults[y.key] = nil
+	}
+	row := regexp.MustCompile("(?m)^\\| `([^`]+)` \\|([^|]*)\\|")
+	covered := map[string]bool{}
+	for _, m := range row.FindAllStringSubmatch(section, -1) {
+		pattern, cell := m[1], strings.TrimSpace(m[2])
+		var keys []string
+		if _, ok := defaults[pattern]; ok {
+			keys = []string{pattern}
+		} else {
+			var parts []string
+			for _, seg := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), ".") {
+				switch {
+				case strings.HasPrefix(seg, "<"):
+					parts = append(parts, `[a-z0-9_]+`)
+				default:
+					parts = append(parts, "(?:"+regexp.QuoteMeta(seg)+")")
+				}
+			}
+			re := regexp.MustCompile("^" + strings.ReplaceAll(strings.Join(parts, `\.`), `\|`, "|") + "$")
+			for k := range defaults {
+				if re.MatchString(k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+		if len(keys) == 0 {
+			t.Errorf("README.md lists %s, which is no configuration key", pattern)
+		}
+		for _, k := range keys {
+			covered[k] = true
+			def := defaults[k]
+			if def == nil {
+				continue // in jobpulse.yaml only: a list, or a board
+			}
+			shown, isCode := strings.CutPrefix(cell, "`")
+			shown = strings.TrimSuffix(shown, "`")
+			switch d := def.(type) {
+			case time.Duration:
+				got, err := time.ParseDuration(shown)
+				if !isCode || err != nil || got != d {
+					t.Errorf("README.md: %s defaults to %s, the table says %s", k, d, cell)
+				}
+			case []string:
+				if isCode || len(d) > 0 {
+					t.Errorf("README.md: %s defaults to %q, the table says %s", k, d, cell)
+				}
+			default:
+				want := fmt.Sprint(d)
+				if (want == "") == isCode || (isCode && shown != want) {
+					t.Errorf("README.md: %s defaults to %q, the table says %s", k, want, cell)
+				}
+			}
+		}
+	}
+	for k := range defaults {
+		if !covered[k] {
+			t.Errorf("README.md's configuration table lacks %s", k)
+		}
 	}
 }
