@@ -96,7 +96,7 @@ func declaredKeys(cfg Config) ([]option, []yamlKey) {
 // isKey reports whether key, as jobpulse.yaml names it, is a key of the
 // declaration or inside a key set in jobpulse.yaml only.
 func isKey(key string) bool {
-	if slices.ContainsFunc(options(), func(o option) bool { return o.key == key }) {
+	if isOption(key) {
 		return true
 	}
 	for _, y := range yamlOnlyKeys {
@@ -112,6 +112,11 @@ func isKey(key string) bool {
 		}
 	}
 	return false
+}
+
+// isOption reports whether key is one of [options].
+func isOption(key string) bool {
+	return slices.ContainsFunc(options(), func(o option) bool { return o.key == key })
 }
 
 // envPrefix is the prefix of the environment variables of the keys.
@@ -177,19 +182,29 @@ func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
 			}
 		}
 	}
+	for _, y := range yamlOnlyKeys {
+		if env := envVar(y.key); y.remain == "" && os.Getenv(env) != "" {
+			return Config{}, fmt.Errorf("config: %s: set by the environment variable %s, but a list is read from jobpulse.yaml only", y.key, env)
+		}
+	}
 	from := origin{v: v, flags: fs, file: configPath}
 	var cfg Config
 	err := v.Unmarshal(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		listHook, mapstructure.StringToTimeDurationHookFunc())))
 	var errs []error
 	failed := map[string]bool{}
-	for _, de := range decodeErrors(err) {
-		failed[de.Name()] = true
+	decodeErrs := decodeErrors(err)
+	if err != nil && len(decodeErrs) == 0 {
+		errs = append(errs, fmt.Errorf("config: %w", err))
+	}
+	for _, de := range decodeErrs {
+		key, _, _ := strings.Cut(de.Name(), "[") // publish.redirects[0].path is publish.redirects's
+		failed[key] = true
 		value := "" // the bad value, which mapstructure leaves out; a key that holds secrets is a string, and decodes
 		if s, ok := v.Get(de.Name()).(string); ok {
 			value = strconv.Quote(s) + ": "
 		}
-		errs = append(errs, from.annotate(de.Name(), fmt.Errorf("config: %s: %s%w", de.Name(), value, de.Unwrap())))
+		errs = append(errs, from.annotate(key, fmt.Errorf("config: %s: %s%w", de.Name(), value, de.Unwrap())))
 	}
 	for _, e := range leaves(cfg.validate()) {
 		key := keyIn(e.Error(), cfg.Sources.Boards)
@@ -237,19 +252,16 @@ func decodeErrors(err error) []*mapstructure.DecodeError {
 	var out []*mapstructure.DecodeError
 	var walk func(error)
 	walk = func(err error) {
-		var de *mapstructure.DecodeError
-		switch u := err.(type) {
+		switch e := err.(type) {
 		case nil:
+		case *mapstructure.DecodeError:
+			out = append(out, e)
 		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				walk(e)
+			for _, inner := range e.Unwrap() {
+				walk(inner)
 			}
 		default:
-			if errors.As(err, &de) && err == error(de) {
-				out = append(out, de)
-			} else {
-				walk(errors.Unwrap(err))
-			}
+			walk(errors.Unwrap(err))
 		}
 	}
 	walk(err)
@@ -329,7 +341,7 @@ func (o origin) of(key string) string {
 		return ""
 	case o.flags.Lookup(key) != nil && o.flags.Lookup(key).Changed:
 		return "set by the flag --" + key
-	case o.flags.Lookup(key) != nil && os.Getenv(envVar(key)) != "":
+	case isOption(key) && os.Getenv(envVar(key)) != "":
 		return "set by the environment variable " + envVar(key)
 	case o.file != "" && o.v.InConfig(key):
 		return "set in " + o.file
@@ -351,5 +363,8 @@ type keyError struct {
 	err   error
 }
 
+// Error returns the error of the value, then where it was set.
 func (e *keyError) Error() string { return e.err.Error() + " (" + e.where + ")" }
+
+// Unwrap returns the error of the value.
 func (e *keyError) Unwrap() error { return e.err }

@@ -159,19 +159,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			file := ""
-			if tt.yaml != "" {
-				file = filepath.Join(t.TempDir(), "jobpulse.yaml")
-				if err := os.WriteFile(file, []byte(tt.yaml), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-			registerFlags(fs)
-			_, err := loadConfig(file, fs)
+			_, _, err := loadWith(t, tt.yaml, tt.env, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("loadConfig error = %v, want one naming %q", err, tt.wantErr)
 			}
@@ -288,28 +276,15 @@ func TestConfigRefused(t *testing.T) {
 			want: []string{"warehouse.iam_auth: true needs warehouse.url", "(set by the environment variable JOBPULSE_WAREHOUSE_IAM_AUTH)"}},
 		{name: "a board's misspelt key", yaml: "sources:\n  myboard:\n    url: http://127.0.0.1:9/\n    itme: li\n",
 			want: []string{"config: sources.myboard: ", "itme", "(set in FILE)"}},
+		{name: "a list from the environment", env: map[string]string{"JOBPULSE_PUBLISH_REDIRECTS": "/a:/b"},
+			want: []string{"config: publish.redirects: set by the environment variable JOBPULSE_PUBLISH_REDIRECTS, but a list is read from jobpulse.yaml only"}},
 		{name: "a bad cache rule", yaml: "publish:\n  cache_control:\n    - {pattern: \"[\", value: no-store}\n",
 			want: []string{`site: publish.cache_control[0]: pattern "[" is not a glob`, "(set in FILE)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("DATABASE_URL", "")
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			file := ""
-			if tt.yaml != "" {
-				file = filepath.Join(t.TempDir(), "jobpulse.yaml")
-				if err := os.WriteFile(file, []byte(tt.yaml), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-			registerFlags(fs)
-			if err := fs.Parse(tt.flags); err != nil {
-				t.Fatal(err)
-			}
-			_, err := loadConfig(file, fs)
+			_, file, err := loadWith(t, tt.yaml, tt.env, tt.flags)
 			if err == nil {
 				t.Fatalf("loadConfig: no error, want one saying %q", tt.want)
 			}
@@ -327,4 +302,27 @@ func TestConfigRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadWith reads the configuration from a file holding yaml (none when
+// empty), the variables env and the flags given; it returns the file's path.
+func loadWith(t *testing.T, yaml string, env map[string]string, flags []string) (Config, string, error) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	file := ""
+	if yaml != "" {
+		file = filepath.Join(t.TempDir(), "jobpulse.yaml")
+		if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	registerFlags(fs)
+	if err := fs.Parse(flags); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(file, fs)
+	return cfg, file, err
 }
