@@ -42,12 +42,12 @@ var declaredOptions, yamlOnlyKeys = declaredKeys(defaultConfig())
 // the declaration.
 func options() []option { return declaredOptions }
 
-// declaredKeys walks the mapstructure tags of cfg's type and returns its
-// keys, with their values in cfg as defaults, and the keys set in
-// jobpulse.yaml only, sorted by name. A field it cannot read as a key (no
-// mapstructure tag, no doc tag, a type that has no flag) panics: the
-// declaration is wrong, and every test says so.
-func declaredKeys(cfg Config) ([]option, []yamlKey) {
+// declaredKeys walks the mapstructure tags of cfg's type (a struct such as
+// [Config]) and returns its keys, with their values in cfg as defaults, and
+// the keys set in jobpulse.yaml only, sorted by name. A field it cannot read
+// as a key (no mapstructure tag, no doc tag, a type that has no flag)
+// panics: the declaration is wrong, and every test says so.
+func declaredKeys(cfg any) ([]option, []yamlKey) {
 	var opts []option
 	var yaml []yamlKey
 	var walk func(v reflect.Value, prefix string)

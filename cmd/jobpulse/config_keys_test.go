@@ -175,3 +175,61 @@ func TestREADMEConfigTable(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredKeys checks how a declaration is read: keys by their tags,
+// squashed and nested sections, lists in jobpulse.yaml only; and that a
+// field that is no key by mistake stops the program.
+func TestDeclaredKeys(t *testing.T) {
+	type inner struct {
+		Name  string        `mapstructure:"name" doc:"a name"`
+		Every time.Duration `mapstructure:"every" doc:"how often"`
+	}
+	type Squashed struct {
+		On bool `mapstructure:"on" doc:"switch"`
+	}
+	type good struct {
+		Top      inner `mapstructure:"top"`
+		Squashed `mapstructure:",squash"`
+		Hosts    []string             `mapstructure:"hosts" doc:"hosts"`
+		Rules    []struct{ A string } `mapstructure:"rules" doc:"rules"`
+		Rest     map[string]any       `mapstructure:",remain" key:"<x>.*" doc:"the rest"`
+		Derived  int                  `mapstructure:"-"`
+	}
+	opts, yaml := declaredKeys(good{Top: inner{Name: "n", Every: time.Second}, Squashed: Squashed{On: true}})
+	wantOpts := []option{
+		{"top.name", "n", "a name"}, {"top.every", time.Second, "how often"}, {"on", true, "switch"}, {"hosts", []string{}, "hosts"},
+	}
+	if diff := cmp.Diff(wantOpts, opts, cmp.AllowUnexported(option{})); diff != "" {
+		t.Errorf("options (-want +got):\n%s", diff)
+	}
+	wantYAML := []yamlKey{{key: "<x>.*", usage: "the rest"}, {key: "rules", usage: "rules"}}
+	if diff := cmp.Diff(wantYAML, yaml, cmp.AllowUnexported(yamlKey{})); diff != "" {
+		t.Errorf("keys in jobpulse.yaml only (-want +got):\n%s", diff)
+	}
+
+	bad := []struct {
+		name string
+		cfg  any
+		want string
+	}{
+		{"no mapstructure tag", struct {
+			Name string `doc:"a name"`
+		}{}, "has no mapstructure tag"},
+		{"no doc", struct {
+			Name string `mapstructure:"name"`
+		}{}, "key name (struct { Name string \"mapstructure:\\\"name\\\"\" }.Name) has no doc tag"},
+		{"no flag for the type", struct {
+			Ratio float64 `mapstructure:"ratio" doc:"a ratio"`
+		}{}, "key ratio: a float64 has no flag"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tt.want) {
+					t.Errorf("declaredKeys: panic %v, want one saying %q", r, tt.want)
+				}
+			}()
+			declaredKeys(tt.cfg)
+		})
+	}
+}
