@@ -83,7 +83,7 @@ func validateBucket(b string) error {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
 		case (c == '-' || c == '.') && i > 0 && i < len(b)-1:
 		default:
-			return fmt.Errorf("bucket name %q: invalid character %q at %d (lower-case letters, digits, and inner dots and hyphens)", b, c, i)
+			return fmt.Errorf("bucket name %q: invalid character %q at %d", b, c, i)
 		}
 	}
 	if strings.Contains(b, "..") {
