@@ -11,12 +11,13 @@ import (
 	"time"
 )
 
-// ArbeitnowConfig configures the Arbeitnow source.
+// ArbeitnowConfig configures the Arbeitnow source: the keys
+// sources.arbeitnow.*, each named and explained by its tags.
 type ArbeitnowConfig struct {
-	Enabled     bool          `mapstructure:"enabled"`
-	URL         string        `mapstructure:"url"`          // base URL; the API is <URL>/api/job-board-api
-	MaxPages    int           `mapstructure:"max_pages"`    // pages fetched at most in one run
-	MinInterval time.Duration `mapstructure:"min_interval"` // least time between two calls to the host
+	Enabled     bool          `mapstructure:"enabled" doc:"collect from the Arbeitnow API"`
+	URL         string        `mapstructure:"url" doc:"base URL of the Arbeitnow API"`                         // base URL; the API is <URL>/api/job-board-api
+	MaxPages    int           `mapstructure:"max_pages" doc:"pages fetched from Arbeitnow at most in one run"` // pages fetched at most in one run
+	MinInterval time.Duration `mapstructure:"min_interval" doc:"least time between two calls to Arbeitnow"`    // least time between two calls to the host
 }
 
 // Limits of [ArbeitnowConfig.MaxPages]. Page names have four digits

@@ -17,13 +17,14 @@ import (
 	"time"
 )
 
-// FetchConfig configures how sources make HTTP requests.
+// FetchConfig configures how sources make HTTP requests. Its fields are the
+// keys fetch.*: the tags give each key's name and its help text.
 type FetchConfig struct {
-	UserAgent  string        `mapstructure:"user_agent"`
-	Timeout    time.Duration `mapstructure:"timeout"`     // per request, body included
-	MaxBytes   int64         `mapstructure:"max_bytes"`   // cap on one response body
-	Retries    int           `mapstructure:"retries"`     // extra attempts on 429 and 5xx
-	RetryDelay time.Duration `mapstructure:"retry_delay"` // first backoff, doubled per attempt
+	UserAgent  string        `mapstructure:"user_agent" doc:"User-Agent of every request to a source"`
+	Timeout    time.Duration `mapstructure:"timeout" doc:"time limit of one request to a source"`            // per request, body included
+	MaxBytes   int64         `mapstructure:"max_bytes" doc:"largest response body kept from a source"`       // cap on one response body
+	Retries    int           `mapstructure:"retries" doc:"retries of a request answered 429 or 5xx"`         // extra attempts on 429 and 5xx
+	RetryDelay time.Duration `mapstructure:"retry_delay" doc:"first wait before a retry, doubled each time"` // first backoff, doubled per attempt
 }
 
 // DefaultFetchConfig returns polite defaults.

@@ -15,11 +15,12 @@ import (
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 )
 
-// RemoteOKConfig configures the RemoteOK source.
+// RemoteOKConfig configures the RemoteOK source: the keys
+// sources.remoteok.*, each named and explained by its tags.
 type RemoteOKConfig struct {
-	Enabled     bool          `mapstructure:"enabled"`
-	URL         string        `mapstructure:"url"`          // base URL; the API is <URL>/api
-	MinInterval time.Duration `mapstructure:"min_interval"` // least time between two calls to the host
+	Enabled     bool          `mapstructure:"enabled" doc:"collect from the RemoteOK API"`
+	URL         string        `mapstructure:"url" doc:"base URL of the RemoteOK API"`                      // base URL; the API is <URL>/api
+	MinInterval time.Duration `mapstructure:"min_interval" doc:"least time between two calls to RemoteOK"` // least time between two calls to the host
 }
 
 // DefaultRemoteOKConfig returns the configuration for the public RemoteOK API.

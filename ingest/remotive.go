@@ -12,16 +12,17 @@ import (
 	"time"
 )
 
-// RemotiveConfig configures the Remotive source.
+// RemotiveConfig configures the Remotive source: the keys
+// sources.remotive.*, each named and explained by its tags.
 type RemotiveConfig struct {
-	Enabled bool   `mapstructure:"enabled"`
-	URL     string `mapstructure:"url"` // base URL; the API is <URL>/api/remote-jobs
+	Enabled bool   `mapstructure:"enabled" doc:"collect from the Remotive API"`
+	URL     string `mapstructure:"url" doc:"base URL of the Remotive API"` // base URL; the API is <URL>/api/remote-jobs
 	// Categories are category slugs (e.g. "software-dev"): one call per
 	// category, with ?category=<slug>. Empty means all jobs in one call.
-	Categories []string `mapstructure:"categories"`
+	Categories []string `mapstructure:"categories" doc:"Remotive categories to fetch, one call each (default: all jobs in one call)"`
 	// MinInterval is the least time between two calls to the host. On
 	// Remotive's own host it is never less than [RemotiveMinInterval].
-	MinInterval time.Duration `mapstructure:"min_interval"`
+	MinInterval time.Duration `mapstructure:"min_interval" doc:"least time between two calls to Remotive (never under 30s on remotive.com)"`
 }
 
 // RemotiveMinInterval is the least time between two calls to Remotive's

@@ -22,32 +22,33 @@ import (
 const statementTimeout = time.Minute
 
 // BuildConfig configures [Build]. Its zero value is not ready to use: start
-// from [DefaultBuildConfig].
+// from [DefaultBuildConfig]. Its fields with a mapstructure tag are the keys
+// site.*, each explained by its doc tag.
 type BuildConfig struct {
 	// Out is the folder the site is written to (site.out). It is replaced as a
 	// whole at the end of a successful build, and only when it is missing,
 	// empty or written by a build (it holds the .jobpulse-site marker).
-	Out string
+	Out string `mapstructure:"out" doc:"folder the site is built into"`
 	// Content is a folder of pages and queries (site.content); "" uses the
 	// embedded default content. It is read without leaving it: a relative
 	// symbolic link that stays inside is followed, one that leads out (or
 	// an absolute one) fails the build with [ErrOutsideFolder].
-	Content string
+	Content string `mapstructure:"content" doc:"content folder (default: the embedded report)"`
 	// Templates is a folder of layouts and assets (site.templates); "" uses the
 	// embedded default templates. It is read as Content is.
-	Templates string
+	Templates string `mapstructure:"templates" doc:"templates folder (default: the embedded templates)"`
 	// ECharts is the path of echarts.min.js (site.echarts); "" uses the
 	// npm package in the Templates folder when it has one, else the bundle
 	// of ECharts built into the binary, else the npm package installed
 	// under ./templates/node_modules (see findECharts).
-	ECharts string
+	ECharts string `mapstructure:"echarts" doc:"path of echarts.min.js (default: the bundle built into jobpulse, else templates/node_modules/echarts/dist)"`
 	// Sample labels every page as built from sample data. Pages are also
 	// labelled when the last run was a sample run (runs.sample).
-	Sample bool
+	Sample bool `mapstructure:"-"`
 	// BaseURL is the absolute URL the site is served from (site.base_url),
 	// used for canonical links; "" leaves them out. Links between pages are
 	// relative and work without it.
-	BaseURL string
+	BaseURL string `mapstructure:"base_url" doc:"public URL of the site, e.g. https://jobs.example.org/"`
 }
 
 // DefaultBuildConfig returns the configuration used when nothing is set: the

@@ -31,50 +31,52 @@ var (
 	ErrInvalidation = errors.New("site: the site is published, but the CloudFront invalidation failed")
 )
 
-// PublishConfig configures [Publish]. Start from [DefaultPublishConfig].
+// PublishConfig configures [Publish]. Start from [DefaultPublishConfig]. Its
+// fields with a mapstructure tag are the keys publish.*, each explained by
+// its doc tag.
 type PublishConfig struct {
 	// Source is the built site folder (site.out).
-	Source string
+	Source string `mapstructure:"-"`
 	// Target is where the site goes (publish.target): a folder, or an
 	// s3://bucket[/prefix] URL. Publish owns the target: files under it that
 	// are not in the build are deleted.
-	Target string
+	Target string `mapstructure:"target" doc:"where publish copies the site: a folder or s3://bucket/prefix"`
 	// Workers is how many uploads run at once (publish.workers).
-	Workers int
+	Workers int `mapstructure:"workers" doc:"uploads publish runs at once"`
 	// MaxDeletes is the most objects one publish may delete
 	// (publish.max_deletes); -1 for no limit. Past it Publish writes
 	// nothing at all and fails with [ErrTooManyDeletes].
-	MaxDeletes int
+	MaxDeletes int `mapstructure:"max_deletes" doc:"most objects one publish may delete (-1: no limit); a plan with more is refused before anything is written"`
 	// Gzip publishes text files gzip-compressed with Content-Encoding: gzip
 	// (publish.gzip; a bucket only, a folder keeps no headers).
-	Gzip bool
+	Gzip bool `mapstructure:"gzip" doc:"publish text files gzip-compressed with Content-Encoding: gzip (bucket targets)"`
 	// CacheControl are Cache-Control rules by key pattern, the first match
 	// winning over the defaults (publish.cache_control).
-	CacheControl []CacheRule
+	CacheControl []CacheRule `mapstructure:"cache_control" doc:"Cache-Control by key pattern: a list of {pattern, value}, first match wins"`
 	// Redirects are published as redirect objects (publish.redirects).
-	Redirects []Redirect
+	Redirects []Redirect `mapstructure:"redirects" doc:"redirects to publish: a list of {path, to}"`
 	// CloudFrontDistribution, when set, is the id of the CloudFront
 	// distribution that serves the target bucket
 	// (publish.cloudfront_distribution): after a publish that updated or
 	// deleted objects, Publish invalidates their paths there. Ignored for a
 	// folder target.
-	CloudFrontDistribution string
+	CloudFrontDistribution string `mapstructure:"cloudfront_distribution" doc:"id of the CloudFront distribution serving the site bucket: after a publish, invalidate the paths it updated or deleted"`
 	// InvalidationLimit is the most paths one invalidation names one by one
 	// (publish.invalidation_limit); past it the whole target is invalidated
 	// with one wildcard. 0 always sends the wildcard.
-	InvalidationLimit int
+	InvalidationLimit int `mapstructure:"invalidation_limit" doc:"most paths one CloudFront invalidation names; past it the whole target is invalidated with one wildcard (0: always the wildcard)"`
 	// DryRun computes the plan and writes nothing; it takes no lock.
-	DryRun bool
+	DryRun bool `mapstructure:"-"`
 	// Wait is how long to wait for the target's publish lock while another
 	// publish holds it (the --wait flag); 0 refuses at once with a
 	// [*PublishLockedError] naming the holder.
-	Wait time.Duration
+	Wait time.Duration `mapstructure:"-"`
 	// Holder names this publish in the target's lock, for a publish it
 	// refuses; "" for "jobpulse publish <host> pid <pid>".
-	Holder string
+	Holder string `mapstructure:"-"`
 	// Progress, when set, is called after each upload with the number of
 	// uploads done and planned, and the bytes uploaded.
-	Progress func(done, total int, bytes int64)
+	Progress func(done, total int, bytes int64) `mapstructure:"-"`
 }
 
 // Defaults of [PublishConfig].

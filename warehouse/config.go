@@ -8,18 +8,22 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Config says which PostgreSQL server the warehouse uses.
+// Config says which PostgreSQL server the warehouse uses. Its fields are
+// the keys warehouse.*: the tags give each key's name and its help text.
 type Config struct {
-	URL      string // connection string; empty means the managed server
-	DataDir  string // managed server data folder, default "./data/pg"
-	Database string // database on the managed server, default "jobpulse"
+	// URL is the connection string; empty means the managed server.
+	URL string `mapstructure:"url" doc:"PostgreSQL connection string (default: $DATABASE_URL, else a server jobpulse starts itself)"`
+	// DataDir is the managed server's data folder, default "./data/pg".
+	DataDir string `mapstructure:"data" doc:"data folder of the PostgreSQL server jobpulse starts itself"`
+	// Database is the database on the managed server, default "jobpulse".
+	Database string `mapstructure:"database" doc:"database on the PostgreSQL server jobpulse starts itself"`
 	// IAMAuth: connect to Amazon RDS with an IAM authentication token, made
 	// for each new connection from the AWS SDK's credentials, instead of a
 	// password in URL. Needs URL.
-	IAMAuth bool
+	IAMAuth bool `mapstructure:"iam_auth" doc:"connect to Amazon RDS with an IAM authentication token (AWS SDK credentials) instead of a password; needs warehouse.url"`
 	// AWSRegion is the region the IAM token is signed for; empty means the
 	// AWS SDK's (AWS_REGION, the profile).
-	AWSRegion string
+	AWSRegion string `mapstructure:"aws_region" doc:"region the IAM authentication token is signed for (default: the AWS SDK's, e.g. AWS_REGION)"`
 }
 
 // DefaultConfig returns the configuration of the embedded default: a managed

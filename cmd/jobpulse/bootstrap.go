@@ -36,11 +36,11 @@ It is idempotent: each step reports created, ok (already so), changed, or not su
 naming the bucket and the step.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if lake == "" && objstore.IsS3URL(a.cfg.LakeURL) {
-				lake = a.cfg.LakeURL
+			if lake == "" && objstore.IsS3URL(a.cfg.Lake.URL) {
+				lake = a.cfg.Lake.URL
 			}
-			if site == "" && objstore.IsS3URL(a.cfg.Target) {
-				site = a.cfg.Target
+			if site == "" && objstore.IsS3URL(a.cfg.Publish.Target) {
+				site = a.cfg.Publish.Target
 			}
 			steps, err := a.bootstrap(cmd, lake, site, kmsKeyID)
 			return writeSteps(cmd.OutOrStdout(), out.json, steps, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -13,8 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/objstore"
@@ -23,254 +22,199 @@ import (
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
-// option is one configuration key: it can be set in jobpulse.yaml, as the
-// environment variable JOBPULSE_<KEY> (upper case, dots as underscores), and
-// as the flag --<key>, each overriding the one before.
-type option struct {
-	key   string
-	def   any // string, bool, int, int64, time.Duration or []string
-	usage string
-}
-
-func options() []option {
-	fetch := ingest.DefaultFetchConfig()
-	wh := warehouse.DefaultConfig()
-	remotive := ingest.DefaultRemotiveConfig()
-	arbeitnow := ingest.DefaultArbeitnowConfig()
-	remoteok := ingest.DefaultRemoteOKConfig()
-	fakejobs := scrape.FakeJobs()
-	build := site.DefaultBuildConfig()
-	pub := site.DefaultPublishConfig()
-	return []option{
-		{"lake.url", "./data/lake", "the lake: a folder, or s3://bucket/prefix"},
-		{"warehouse.url", "", "PostgreSQL connection string (default: $DATABASE_URL, else a server jobpulse starts itself)"},
-		{"warehouse.data", wh.DataDir, "data folder of the PostgreSQL server jobpulse starts itself"},
-		{"warehouse.database", wh.Database, "database on the PostgreSQL server jobpulse starts itself"},
-		{"warehouse.iam_auth", wh.IAMAuth, "connect to Amazon RDS with an IAM authentication token (AWS SDK credentials) instead of a password; needs warehouse.url"},
-		{"warehouse.aws_region", wh.AWSRegion, "region the IAM authentication token is signed for (default: the AWS SDK's, e.g. AWS_REGION)"},
-		{"sources.remotive.enabled", remotive.Enabled, "collect from the Remotive API"},
-		{"sources.remotive.url", remotive.URL, "base URL of the Remotive API"},
-		{"sources.remotive.categories", []string{}, "Remotive categories to fetch, one call each (default: all jobs in one call)"},
-		{"sources.remotive.min_interval", remotive.MinInterval, "least time between two calls to Remotive (never under 30s on remotive.com)"},
-		{"sources.arbeitnow.enabled", arbeitnow.Enabled, "collect from the Arbeitnow API"},
-		{"sources.arbeitnow.url", arbeitnow.URL, "base URL of the Arbeitnow API"},
-		{"sources.arbeitnow.max_pages", arbeitnow.MaxPages, "pages fetched from Arbeitnow at most in one run"},
-		{"sources.arbeitnow.min_interval", arbeitnow.MinInterval, "least time between two calls to Arbeitnow"},
-		{"sources.remoteok.enabled", remoteok.Enabled, "collect from the RemoteOK API"},
-		{"sources.remoteok.url", remoteok.URL, "base URL of the RemoteOK API"},
-		{"sources.remoteok.min_interval", remoteok.MinInterval, "least time between two calls to RemoteOK"},
-		{"sources.fakejobs.enabled", fakejobs.Enabled, "scrape the practice job board fake-jobs (built-in scrape profile)"},
-		{"sources.fakejobs.url", fakejobs.URL, "start page of the fake-jobs board"},
-		{"sources.fakejobs.delay", fakejobs.Delay, "least time between two requests to the fake-jobs board"},
-		{"sources.remotive.deadline", ingest.DefaultDeadline, "longest one run may fetch from Remotive, retries included; past it the source fails, keeping what it fetched"},
-		{"sources.arbeitnow.deadline", ingest.DefaultDeadline, "longest one run may fetch from Arbeitnow, retries and pages included"},
-		{"sources.remoteok.deadline", ingest.DefaultDeadline, "longest one run may fetch from RemoteOK, retries included"},
-		{"sources.fakejobs.deadline", fakejobs.Deadline, "longest one crawl of the fake-jobs board may take (a board's key: sources.<board>.deadline)"},
-		{"sources.remotive.redirect_hosts", []string{}, "hosts besides the url's that Remotive may redirect to (never a private address but the url's own)"},
-		{"sources.arbeitnow.redirect_hosts", []string{}, "hosts besides the url's that Arbeitnow may redirect to"},
-		{"sources.remoteok.redirect_hosts", []string{}, "hosts besides the url's that RemoteOK may redirect to"},
-		{"fetch.user_agent", fetch.UserAgent, "User-Agent of every request to a source"},
-		{"fetch.timeout", fetch.Timeout, "time limit of one request to a source"},
-		{"fetch.max_bytes", fetch.MaxBytes, "largest response body kept from a source"},
-		{"fetch.retries", fetch.Retries, "retries of a request answered 429 or 5xx"},
-		{"fetch.retry_delay", fetch.RetryDelay, "first wait before a retry, doubled each time"},
-		{"site.out", build.Out, "folder the site is built into"},
-		{"site.content", "", "content folder (default: the embedded report)"},
-		{"site.templates", "", "templates folder (default: the embedded templates)"},
-		{"site.echarts", "", "path of echarts.min.js (default: the bundle built into jobpulse, else templates/node_modules/echarts/dist)"},
-		{"site.base_url", "", "public URL of the site, e.g. https://jobs.example.org/"},
-		{"publish.target", "", "where publish copies the site: a folder or s3://bucket/prefix"},
-		{"publish.workers", pub.Workers, "uploads publish runs at once"},
-		{"publish.max_deletes", pub.MaxDeletes, "most objects one publish may delete (-1: no limit); a plan with more is refused before anything is written"},
-		{"publish.gzip", pub.Gzip, "publish text files gzip-compressed with Content-Encoding: gzip (bucket targets)"},
-		{"publish.cloudfront_distribution", pub.CloudFrontDistribution, "id of the CloudFront distribution serving the site bucket: after a publish, invalidate the paths it updated or deleted"},
-		{"publish.invalidation_limit", pub.InvalidationLimit, "most paths one CloudFront invalidation names; past it the whole target is invalidated with one wildcard (0: always the wildcard)"},
-		{"serve.addr", "127.0.0.1:8080", "address serve and demo listen on"},
-		{"log.level", "info", "log level: debug, info, warn, error"},
-	}
-}
-
-// Config is the whole configuration, typed.
+// Config is the whole configuration, typed, and the one declaration of its
+// keys. A field's mapstructure tag names a section or a key (the path of
+// tags: lake.url, sources.remotive.min_interval), its doc tag is the key's
+// help text, and its value in [defaultConfig] is the key's default; from
+// these come the flags, the JOBPULSE_* variables, the defaults of viper and
+// the --help listings (see config_keys.go). viper fills a Config with
+// Unmarshal, and [Config.validate] refuses what cannot work. The sections
+// of a stage are that stage's own structs, tagged where they are declared
+// and checked by their own Validate.
 type Config struct {
-	LakeURL   string
-	Warehouse warehouse.Config
-	Remotive  ingest.RemotiveConfig
-	Arbeitnow ingest.ArbeitnowConfig
-	RemoteOK  ingest.RemoteOKConfig
-	Scrape    []scrape.Profile // fakejobs and the boards of the configuration, by name
-	// Deadlines of the API sources by name (sources.<name>.deadline);
-	// a board's is in its profile.
-	Deadlines map[string]time.Duration
-	// RedirectHosts of the API sources by name (sources.<name>.redirect_hosts).
-	RedirectHosts map[string][]string
-	Fetch         ingest.FetchConfig
-	Site          site.BuildConfig
-	Target        string
-	Publish       site.PublishConfig // without Source and Target: site.out and publish.target
-	ServeAddr     string
-	LogLevel      slog.Level
+	Lake      LakeConfig         `mapstructure:"lake"`
+	Warehouse warehouse.Config   `mapstructure:"warehouse"`
+	Sources   SourcesConfig      `mapstructure:"sources"`
+	Fetch     ingest.FetchConfig `mapstructure:"fetch"`
+	Site      site.BuildConfig   `mapstructure:"site"`
+	// Publish holds publish.target and the publish options; its Source is
+	// site.out, set where a publish starts.
+	Publish site.PublishConfig `mapstructure:"publish"`
+	Serve   ServeConfig        `mapstructure:"serve"`
+	Log     LogConfig          `mapstructure:"log"`
+
+	// Scrape are the boards to crawl, made from the configuration when it
+	// is read: fakejobs, then every sources.<board> of the file by name.
+	Scrape []scrape.Profile `mapstructure:"-"`
 }
 
-// registerFlags adds a flag for every option.
-func registerFlags(fs *pflag.FlagSet) {
-	for _, o := range options() {
-		switch d := o.def.(type) {
-		case string:
-			fs.String(o.key, d, o.usage)
-		case bool:
-			fs.Bool(o.key, d, o.usage)
-		case int:
-			fs.Int(o.key, d, o.usage)
-		case int64:
-			fs.Int64(o.key, d, o.usage)
-		case time.Duration:
-			fs.Duration(o.key, d, o.usage)
-		case []string:
-			fs.StringSlice(o.key, d, o.usage+" (comma-separated)")
-		default:
-			panic(fmt.Sprintf("option %s: unsupported default %T", o.key, d))
-		}
+// defaultConfig returns every key's default: the stages' own defaults, and
+// those of the keys that cmd owns.
+func defaultConfig() Config {
+	return Config{
+		Lake:      LakeConfig{URL: "./data/lake"},
+		Warehouse: warehouse.DefaultConfig(),
+		Sources: SourcesConfig{
+			Remotive:  RemotiveSource{RemotiveConfig: ingest.DefaultRemotiveConfig(), Deadline: ingest.DefaultDeadline},
+			Arbeitnow: ArbeitnowSource{ArbeitnowConfig: ingest.DefaultArbeitnowConfig(), Deadline: ingest.DefaultDeadline},
+			RemoteOK:  RemoteOKSource{RemoteOKConfig: ingest.DefaultRemoteOKConfig(), Deadline: ingest.DefaultDeadline},
+			FakeJobs:  fakeJobsSource(scrape.FakeJobs()),
+		},
+		Fetch:   ingest.DefaultFetchConfig(),
+		Site:    site.DefaultBuildConfig(),
+		Publish: site.DefaultPublishConfig(),
+		Serve:   ServeConfig{Addr: "127.0.0.1:8080"},
+		Log:     LogConfig{Level: "info"},
 	}
 }
 
-// loadConfig reads the configuration: the file (configPath, or jobpulse.yaml
-// in the working folder when present), then JOBPULSE_* variables, then the
-// flags that were set.
-func loadConfig(configPath string, fs *pflag.FlagSet) (Config, error) {
-	v := viper.New()
-	v.SetEnvPrefix("JOBPULSE")
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	v.AutomaticEnv()
-	keys := make([]string, 0, len(options()))
-	for _, o := range options() {
-		keys = append(keys, o.key)
-		v.SetDefault(o.key, o.def)
-		if f := fs.Lookup(o.key); f != nil {
-			if err := v.BindPFlag(o.key, f); err != nil {
-				return Config{}, fmt.Errorf("config: flag --%s: %w", o.key, err)
-			}
-		}
+// LakeConfig is the section lake.
+type LakeConfig struct {
+	URL string `mapstructure:"url" doc:"the lake: a folder, or s3://bucket/prefix"`
+}
+
+// Validate refuses an empty lake, and an s3:// URL that cannot work.
+func (c LakeConfig) Validate() error {
+	if c.URL == "" {
+		return errors.New("config: lake.url: must not be empty")
 	}
-	if configPath == "" {
-		if _, err := os.Stat("jobpulse.yaml"); err == nil {
-			configPath = "jobpulse.yaml"
-		}
+	return checkS3URL("lake.url", c.URL)
+}
+
+// SourcesConfig is the section sources: the built-in sources, and the
+// boards of the configuration file.
+type SourcesConfig struct {
+	Remotive  RemotiveSource  `mapstructure:"remotive"`
+	Arbeitnow ArbeitnowSource `mapstructure:"arbeitnow"`
+	RemoteOK  RemoteOKSource  `mapstructure:"remoteok"`
+	FakeJobs  FakeJobsSource  `mapstructure:"fakejobs"`
+	// Boards are the other entries, sources.<board>, each a scrape profile
+	// decoded by [scrape.DecodeProfile].
+	Boards map[string]any `mapstructure:",remain" key:"<board>.*" doc:"a job board to crawl, with its scrape profile"`
+}
+
+// RemotiveSource is the section sources.remotive: the source's own keys,
+// and those of cmd, which wraps it.
+type RemotiveSource struct {
+	ingest.RemotiveConfig `mapstructure:",squash"`
+	Deadline              time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from Remotive, retries included; past it the source fails, keeping what it fetched"`
+	RedirectHosts         []string      `mapstructure:"redirect_hosts" doc:"hosts besides the url's that Remotive may redirect to (never a private address but the url's own)"`
+}
+
+// ArbeitnowSource is the section sources.arbeitnow.
+type ArbeitnowSource struct {
+	ingest.ArbeitnowConfig `mapstructure:",squash"`
+	Deadline               time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from Arbeitnow, retries and pages included"`
+	RedirectHosts          []string      `mapstructure:"redirect_hosts" doc:"hosts besides the url's that Arbeitnow may redirect to"`
+}
+
+// RemoteOKSource is the section sources.remoteok.
+type RemoteOKSource struct {
+	ingest.RemoteOKConfig `mapstructure:",squash"`
+	Deadline              time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from RemoteOK, retries included"`
+	RedirectHosts         []string      `mapstructure:"redirect_hosts" doc:"hosts besides the url's that RemoteOK may redirect to"`
+}
+
+// FakeJobsSource is the section sources.fakejobs: the keys of the built-in
+// profile [scrape.FakeJobs] that can be set.
+type FakeJobsSource struct {
+	Enabled  bool          `mapstructure:"enabled" doc:"scrape the practice job board fake-jobs (built-in scrape profile)"`
+	URL      string        `mapstructure:"url" doc:"start page of the fake-jobs board"`
+	Delay    time.Duration `mapstructure:"delay" doc:"least time between two requests to the fake-jobs board"`
+	Deadline time.Duration `mapstructure:"deadline" doc:"longest one crawl of the fake-jobs board may take (a board's key: sources.<board>.deadline)"`
+}
+
+// fakeJobsSource returns the settable keys of p.
+func fakeJobsSource(p scrape.Profile) FakeJobsSource {
+	return FakeJobsSource{Enabled: p.Enabled, URL: p.URL, Delay: p.Delay, Deadline: p.Deadline}
+}
+
+// profile returns the built-in profile with the keys of s.
+func (s FakeJobsSource) profile() scrape.Profile {
+	p := scrape.FakeJobs()
+	p.Enabled, p.URL, p.Delay, p.Deadline = s.Enabled, s.URL, s.Delay, s.Deadline
+	return p
+}
+
+// ServeConfig is the section serve.
+type ServeConfig struct {
+	Addr string `mapstructure:"addr" doc:"address serve and demo listen on"`
+}
+
+// Validate refuses an address that is not host:port.
+func (c ServeConfig) Validate() error {
+	if c.Addr == "" {
+		return errors.New("config: serve.addr: must not be empty")
 	}
-	if configPath != "" {
-		v.SetConfigFile(configPath)
-		if err := v.ReadInConfig(); err != nil {
-			return Config{}, fmt.Errorf("config: read %s: %w", configPath, err)
-		}
-		for _, k := range v.AllKeys() {
-			if !slices.Contains(keys, k) && !isBoardKey(k) && !isPublishListKey(k) {
-				return Config{}, fmt.Errorf("config: %s: unknown key %q", configPath, k)
-			}
-		}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("config: serve.addr: %q is not host:port (e.g. 127.0.0.1:8080): %w", c.Addr, err)
 	}
+	return nil
+}
+
+// LogConfig is the section log.
+type LogConfig struct {
+	Level string `mapstructure:"level" doc:"log level: debug, info, warn, error"`
+}
+
+// SlogLevel returns the level named by Level; info when it names none
+// (which [LogConfig.Validate] refuses).
+func (c LogConfig) SlogLevel() slog.Level {
+	var l slog.Level
+	if l.UnmarshalText([]byte(c.Level)) != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// Validate refuses a level that is none of debug, info, warn, error.
+func (c LogConfig) Validate() error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.Level)); err != nil {
+		return fmt.Errorf("config: log.level: %q is not one of debug, info, warn, error", c.Level)
+	}
+	return nil
+}
+
+// validate checks every section, and makes the boards' profiles. Each error
+// names its key; the caller says where the value came from.
+func (c *Config) validate() error {
 	var errs []error
+	src := &c.Sources
+	for _, s := range []struct {
+		name     string
+		deadline time.Duration
+		hosts    []string
+	}{
+		{"remotive", src.Remotive.Deadline, src.Remotive.RedirectHosts},
+		{"arbeitnow", src.Arbeitnow.Deadline, src.Arbeitnow.RedirectHosts},
+		{"remoteok", src.RemoteOK.Deadline, src.RemoteOK.RedirectHosts},
+	} {
+		errs = append(errs, ingest.ValidateDeadline(s.name, s.deadline), checkHosts(s.name, s.hosts))
+	}
 	var err error
-	cfg := Config{
-		LakeURL: v.GetString("lake.url"),
-		Warehouse: warehouse.Config{
-			URL:       v.GetString("warehouse.url"),
-			DataDir:   v.GetString("warehouse.data"),
-			Database:  v.GetString("warehouse.database"),
-			IAMAuth:   v.GetBool("warehouse.iam_auth"),
-			AWSRegion: v.GetString("warehouse.aws_region"),
-		},
-		Remotive: ingest.RemotiveConfig{
-			Enabled:     v.GetBool("sources.remotive.enabled"),
-			URL:         v.GetString("sources.remotive.url"),
-			Categories:  stringList(v, "sources.remotive.categories"),
-			MinInterval: v.GetDuration("sources.remotive.min_interval"),
-		},
-		Arbeitnow: ingest.ArbeitnowConfig{
-			Enabled:     v.GetBool("sources.arbeitnow.enabled"),
-			URL:         v.GetString("sources.arbeitnow.url"),
-			MaxPages:    v.GetInt("sources.arbeitnow.max_pages"),
-			MinInterval: v.GetDuration("sources.arbeitnow.min_interval"),
-		},
-		RemoteOK: ingest.RemoteOKConfig{
-			Enabled:     v.GetBool("sources.remoteok.enabled"),
-			URL:         v.GetString("sources.remoteok.url"),
-			MinInterval: v.GetDuration("sources.remoteok.min_interval"),
-		},
-		Fetch: ingest.FetchConfig{
-			UserAgent:  v.GetString("fetch.user_agent"),
-			Timeout:    v.GetDuration("fetch.timeout"),
-			MaxBytes:   v.GetInt64("fetch.max_bytes"),
-			Retries:    v.GetInt("fetch.retries"),
-			RetryDelay: v.GetDuration("fetch.retry_delay"),
-		},
-		Site: site.BuildConfig{
-			Out:       v.GetString("site.out"),
-			Content:   v.GetString("site.content"),
-			Templates: v.GetString("site.templates"),
-			ECharts:   v.GetString("site.echarts"),
-			BaseURL:   v.GetString("site.base_url"),
-		},
-		Target:    v.GetString("publish.target"),
-		ServeAddr: v.GetString("serve.addr"),
-	}
-	cfg.Deadlines, cfg.RedirectHosts = map[string]time.Duration{}, map[string][]string{}
-	for _, name := range apiSources {
-		cfg.Deadlines[name] = v.GetDuration("sources." + name + ".deadline")
-		cfg.RedirectHosts[name] = stringList(v, "sources."+name+".redirect_hosts")
-		errs = append(errs, ingest.ValidateDeadline(name, cfg.Deadlines[name]), checkHosts(name, cfg.RedirectHosts[name]))
-	}
-	urlKey := "warehouse.url"
-	if cfg.Warehouse.URL == "" {
-		cfg.Warehouse.URL, urlKey = os.Getenv("DATABASE_URL"), "DATABASE_URL"
-	}
-	cfg.Publish, err = publishConfig(v)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	cfg.Scrape, err = boards(v)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(v.GetString("log.level"))); err != nil {
-		errs = append(errs, fmt.Errorf("config: log.level: %q is not one of debug, info, warn, error", v.GetString("log.level")))
-	}
-	if cfg.LakeURL == "" {
-		errs = append(errs, errors.New("config: lake.url: must not be empty"))
-	}
-	if cfg.ServeAddr == "" {
-		errs = append(errs, errors.New("config: serve.addr: must not be empty"))
-	}
+	c.Scrape, err = boards(src.FakeJobs, src.Boards)
+	errs = append(errs, err)
+	errs = append(errs, c.Lake.Validate(), c.Serve.Validate(), c.Log.Validate())
 	// The connection string and the S3 URLs are checked first, with errors
 	// that never show them: they may hold secrets.
-	if err := checkWarehouseURL(urlKey, cfg.Warehouse.URL); err != nil {
+	urlKey := "warehouse.url"
+	if c.Warehouse.URL == "" {
+		c.Warehouse.URL, urlKey = os.Getenv("DATABASE_URL"), "DATABASE_URL"
+	}
+	if err := checkWarehouseURL(urlKey, c.Warehouse.URL); err != nil {
 		errs = append(errs, err)
 	} else {
-		errs = append(errs, cfg.Warehouse.Validate())
+		errs = append(errs, c.Warehouse.Validate())
 	}
-	errs = append(errs, checkS3URL("lake.url", cfg.LakeURL), checkS3URL("publish.target", cfg.Target))
-	errs = append(errs, cfg.Remotive.Validate(), cfg.Arbeitnow.Validate(),
-		cfg.RemoteOK.Validate(), cfg.Fetch.Validate(), cfg.Site.Validate(), cfg.Publish.ValidateOptions())
-	for _, p := range cfg.Scrape {
+	errs = append(errs, checkS3URL("publish.target", c.Publish.Target))
+	errs = append(errs, src.Remotive.Validate(), src.Arbeitnow.Validate(), src.RemoteOK.Validate(),
+		c.Fetch.Validate(), c.Site.Validate(), c.Publish.ValidateOptions())
+	for _, p := range c.Scrape {
 		errs = append(errs, p.Validate())
 	}
-	return cfg, errors.Join(errs...)
+	return errors.Join(errs...)
 }
-
-// stringList reads a list key: a YAML list, a comma-separated flag, or a
-// comma-separated environment variable.
-func stringList(v *viper.Viper, key string) []string {
-	var out []string
-	for _, item := range v.GetStringSlice(key) {
-		for _, s := range strings.Split(item, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-// apiSources are the built-in sources fetched with [ingest.Fetcher].
-var apiSources = []string{"remotive", "arbeitnow", "remoteok"}
 
 // checkHosts checks the redirect_hosts of source: host names or addresses,
 // without scheme, port or path.
@@ -283,30 +227,11 @@ func checkHosts(source string, hosts []string) error {
 	return nil
 }
 
-// builtinSources are the sources with keys of their own; any other entry
-// under sources is a board: a scrape profile of the configuration file.
-var builtinSources = []string{"remotive", "arbeitnow", "remoteok", "fakejobs"}
-
-// isBoardKey reports whether key belongs to a board, sources.<board>.*.
-func isBoardKey(key string) bool {
-	parts := strings.SplitN(key, ".", 3)
-	return len(parts) == 3 && parts[0] == "sources" && !slices.Contains(builtinSources, parts[1])
-}
-
 // boards returns the scrape profiles: the built-in fakejobs with its keys,
 // then every board of the configuration file, sorted by name.
-func boards(v *viper.Viper) ([]scrape.Profile, error) {
-	fakejobs := scrape.FakeJobs()
-	fakejobs.Enabled = v.GetBool("sources.fakejobs.enabled")
-	fakejobs.URL = v.GetString("sources.fakejobs.url")
-	fakejobs.Delay = v.GetDuration("sources.fakejobs.delay")
-	fakejobs.Deadline = v.GetDuration("sources.fakejobs.deadline")
-	profiles := []scrape.Profile{fakejobs}
-	all := v.GetStringMap("sources")
+func boards(fakejobs FakeJobsSource, all map[string]any) ([]scrape.Profile, error) {
+	profiles := []scrape.Profile{fakejobs.profile()}
 	for _, name := range slices.Sorted(maps.Keys(all)) {
-		if slices.Contains(builtinSources, name) {
-			continue
-		}
 		raw, ok := all[name].(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("config: sources.%s: want a scrape profile (a map of keys), got %T", name, all[name])
@@ -318,40 +243,6 @@ func boards(v *viper.Viper) ([]scrape.Profile, error) {
 		profiles = append(profiles, p)
 	}
 	return profiles, nil
-}
-
-// publishListKeys are the publish keys that hold lists of maps, set in
-// jobpulse.yaml only (no flag or environment variable).
-var publishListKeys = []string{"publish.cache_control", "publish.redirects"}
-
-// isPublishListKey reports whether key is one of publishListKeys or inside
-// one.
-func isPublishListKey(key string) bool {
-	for _, k := range publishListKeys {
-		if key == k || strings.HasPrefix(key, k+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// publishConfig reads the publish.* keys: the options, then the lists
-// publish.cache_control ({pattern, value}, first match wins) and
-// publish.redirects ({path, to}).
-func publishConfig(v *viper.Viper) (site.PublishConfig, error) {
-	cfg := site.DefaultPublishConfig()
-	cfg.Workers = v.GetInt("publish.workers")
-	cfg.MaxDeletes = v.GetInt("publish.max_deletes")
-	cfg.Gzip = v.GetBool("publish.gzip")
-	cfg.CloudFrontDistribution = v.GetString("publish.cloudfront_distribution")
-	cfg.InvalidationLimit = v.GetInt("publish.invalidation_limit")
-	if err := v.UnmarshalKey("publish.cache_control", &cfg.CacheControl); err != nil {
-		return cfg, fmt.Errorf("config: publish.cache_control: want a list of {pattern, value}: %w", err)
-	}
-	if err := v.UnmarshalKey("publish.redirects", &cfg.Redirects); err != nil {
-		return cfg, fmt.Errorf("config: publish.redirects: want a list of {path, to}: %w", err)
-	}
-	return cfg, nil
 }
 
 // checkWarehouseURL checks that the connection string raw (from key) parses,
@@ -381,10 +272,12 @@ func checkWarehouseURL(key, raw string) error {
 	return fmt.Errorf("config: %s: %s", key, why)
 }
 
-// checkS3URL refuses an s3:// URL that holds credentials
-// (s3://user:secret@bucket): they would show in logs and errors, and the
-// AWS SDK takes credentials from its own chain. The error does not show the
-// URL. A bucket name never holds "@" or ":".
+// checkS3URL refuses an s3:// URL that cannot work: one that holds
+// credentials (s3://user:secret@bucket), which would show in logs and
+// errors while the AWS SDK takes credentials from its own chain, without
+// showing the URL; then one whose bucket name breaks S3's naming rules or
+// whose prefix climbs out of the bucket (see [objstore.ParseURL]). A bucket
+// name never holds "@" or ":". Anything else is a folder, and passes.
 func checkS3URL(key, raw string) error {
 	rest, ok := strings.CutPrefix(raw, objstore.Scheme)
 	if !ok {
@@ -394,6 +287,9 @@ func checkS3URL(key, raw string) error {
 		return fmt.Errorf("config: %s: the s3:// URL holds \"@\" or \":\" before its first \"/\": a bucket name holds neither, "+
 			"and credentials (user:secret@) are not read from the URL: give them to the AWS SDK "+
 			"(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role)", key)
+	}
+	if _, _, err := objstore.ParseURL(raw); err != nil {
+		return fmt.Errorf("config: %s: %w", key, err)
 	}
 	return nil
 }

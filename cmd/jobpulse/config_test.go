@@ -18,30 +18,30 @@ var keyTests = map[string]struct {
 	values [3]string
 	get    func(Config) any
 }{
-	"lake.url":                         {[3]string{"/f", "/e", "s3://b/p"}, func(c Config) any { return c.LakeURL }},
+	"lake.url":                         {[3]string{"/f", "/e", "s3://lake-b/p"}, func(c Config) any { return c.Lake.URL }},
 	"warehouse.url":                    {[3]string{"postgres://f/db", "postgres://e/db", "postgres://g/db"}, func(c Config) any { return c.Warehouse.URL }},
 	"warehouse.iam_auth":               {[3]string{"true", "false", "true"}, func(c Config) any { return c.Warehouse.IAMAuth }},
 	"warehouse.aws_region":             {[3]string{"eu-west-1", "us-east-1", "eu-central-1"}, func(c Config) any { return c.Warehouse.AWSRegion }},
 	"warehouse.data":                   {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Warehouse.DataDir }},
 	"warehouse.database":               {[3]string{"f", "e", "g"}, func(c Config) any { return c.Warehouse.Database }},
-	"sources.remotive.enabled":         {[3]string{"false", "true", "false"}, func(c Config) any { return c.Remotive.Enabled }},
-	"sources.remotive.url":             {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Remotive.URL }},
-	"sources.remotive.categories":      {[3]string{"a", "b", "c,d"}, func(c Config) any { return strings.Join(c.Remotive.Categories, ",") }},
-	"sources.remotive.min_interval":    {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Remotive.MinInterval }},
-	"sources.arbeitnow.enabled":        {[3]string{"false", "true", "false"}, func(c Config) any { return c.Arbeitnow.Enabled }},
-	"sources.arbeitnow.url":            {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Arbeitnow.URL }},
-	"sources.arbeitnow.max_pages":      {[3]string{"1", "2", "3"}, func(c Config) any { return c.Arbeitnow.MaxPages }},
-	"sources.arbeitnow.min_interval":   {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Arbeitnow.MinInterval }},
-	"sources.remoteok.enabled":         {[3]string{"false", "true", "false"}, func(c Config) any { return c.RemoteOK.Enabled }},
-	"sources.remoteok.url":             {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.RemoteOK.URL }},
-	"sources.remoteok.min_interval":    {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.RemoteOK.MinInterval }},
-	"sources.remotive.deadline":        {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Deadlines["remotive"] }},
-	"sources.arbeitnow.deadline":       {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Deadlines["arbeitnow"] }},
-	"sources.remoteok.deadline":        {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Deadlines["remoteok"] }},
+	"sources.remotive.enabled":         {[3]string{"false", "true", "false"}, func(c Config) any { return c.Sources.Remotive.Enabled }},
+	"sources.remotive.url":             {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Sources.Remotive.URL }},
+	"sources.remotive.categories":      {[3]string{"a", "b", "c,d"}, func(c Config) any { return strings.Join(c.Sources.Remotive.Categories, ",") }},
+	"sources.remotive.min_interval":    {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Sources.Remotive.MinInterval }},
+	"sources.arbeitnow.enabled":        {[3]string{"false", "true", "false"}, func(c Config) any { return c.Sources.Arbeitnow.Enabled }},
+	"sources.arbeitnow.url":            {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Sources.Arbeitnow.URL }},
+	"sources.arbeitnow.max_pages":      {[3]string{"1", "2", "3"}, func(c Config) any { return c.Sources.Arbeitnow.MaxPages }},
+	"sources.arbeitnow.min_interval":   {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Sources.Arbeitnow.MinInterval }},
+	"sources.remoteok.enabled":         {[3]string{"false", "true", "false"}, func(c Config) any { return c.Sources.RemoteOK.Enabled }},
+	"sources.remoteok.url":             {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Sources.RemoteOK.URL }},
+	"sources.remoteok.min_interval":    {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Sources.RemoteOK.MinInterval }},
+	"sources.remotive.deadline":        {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Sources.Remotive.Deadline }},
+	"sources.arbeitnow.deadline":       {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Sources.Arbeitnow.Deadline }},
+	"sources.remoteok.deadline":        {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Sources.RemoteOK.Deadline }},
 	"sources.fakejobs.deadline":        {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Scrape[0].Deadline }},
-	"sources.remotive.redirect_hosts":  {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.RedirectHosts["remotive"], ",") }},
-	"sources.arbeitnow.redirect_hosts": {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.RedirectHosts["arbeitnow"], ",") }},
-	"sources.remoteok.redirect_hosts":  {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.RedirectHosts["remoteok"], ",") }},
+	"sources.remotive.redirect_hosts":  {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.Sources.Remotive.RedirectHosts, ",") }},
+	"sources.arbeitnow.redirect_hosts": {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.Sources.Arbeitnow.RedirectHosts, ",") }},
+	"sources.remoteok.redirect_hosts":  {[3]string{"a.example", "b.example", "c.example,d.example"}, func(c Config) any { return strings.Join(c.Sources.RemoteOK.RedirectHosts, ",") }},
 	"sources.fakejobs.enabled":         {[3]string{"true", "false", "true"}, func(c Config) any { return c.Scrape[0].Enabled }},
 	"sources.fakejobs.url":             {[3]string{"http://f/", "http://e/", "http://127.0.0.1:9/"}, func(c Config) any { return c.Scrape[0].URL }},
 	"sources.fakejobs.delay":           {[3]string{"1ms", "2ms", "3ms"}, func(c Config) any { return c.Scrape[0].Delay }},
@@ -55,14 +55,14 @@ var keyTests = map[string]struct {
 	"site.templates":                   {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Templates }},
 	"site.echarts":                     {[3]string{"config.go", "main.go", "root.go"}, func(c Config) any { return c.Site.ECharts }},
 	"site.base_url":                    {[3]string{"https://f/", "https://e/", "https://g/"}, func(c Config) any { return c.Site.BaseURL }},
-	"publish.target":                   {[3]string{"/f", "s3://e", "s3://g/p"}, func(c Config) any { return c.Target }},
+	"publish.target":                   {[3]string{"/f", "s3://site-e", "s3://site-g/p"}, func(c Config) any { return c.Publish.Target }},
 	"publish.workers":                  {[3]string{"1", "2", "3"}, func(c Config) any { return c.Publish.Workers }},
 	"publish.max_deletes":              {[3]string{"-1", "0", "7"}, func(c Config) any { return c.Publish.MaxDeletes }},
 	"publish.gzip":                     {[3]string{"true", "false", "true"}, func(c Config) any { return c.Publish.Gzip }},
 	"publish.cloudfront_distribution":  {[3]string{"E1F", "E2E", "E3G"}, func(c Config) any { return c.Publish.CloudFrontDistribution }},
 	"publish.invalidation_limit":       {[3]string{"0", "10", "3000"}, func(c Config) any { return c.Publish.InvalidationLimit }},
-	"serve.addr":                       {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.ServeAddr }},
-	"log.level":                        {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.LogLevel.String() }},
+	"serve.addr":                       {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.Serve.Addr }},
+	"log.level":                        {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.Log.SlogLevel().String() }},
 }
 
 // norm turns a configured value into what the Config field holds.
@@ -159,19 +159,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			file := ""
-			if tt.yaml != "" {
-				file = filepath.Join(t.TempDir(), "jobpulse.yaml")
-				if err := os.WriteFile(file, []byte(tt.yaml), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-			registerFlags(fs)
-			_, err := loadConfig(file, fs)
+			_, _, err := loadWith(t, tt.yaml, tt.env, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("loadConfig error = %v, want one naming %q", err, tt.wantErr)
 			}
@@ -235,4 +223,106 @@ func TestBoardProfileFromFile(t *testing.T) {
 	if _, err := loadConfig(file, fs); err == nil || !strings.Contains(err.Error(), "itme") {
 		t.Errorf("a misspelt board key: err = %v, want one naming it", err)
 	}
+}
+
+// TestConfigRefused checks that a value that cannot work is refused when the
+// configuration is read, by an error that names its key and where it was
+// set (FILE stands for the configuration file), and says it once.
+func TestConfigRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		yaml  string
+		env   map[string]string
+		flags []string
+		want  []string
+	}{
+		{name: "short bucket in the file", yaml: "lake:\n  url: s3://ab/lake\n",
+			want: []string{`config: lake.url: `, `bucket name "ab" must be 3 to 63 characters`, "(set in FILE)"}},
+		{name: "upper-case bucket from the environment", env: map[string]string{"JOBPULSE_LAKE_URL": "s3://Jobs/lake"},
+			want: []string{`config: lake.url: `, `bucket name "Jobs": invalid character 'J'`, "(set by the environment variable JOBPULSE_LAKE_URL)"}},
+		{name: "IP address bucket from a flag", flags: []string{"--lake.url=s3://192.168.5.4/lake"},
+			want: []string{`config: lake.url: `, "is an IP address", "(set by the flag --lake.url)"}},
+		{name: "two dots in a bucket", env: map[string]string{"JOBPULSE_LAKE_URL": "s3://jobs..lake"},
+			want: []string{`config: lake.url: `, "two dots in a row", "JOBPULSE_LAKE_URL"}},
+		{name: "lake prefix out of the bucket", flags: []string{"--lake.url=s3://jobs/a/../../b"},
+			want: []string{`config: lake.url: `, `prefix must not contain ".."`, "--lake.url"}},
+		{name: "credentials in the lake URL", env: map[string]string{"JOBPULSE_LAKE_URL": "s3://key:s3cr3t-value@jobs/lake"},
+			want: []string{`config: lake.url: the s3:// URL holds "@" or ":"`, "JOBPULSE_LAKE_URL"}},
+		{name: "reserved bucket prefix for the site", flags: []string{"--publish.target=s3://xn--site"},
+			want: []string{`config: publish.target: `, `starts with "xn--"`, "(set by the flag --publish.target)"}},
+		{name: "site bucket with an underscore in the file", yaml: "publish:\n  target: s3://my_site/www\n",
+			want: []string{`config: publish.target: `, `bucket name "my_site"`, "(set in FILE)"}},
+		{name: "a number that is no number", env: map[string]string{"JOBPULSE_FETCH_RETRIES": "three"},
+			want: []string{`config: fetch.retries: "three": cannot parse`, "JOBPULSE_FETCH_RETRIES"}},
+		{name: "a duration that is no duration", yaml: "fetch:\n  timeout: soon\n",
+			want: []string{`config: fetch.timeout: "soon": `, "invalid duration", "(set in FILE)"}},
+		{name: "a bool that is no bool", env: map[string]string{"JOBPULSE_PUBLISH_GZIP": "maybe"},
+			want: []string{`config: publish.gzip: "maybe": `, "JOBPULSE_PUBLISH_GZIP"}},
+		{name: "zero timeout", flags: []string{"--fetch.timeout=0s"},
+			want: []string{"config: fetch.timeout: 0s must be positive", "(set by the flag --fetch.timeout)"}},
+		{name: "too many pages", yaml: "sources:\n  arbeitnow:\n    max_pages: 10000\n",
+			want: []string{"config: sources.arbeitnow.max_pages: 10000 is not between 1 and 9999", "(set in FILE)"}},
+		{name: "no worker", env: map[string]string{"JOBPULSE_PUBLISH_WORKERS": "0"},
+			want: []string{"publish.workers: 0 is not between 1 and 256", "JOBPULSE_PUBLISH_WORKERS"}},
+		{name: "invalidation limit past CloudFront's", flags: []string{"--publish.invalidation_limit=3001"},
+			want: []string{"publish.invalidation_limit: 3001 is not between 0 and 3000", "--publish.invalidation_limit"}},
+		{name: "no deadline", env: map[string]string{"JOBPULSE_SOURCES_REMOTIVE_DEADLINE": "0s"},
+			want: []string{"config: sources.remotive.deadline: 0s must be positive", "JOBPULSE_SOURCES_REMOTIVE_DEADLINE"}},
+		{name: "serve address without a port", env: map[string]string{"JOBPULSE_SERVE_ADDR": "localhost"},
+			want: []string{`config: serve.addr: "localhost" is not host:port`, "JOBPULSE_SERVE_ADDR"}},
+		{name: "unknown log level", flags: []string{"--log.level=loud"},
+			want: []string{`config: log.level: "loud" is not one of`, "(set by the flag --log.level)"}},
+		{name: "IAM without a server", env: map[string]string{"JOBPULSE_WAREHOUSE_IAM_AUTH": "true"},
+			want: []string{"warehouse.iam_auth: true needs warehouse.url", "(set by the environment variable JOBPULSE_WAREHOUSE_IAM_AUTH)"}},
+		{name: "a board's misspelt key", yaml: "sources:\n  myboard:\n    url: http://127.0.0.1:9/\n    itme: li\n",
+			want: []string{"config: sources.myboard: ", "itme", "(set in FILE)"}},
+		{name: "a list from the environment", env: map[string]string{"JOBPULSE_PUBLISH_REDIRECTS": "/a:/b"},
+			want: []string{"config: publish.redirects: set by the environment variable JOBPULSE_PUBLISH_REDIRECTS, but a list is read from jobpulse.yaml only"}},
+		{name: "a bad cache rule", yaml: "publish:\n  cache_control:\n    - {pattern: \"[\", value: no-store}\n",
+			want: []string{`site: publish.cache_control[0]: pattern "[" is not a glob`, "(set in FILE)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("DATABASE_URL", "")
+			_, file, err := loadWith(t, tt.yaml, tt.env, tt.flags)
+			if err == nil {
+				t.Fatalf("loadConfig: no error, want one saying %q", tt.want)
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				if w = strings.ReplaceAll(w, "FILE", file); !strings.Contains(msg, w) {
+					t.Errorf("loadConfig error lacks %q:\n%s", w, msg)
+				}
+			}
+			if n := strings.Count(msg, "\n") + 1; n != 1 && !strings.Contains(tt.name, "board") {
+				t.Errorf("loadConfig: %d errors, want the one:\n%s", n, msg)
+			}
+			if strings.Contains(msg, "s3cr3t") {
+				t.Errorf("the error shows the secret of the URL:\n%s", msg)
+			}
+		})
+	}
+}
+
+// loadWith reads the configuration from a file holding yaml (none when
+// empty), the variables env and the flags given; it returns the file's path.
+func loadWith(t *testing.T, yaml string, env map[string]string, flags []string) (Config, string, error) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	file := ""
+	if yaml != "" {
+		file = filepath.Join(t.TempDir(), "jobpulse.yaml")
+		if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	registerFlags(fs)
+	if err := fs.Parse(flags); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(file, fs)
+	return cfg, file, err
 }

@@ -129,7 +129,7 @@ to a configured warehouse, lake or publish target.`,
 			if noServe {
 				return nil
 			}
-			if err := serveSite(ctx, out, siteCfg.Out, a.cfg.ServeAddr, a.cfg.Publish.CacheControl); err != nil && !errors.Is(err, ctx.Err()) {
+			if err := serveSite(ctx, out, siteCfg.Out, a.cfg.Serve.Addr, a.cfg.Publish.CacheControl); err != nil && !errors.Is(err, ctx.Err()) {
 				return err
 			}
 			return nil

@@ -75,7 +75,7 @@ Without an argument it reads the raw fields given as flags (--title, --location,
 				if err != nil {
 					return err
 				}
-				lake, err := ingest.OpenLake(ctx, a.cfg.LakeURL)
+				lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
 				if err != nil {
 					return err
 				}

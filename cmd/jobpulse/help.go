@@ -18,14 +18,6 @@ func reads(keys ...string) map[string]string {
 	return map[string]string{readsAnnotation: strings.Join(keys, " ")}
 }
 
-// yamlOnlyKeys are the keys that are lists or maps, set in jobpulse.yaml
-// only (no flag or variable), as --help names them.
-var yamlOnlyKeys = []struct{ key, usage string }{
-	{"publish.cache_control", "Cache-Control by key pattern: a list of {pattern, value}, first match wins"},
-	{"publish.redirects", "redirects to publish: a list of {path, to}"},
-	{"sources.<board>.*", "a job board to crawl, with its scrape profile"},
-}
-
 // isConfigFlag reports whether a flag is a configuration key (or --config).
 func isConfigFlag(name string) bool {
 	if name == "config" {

@@ -72,11 +72,11 @@ Attach it to the role the scheduler assumes, e.g.
 // pipelineAccess turns the flags and the configuration into what the
 // pipeline must reach.
 func (a *app) pipelineAccess(f iamFlags) (objstore.PipelineAccess, error) {
-	if f.lake == "" && objstore.IsS3URL(a.cfg.LakeURL) {
-		f.lake = a.cfg.LakeURL
+	if f.lake == "" && objstore.IsS3URL(a.cfg.Lake.URL) {
+		f.lake = a.cfg.Lake.URL
 	}
-	if f.site == "" && objstore.IsS3URL(a.cfg.Target) {
-		f.site = a.cfg.Target
+	if f.site == "" && objstore.IsS3URL(a.cfg.Publish.Target) {
+		f.site = a.cfg.Publish.Target
 	}
 	if f.cloudfront == "" {
 		f.cloudfront = a.cfg.Publish.CloudFrontDistribution

@@ -50,7 +50,7 @@ and changes nothing; --wait DURATION waits up to that long instead.`,
 			}
 			if err == nil {
 				err = a.withRunLock(ctx, "ingest", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, _ *warehouse.RunLock) error {
-					return a.ingestInto(ctx, &rep, wh, a.cfg.LakeURL, srcs, false)
+					return a.ingestInto(ctx, &rep, wh, a.cfg.Lake.URL, srcs, false)
 				})
 			}
 			return rep.write(cmd.OutOrStdout(), out.json, err)

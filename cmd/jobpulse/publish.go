@@ -61,7 +61,7 @@ the paths stay in the manifest, and the next publish invalidates them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if target == "" {
-				target = a.cfg.Target
+				target = a.cfg.Publish.Target
 			}
 			cfg := a.cfg.Publish
 			cfg.Source, cfg.Target, cfg.DryRun, cfg.Wait = a.cfg.Site.Out, target, dryRun, wait

@@ -38,7 +38,7 @@ func newRedactor(cfg Config, flags *pflag.FlagSet) *redactor {
 	for _, cs := range []string{cfg.Warehouse.URL, os.Getenv("DATABASE_URL"), flagValue(flags, "warehouse.url")} {
 		secrets = append(secrets, connPasswords(cs)...)
 	}
-	for _, u := range []string{cfg.LakeURL, cfg.Target} {
+	for _, u := range []string{cfg.Lake.URL, cfg.Publish.Target} {
 		secrets = append(secrets, urlPassword(u))
 	}
 	flags.VisitAll(func(f *pflag.Flag) { // --lake.url, --publish.target, publish --target, iam-policy --lake...

@@ -55,7 +55,7 @@ without fetching it again.
 			}
 			var rep report
 			err := a.withWarehouse(ctx, a.cfg.Warehouse, func(wh *warehouse.Warehouse) error {
-				lake, err := ingest.OpenLake(ctx, a.cfg.LakeURL)
+				lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
 				if err != nil {
 					return err
 				}

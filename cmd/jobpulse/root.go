@@ -66,7 +66,7 @@ jobpulse starts itself with its data in warehouse.data.`,
 			}
 			a.cfg = cfg
 			a.stderr = cmd.ErrOrStderr() // progress bars, which show no secret
-			a.logger = slog.New(slog.NewTextHandler(a.redact.writer(a.stderr), &slog.HandlerOptions{Level: cfg.LogLevel}))
+			a.logger = slog.New(slog.NewTextHandler(a.redact.writer(a.stderr), &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}))
 			return nil
 		},
 	}

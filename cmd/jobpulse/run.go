@@ -62,7 +62,7 @@ stops it before anything is published, and the run exits non-zero.`,
 // wait bounds the wait for the publish target's lock, which a publish run
 // on its own may hold.
 func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, srcs []ingest.Source, wait time.Duration) error {
-	if err := a.ingestInto(ctx, rep, wh, a.cfg.LakeURL, srcs, false); err != nil {
+	if err := a.ingestInto(ctx, rep, wh, a.cfg.Lake.URL, srcs, false); err != nil {
 		return err
 	}
 	var err error
@@ -74,7 +74,7 @@ func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehous
 	if err := lock.Check(ctx); err != nil {
 		return fmt.Errorf("run: nothing published: %w", err)
 	}
-	rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Target, wait)
+	rep.Publish, err = a.publish(ctx, a.cfg.Site.Out, a.cfg.Publish.Target, wait)
 	return err
 }
 

@@ -28,7 +28,7 @@ included), and text gzip-compressed for a browser that accepts it. It is a previ
 is for real readers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serveSite(cmd.Context(), cmd.OutOrStdout(), a.cfg.Site.Out, a.cfg.ServeAddr, a.cfg.Publish.CacheControl)
+			return serveSite(cmd.Context(), cmd.OutOrStdout(), a.cfg.Site.Out, a.cfg.Serve.Addr, a.cfg.Publish.CacheControl)
 		},
 	}
 }

@@ -151,7 +151,7 @@ func soakApp(args []string, logw io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}))
 	return &app{cfg: cfg, logger: logger, stderr: logw}, nil
 }
 

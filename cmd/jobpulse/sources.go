@@ -23,15 +23,15 @@ func (a *app) allSources() map[string]configuredSource {
 	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
 	opts := []ingest.SourceOption{ingest.WithLimiter(ingest.NewHostLimiter()), ingest.WithLogger(a.logger)}
 	// Each API source redirects only to its own hosts, and stops at its deadline.
-	api := func(name string) *ingest.Fetcher { return fetcher.WithRedirectHosts(a.cfg.RedirectHosts[name]...) }
+	api := func(hosts []string) *ingest.Fetcher { return fetcher.WithRedirectHosts(hosts...) }
+	remotive, arbeitnow, remoteok := a.cfg.Sources.Remotive, a.cfg.Sources.Arbeitnow, a.cfg.Sources.RemoteOK
 	all := map[string]configuredSource{
-		"remotive":  {ingest.NewRemotive(a.cfg.Remotive, api("remotive"), opts...), a.cfg.Remotive.Enabled},
-		"arbeitnow": {ingest.NewArbeitnow(a.cfg.Arbeitnow, api("arbeitnow"), opts...), a.cfg.Arbeitnow.Enabled},
-		"remoteok":  {ingest.NewRemoteOK(a.cfg.RemoteOK, api("remoteok"), opts...), a.cfg.RemoteOK.Enabled},
-	}
-	for name, cs := range all {
-		cs.source = ingest.WithDeadline(cs.source, a.cfg.Deadlines[name])
-		all[name] = cs
+		"remotive": {ingest.WithDeadline(ingest.NewRemotive(remotive.RemotiveConfig, api(remotive.RedirectHosts), opts...), remotive.Deadline),
+			remotive.Enabled},
+		"arbeitnow": {ingest.WithDeadline(ingest.NewArbeitnow(arbeitnow.ArbeitnowConfig, api(arbeitnow.RedirectHosts), opts...), arbeitnow.Deadline),
+			arbeitnow.Enabled},
+		"remoteok": {ingest.WithDeadline(ingest.NewRemoteOK(remoteok.RemoteOKConfig, api(remoteok.RedirectHosts), opts...), remoteok.Deadline),
+			remoteok.Enabled},
 	}
 	for _, p := range a.cfg.Scrape {
 		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger), p.Deadline), p.Enabled}

@@ -66,9 +66,13 @@ func ParseURL(raw string) (bucket, prefix string, err error) {
 	return bucket, prefix, nil
 }
 
-// validateBucket checks the bucket name against S3's naming rules (3 to 63
-// characters; lower-case letters, digits, dots and hyphens; starts and ends
-// with a letter or digit).
+// validateBucket checks the bucket name against S3's naming rules for
+// general purpose buckets: 3 to 63 characters; lower-case letters, digits,
+// dots and hyphens; a letter or digit first and last; no two dots in a row;
+// not an IP address (192.168.5.4); none of the reserved prefixes xn--,
+// sthree- and amzn-s3-demo-. The reserved suffixes are let through: they
+// name access point aliases (-s3alias, --ol-s3) and directory buckets
+// (--x-s3), which S3 takes in place of a bucket name.
 func validateBucket(b string) error {
 	if len(b) < 3 || len(b) > 63 {
 		return fmt.Errorf("bucket name %q must be 3 to 63 characters", b)
@@ -80,6 +84,17 @@ func validateBucket(b string) error {
 		case (c == '-' || c == '.') && i > 0 && i < len(b)-1:
 		default:
 			return fmt.Errorf("bucket name %q: invalid character %q at %d", b, c, i)
+		}
+	}
+	if strings.Contains(b, "..") {
+		return fmt.Errorf("bucket name %q holds two dots in a row", b)
+	}
+	if ip := net.ParseIP(b); ip != nil {
+		return fmt.Errorf("bucket name %q is an IP address", b)
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(b, p) {
+			return fmt.Errorf("bucket name %q starts with %q, which S3 keeps for itself", b, p)
 		}
 	}
 	return nil

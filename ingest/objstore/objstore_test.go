@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,6 +35,17 @@ func TestParseURL(t *testing.T) {
 		{name: "short bucket", raw: "s3://ab", want: result{Err: true}},
 		{name: "upper case bucket", raw: "s3://Jobs", want: result{Err: true}},
 		{name: "bucket ends with hyphen", raw: "s3://jobs-", want: result{Err: true}},
+		{name: "long bucket", raw: "s3://" + strings.Repeat("a", 64), want: result{Err: true}},
+		{name: "longest bucket", raw: "s3://" + strings.Repeat("a", 63), want: result{Bucket: strings.Repeat("a", 63)}},
+		{name: "underscore in bucket", raw: "s3://my_jobs", want: result{Err: true}},
+		{name: "two dots in a row", raw: "s3://jobs..example", want: result{Err: true}},
+		{name: "IP address bucket", raw: "s3://192.168.5.4/lake", want: result{Err: true}},
+		{name: "digits and dots, not an address", raw: "s3://192.168.5/lake", want: result{Bucket: "192.168.5", Prefix: "lake"}},
+		{name: "reserved prefix xn--", raw: "s3://xn--jobs", want: result{Err: true}},
+		{name: "reserved prefix sthree-", raw: "s3://sthree-jobs", want: result{Err: true}},
+		{name: "reserved prefix amzn-s3-demo-", raw: "s3://amzn-s3-demo-jobs", want: result{Err: true}},
+		{name: "access point alias", raw: "s3://jobs-ap-abc123-s3alias/x", want: result{Bucket: "jobs-ap-abc123-s3alias", Prefix: "x"}},
+		{name: "directory bucket", raw: "s3://jobs--usw2-az1--x-s3", want: result{Bucket: "jobs--usw2-az1--x-s3"}},
 		{name: "dot-dot prefix", raw: "s3://jobs/a/../../b", want: result{Err: true}},
 		{name: "query", raw: "s3://jobs/a?versionId=1", want: result{Err: true}},
 		{name: "backslash", raw: `s3://jobs/a\b`, want: result{Err: true}},
