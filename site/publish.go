@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 // Errors of [Publish].

@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // The publish benchmark's site is the one the reference tools were measured

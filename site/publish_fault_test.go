@@ -15,8 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 )
 
 // faultSite returns version v of a site of about 130 files shaped like a

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/templates"
 )

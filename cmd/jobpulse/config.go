@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/objstore"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
