@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/jobpulse/jobpulse/internal/testenv"
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 // minScore is the least Lighthouse score (0 to 1) a page may have in any
@@ -83,7 +83,7 @@ const (
 func TestLighthouse(t *testing.T) {
 	lh := findLighthouse(t)
 	dir := buildReport(t)
-	srv := httptest.NewServer(site.Handler(dir, nil))
+	srv := httptest.NewServer(publish.Handler(dir, nil))
 	defer srv.Close()
 	role := rolePage(t, dir)
 

@@ -20,6 +20,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest/scrape"
 	"github.com/jobpulse/jobpulse/internal/objstore"
 	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
@@ -40,7 +41,7 @@ func options() []option {
 	remoteok := ingest.DefaultRemoteOKConfig()
 	fakejobs := scrape.FakeJobs()
 	build := site.DefaultBuildConfig()
-	pub := site.DefaultPublishConfig()
+	pub := publish.DefaultConfig()
 	return []option{
 		{"lake.url", "./data/lake", "the lake: a folder, or s3://bucket/prefix"},
 		{"warehouse.url", "", "PostgreSQL connection string (default: $DATABASE_URL, else a server jobpulse starts itself)"},
@@ -106,7 +107,7 @@ type Config struct {
 	Fetch         ingest.FetchConfig
 	Site          site.BuildConfig
 	Target        string
-	Publish       site.PublishConfig // without Source and Target: site.out and publish.target
+	Publish       publish.Config // without Source and Target: site.out and publish.target
 	ServeAddr     string
 	LogLevel      slog.Level
 }
@@ -338,8 +339,8 @@ func isPublishListKey(key string) bool {
 // publishConfig reads the publish.* keys: the options, then the lists
 // publish.cache_control ({pattern, value}, first match wins) and
 // publish.redirects ({path, to}).
-func publishConfig(v *viper.Viper) (site.PublishConfig, error) {
-	cfg := site.DefaultPublishConfig()
+func publishConfig(v *viper.Viper) (publish.Config, error) {
+	cfg := publish.DefaultConfig()
 	cfg.Workers = v.GetInt("publish.workers")
 	cfg.MaxDeletes = v.GetInt("publish.max_deletes")
 	cfg.Gzip = v.GetBool("publish.gzip")

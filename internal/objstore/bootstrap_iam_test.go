@@ -24,7 +24,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/internal/objstore"
 	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -271,15 +271,15 @@ func TestPipelinePolicyUsed(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "data.json"), make([]byte, 17<<20), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pub := site.DefaultPublishConfig()
+	pub := publish.DefaultConfig()
 	pub.Source, pub.Target, pub.CloudFrontDistribution = dir, "s3://"+siteBucket+"/www", distribution
-	if _, err := site.Publish(ctx, pub, nil); err != nil {
+	if _, err := publish.Publish(ctx, pub, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(filepath.Join(dir, "roles/index.html")); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := site.Publish(ctx, pub, nil); err != nil || res.Invalidation == nil {
+	if res, err := publish.Publish(ctx, pub, nil); err != nil || res.Invalidation == nil {
 		t.Fatalf("publish with a delete: invalidation %v, err %v, want an invalidation", res.Invalidation, err)
 	}
 

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // is never published. It exists only while a publish holds it.
 const lockKey = ".jobpulse-lock"
 
-// PublishLockLease is how long a bucket target's lock object holds without
+// LockLease is how long a bucket target's lock object holds without
 // being renewed; the holder renews it every third of it. A publish whose
 // process died leaves its lock object behind: once expired, the next
 // publish takes it over. An hour is far beyond the minute a nightly
@@ -26,19 +26,19 @@ const lockKey = ".jobpulse-lock"
 // two machines; a crashed publish blocks the next ones for an hour at most,
 // which a nightly job never notices. A folder target needs no lease: the
 // system frees the flock of a dead process at once.
-const PublishLockLease = time.Hour
+const LockLease = time.Hour
 
-// ErrPublishLocked is returned (inside a [*PublishLockedError]) by [Publish]
+// ErrLocked is returned (inside a [*LockedError]) by [Publish]
 // when another publish holds the target's lock.
-var ErrPublishLocked = errors.New("site: another publish to the target holds its lock")
+var ErrLocked = errors.New("site: another publish to the target holds its lock")
 
 // errLockRace tells that the lock changed hands between two steps of an
 // attempt (released, taken over): the attempt is made again at once.
 var errLockRace = errors.New("site: publish lock changed hands, try again")
 
-// PublishLockHolder is what a publish lock says of the publish that holds
+// LockHolder is what a publish lock says of the publish that holds
 // it: who, where and since when, and until when for a lock object.
-type PublishLockHolder struct {
+type LockHolder struct {
 	// Holder names the publish, e.g. "jobpulse publish host pid 4242".
 	Holder string `json:"holder"`
 	// Host and PID are where it runs.
@@ -52,7 +52,7 @@ type PublishLockHolder struct {
 }
 
 // String describes the holder in one line.
-func (h PublishLockHolder) String() string {
+func (h LockHolder) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%q", h.Holder)
 	if !h.Since.IsZero() {
@@ -66,7 +66,7 @@ func (h PublishLockHolder) String() string {
 
 // newLockHolder names this process's publish: holder, or "jobpulse publish
 // <host> pid <pid>".
-func newLockHolder(holder string) PublishLockHolder {
+func newLockHolder(holder string) LockHolder {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "unknown-host"
@@ -74,30 +74,30 @@ func newLockHolder(holder string) PublishLockHolder {
 	if holder == "" {
 		holder = fmt.Sprintf("jobpulse publish %s pid %d", host, os.Getpid())
 	}
-	return PublishLockHolder{Holder: holder, Host: host, PID: os.Getpid()}
+	return LockHolder{Holder: holder, Host: host, PID: os.Getpid()}
 }
 
 // parseLockHolder reads a lock's content; nil when it says nothing (being
 // written, or not ours).
-func parseLockHolder(b []byte) *PublishLockHolder {
-	var h PublishLockHolder
+func parseLockHolder(b []byte) *LockHolder {
+	var h LockHolder
 	if err := json.Unmarshal(b, &h); err != nil || h.Holder == "" {
 		return nil
 	}
 	return &h
 }
 
-// PublishLockedError says that another publish holds the target's lock,
-// and which one when the lock tells. It matches [ErrPublishLocked] with
+// LockedError says that another publish holds the target's lock,
+// and which one when the lock tells. It matches [ErrLocked] with
 // errors.Is.
-type PublishLockedError struct {
+type LockedError struct {
 	Target string
-	Holder *PublishLockHolder // nil when the lock did not say
+	Holder *LockHolder // nil when the lock did not say
 	Waited time.Duration
 }
 
-func (e *PublishLockedError) Error() string {
-	msg := ErrPublishLocked.Error() + " (" + e.Target + ")"
+func (e *LockedError) Error() string {
+	msg := ErrLocked.Error() + " (" + e.Target + ")"
 	if e.Holder != nil {
 		msg += ": " + e.Holder.String()
 	}
@@ -107,15 +107,15 @@ func (e *PublishLockedError) Error() string {
 	return msg
 }
 
-// Is makes errors.Is(err, ErrPublishLocked) true.
-func (e *PublishLockedError) Is(target error) bool { return target == ErrPublishLocked }
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
 // lockRequest is what a publish asks of a target's lock.
 type lockRequest struct {
 	// wait is how long to wait while another publish holds the lock.
 	wait time.Duration
 	// me is this publish, as the lock tells it to others.
-	me PublishLockHolder
+	me LockHolder
 	// lost is called if the lock is taken from this publish while held.
 	lost func(error)
 	// log is told when the publish starts waiting.
@@ -123,13 +123,13 @@ type lockRequest struct {
 }
 
 // lockAttempt tries once to take a lock. It returns the release function,
-// or the holder (nil when unknown) and [ErrPublishLocked] when another
+// or the holder (nil when unknown) and [ErrLocked] when another
 // publish holds it, or errLockRace to be called again at once.
-type lockAttempt func(ctx context.Context) (release func(context.Context) error, holder *PublishLockHolder, err error)
+type lockAttempt func(ctx context.Context) (release func(context.Context) error, holder *LockHolder, err error)
 
 // acquireLock makes attempts until one takes the lock, polling up to wait
 // while another publish holds it; past wait it returns a
-// [*PublishLockedError] naming the last holder seen.
+// [*LockedError] naming the last holder seen.
 func acquireLock(ctx context.Context, target string, req lockRequest, try lockAttempt) (func(context.Context) error, error) {
 	start, wait, told := time.Now(), req.wait, false
 	pause := 50 * time.Millisecond
@@ -141,12 +141,12 @@ func acquireLock(ctx context.Context, target string, req lockRequest, try lockAt
 		case errors.Is(err, errLockRace) && races < 100:
 			races++
 			continue
-		case !errors.Is(err, ErrPublishLocked):
+		case !errors.Is(err, ErrLocked):
 			return nil, fmt.Errorf("site: publish lock of %s: %w", target, err)
 		}
 		left := wait - time.Since(start)
 		if left <= 0 {
-			return nil, &PublishLockedError{Target: target, Holder: holder, Waited: wait}
+			return nil, &LockedError{Target: target, Holder: holder, Waited: wait}
 		}
 		if !told {
 			told = true

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -81,13 +81,13 @@ func wantPublished(b publishBackend, files map[string]string) map[string]publish
 }
 
 // publishConfig is the default configuration for src and target.
-func publishConfig(src, target string) PublishConfig {
-	cfg := DefaultPublishConfig()
+func publishConfig(src, target string) Config {
+	cfg := DefaultConfig()
 	cfg.Source, cfg.Target = src, target
 	return cfg
 }
 
-func publishOK(t *testing.T, src, target string) PublishResult {
+func publishOK(t *testing.T, src, target string) Result {
 	t.Helper()
 	res, err := Publish(context.Background(), publishConfig(src, target), nil)
 	if err != nil {
@@ -96,9 +96,9 @@ func publishOK(t *testing.T, src, target string) PublishResult {
 	return res
 }
 
-func checkResult(t *testing.T, step string, want, got PublishResult) {
+func checkResult(t *testing.T, step string, want, got Result) {
 	t.Helper()
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(PublishResult{}, "Plan")); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Result{}, "Plan")); diff != "" {
 		t.Errorf("%s: result mismatch (-want +got):\n%s", step, diff)
 	}
 }
@@ -106,7 +106,7 @@ func checkResult(t *testing.T, step string, want, got PublishResult) {
 func checkPublished(t *testing.T, b publishBackend, location string, files map[string]string) {
 	t.Helper()
 	got := b.read(t, location)
-	delete(got, markerKey)
+	delete(got, MarkerKey)
 	if diff := cmp.Diff(wantPublished(b, files), got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("published objects at %s mismatch (-want +got):\n%s", location, diff)
 	}
@@ -158,21 +158,21 @@ func testPublishIncremental(t *testing.T, b publishBackend) {
 		files[k] = v
 	}
 	writeSource(t, src, files)
-	b.write(t, target, markerKey, "published by jobpulse before")
+	b.write(t, target, MarkerKey, "published by jobpulse before")
 	b.write(t, target, "old/stale.html", "<p>from an older build</p>")
 
 	res := publishOK(t, src, target)
-	checkResult(t, "first publish", PublishResult{Uploaded: len(files), Deleted: 1, Bytes: size(files, keysOf(files)...)}, res)
+	checkResult(t, "first publish", Result{Uploaded: len(files), Deleted: 1, Bytes: size(files, keysOf(files)...)}, res)
 	checkPublished(t, b, target, files)
 
 	res = publishOK(t, src, target)
-	checkResult(t, "same build again", PublishResult{Unchanged: len(files)}, res)
+	checkResult(t, "same build again", Result{Unchanged: len(files)}, res)
 
 	// Same size, new content: only the hash tells.
 	files["roles/index.html"] = "<!doctype html><title>Roles</title><h1>ROLES</h1>"
 	writeSource(t, src, map[string]string{"roles/index.html": files["roles/index.html"]})
 	res = publishOK(t, src, target)
-	checkResult(t, "one changed file", PublishResult{Uploaded: 1, Unchanged: len(files) - 1, Bytes: size(files, "roles/index.html")}, res)
+	checkResult(t, "one changed file", Result{Uploaded: 1, Unchanged: len(files) - 1, Bytes: size(files, "roles/index.html")}, res)
 	checkPublished(t, b, target, files)
 
 	delete(files, "roles/backend/index.html")
@@ -180,7 +180,7 @@ func testPublishIncremental(t *testing.T, b publishBackend) {
 		t.Fatal(err)
 	}
 	res = publishOK(t, src, target)
-	checkResult(t, "one removed file", PublishResult{Unchanged: len(files), Deleted: 1}, res)
+	checkResult(t, "one removed file", Result{Unchanged: len(files), Deleted: 1}, res)
 	checkPublished(t, b, target, files)
 }
 
@@ -201,13 +201,13 @@ func testPublishPrefixIsolation(t *testing.T, b publishBackend) {
 	site := map[string]string{"index.html": "<h1>blog</h1>", "post/index.html": "<h1>post</h1>"}
 	writeSource(t, src, site)
 	res := publishOK(t, src, base+"/site/blog")
-	checkResult(t, "publish to a prefix", PublishResult{Uploaded: 2, Bytes: size(site, "index.html", "post/index.html")}, res)
+	checkResult(t, "publish to a prefix", Result{Uploaded: 2, Bytes: size(site, "index.html", "post/index.html")}, res)
 
 	if err := os.RemoveAll(filepath.Join(src, "post")); err != nil {
 		t.Fatal(err)
 	}
 	res = publishOK(t, src, base+"/site/blog")
-	checkResult(t, "publish with a removed page", PublishResult{Unchanged: 1, Deleted: 1}, res)
+	checkResult(t, "publish with a removed page", Result{Unchanged: 1, Deleted: 1}, res)
 
 	got := b.read(t, base)
 	for k, v := range neighbours {
@@ -231,7 +231,7 @@ func testPublishMarker(t *testing.T, b publishBackend) {
 	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>"})
 	target := b.newTarget(t)
 	publishOK(t, src, target)
-	m := parseManifest([]byte(b.read(t, target)[markerKey].Body))
+	m := parseManifest([]byte(b.read(t, target)[MarkerKey].Body))
 	if got, want := slices.Sorted(maps.Keys(m.Files)), []string{"index.html"}; !cmp.Equal(want, got) || m.Version != manifestVersion {
 		t.Errorf("manifest after the first publish: version %d, keys %q; want version %d, keys %q", m.Version, got, manifestVersion, want)
 	}
@@ -253,7 +253,7 @@ func testPublishMarker(t *testing.T, b publishBackend) {
 func testPublishFailedUpload(t *testing.T, b publishBackend) {
 	src := t.TempDir()
 	target := b.newTarget(t)
-	b.write(t, target, markerKey, "published by jobpulse before")
+	b.write(t, target, MarkerKey, "published by jobpulse before")
 	b.write(t, target, "stale.html", "<p>stale</p>")
 	writeSource(t, src, map[string]string{"index.html": "<h1>home</h1>", "broken.html": "<h1>x</h1>"})
 	failing := b.failing(t, target, "broken.html")
@@ -270,10 +270,10 @@ func TestPublishValidate(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
 		name    string
-		cfg     PublishConfig
+		cfg     Config
 		wantErr string // "" for valid
 	}{
-		{name: "bad options", cfg: PublishConfig{Source: "public", Target: "s3://reports", Workers: 0, MaxDeletes: -2,
+		{name: "bad options", cfg: Config{Source: "public", Target: "s3://reports", Workers: 0, MaxDeletes: -2,
 			CacheControl: []CacheRule{{Pattern: "[", Value: "x"}, {Pattern: "*.css"}},
 			Redirects:    []Redirect{{Path: "../up", To: "/"}, {Path: "old/", To: "example.org"}, {Path: "a", To: "/b"}, {Path: "/a", To: "/c"}}},
 			wantErr: "site: publish.workers: 0 is not between 1 and 256\n" +
@@ -283,24 +283,24 @@ func TestPublishValidate(t *testing.T) {
 				`site: publish.redirects[0]: path "../up" is not a clean key of the site` + "\n" +
 				`site: publish.redirects[1]: to "example.org": want a path starting with / or an http(s) URL` + "\n" +
 				`site: publish.redirects[3]: path "/a" is redirected twice`},
-		{name: "folder", cfg: PublishConfig{Source: dir + "/public", Target: dir + "/www"}},
-		{name: "bucket", cfg: PublishConfig{Source: "public", Target: "s3://reports/jobs"}},
-		{name: "no source", cfg: PublishConfig{Target: "s3://reports"}, wantErr: "site: site.out is empty: set the built site folder to publish"},
-		{name: "no target", cfg: PublishConfig{Source: "public"}, wantErr: "site: publish.target is empty: set a folder or an s3://bucket[/prefix] URL"},
-		{name: "bad bucket", cfg: PublishConfig{Source: "public", Target: "s3://Reports"}, wantErr: `site: publish.target "s3://Reports": objstore: parse "s3://Reports": bucket name "Reports": invalid character 'R' at 0`},
-		{name: "target is source", cfg: PublishConfig{Source: "public", Target: "./public/"}, wantErr: `site: publish.target "./public/" overlaps site.out "public": publish to a folder of its own`},
-		{name: "target holds source", cfg: PublishConfig{Source: "public", Target: "."}, wantErr: `site: publish.target "." overlaps site.out "public": publish to a folder of its own`},
-		{name: "target inside source", cfg: PublishConfig{Source: "public", Target: "public/www"}, wantErr: `site: publish.target "public/www" overlaps site.out "public": publish to a folder of its own`},
-		{name: "sibling with shared prefix", cfg: PublishConfig{Source: "public", Target: "public2"}},
-		{name: "cloudfront", cfg: PublishConfig{Source: "public", Target: "s3://reports", CloudFrontDistribution: "E2EXAMPLE1AB2C", InvalidationLimit: 100}},
-		{name: "bad cloudfront", cfg: PublishConfig{Source: "public", Target: "s3://reports", CloudFrontDistribution: "e2/x", InvalidationLimit: 3001},
+		{name: "folder", cfg: Config{Source: dir + "/public", Target: dir + "/www"}},
+		{name: "bucket", cfg: Config{Source: "public", Target: "s3://reports/jobs"}},
+		{name: "no source", cfg: Config{Target: "s3://reports"}, wantErr: "site: site.out is empty: set the built site folder to publish"},
+		{name: "no target", cfg: Config{Source: "public"}, wantErr: "site: publish.target is empty: set a folder or an s3://bucket[/prefix] URL"},
+		{name: "bad bucket", cfg: Config{Source: "public", Target: "s3://Reports"}, wantErr: `site: publish.target "s3://Reports": objstore: parse "s3://Reports": bucket name "Reports": invalid character 'R' at 0`},
+		{name: "target is source", cfg: Config{Source: "public", Target: "./public/"}, wantErr: `site: publish.target "./public/" overlaps site.out "public": publish to a folder of its own`},
+		{name: "target holds source", cfg: Config{Source: "public", Target: "."}, wantErr: `site: publish.target "." overlaps site.out "public": publish to a folder of its own`},
+		{name: "target inside source", cfg: Config{Source: "public", Target: "public/www"}, wantErr: `site: publish.target "public/www" overlaps site.out "public": publish to a folder of its own`},
+		{name: "sibling with shared prefix", cfg: Config{Source: "public", Target: "public2"}},
+		{name: "cloudfront", cfg: Config{Source: "public", Target: "s3://reports", CloudFrontDistribution: "E2EXAMPLE1AB2C", InvalidationLimit: 100}},
+		{name: "bad cloudfront", cfg: Config{Source: "public", Target: "s3://reports", CloudFrontDistribution: "e2/x", InvalidationLimit: 3001},
 			wantErr: "site: publish.invalidation_limit: 3001 is not between 0 and 3000\n" +
 				`site: publish.cloudfront_distribution: "e2/x" is not a distribution id (upper-case letters and digits, e.g. E2EXAMPLE1AB2C)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.cfg.Workers == 0 && tt.name != "bad options" {
-				tt.cfg.Workers, tt.cfg.MaxDeletes = DefaultPublishWorkers, DefaultMaxDeletes
+				tt.cfg.Workers, tt.cfg.MaxDeletes = DefaultWorkers, DefaultMaxDeletes
 			}
 			err := tt.cfg.Validate()
 			got := ""
@@ -347,7 +347,7 @@ func TestPublishHeaders(t *testing.T) {
 		{name: "rule on the name", key: "docs/report.pdf", contentType: "application/pdf", cacheControl: "no-store", class: classAsset},
 		{name: "csv", key: "data/roles.csv", contentType: "text/csv; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
 		{name: "data file of a page", key: "roles/backend-engineer/companies.json", contentType: "application/json", cacheControl: CacheRevalidate, class: classData},
-		{name: "atom feed", key: feedFile, contentType: "application/atom+xml; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
+		{name: "atom feed", key: "changes.atom", contentType: "application/atom+xml; charset=utf-8", cacheControl: CacheRevalidate, class: classData},
 		{name: "upper-case extension", key: "LOGO.PNG", contentType: "image/png", cacheControl: CacheDefault, class: classAsset},
 		{name: "svg", key: "icon.svg", contentType: "image/svg+xml", cacheControl: CacheDefault, class: classAsset},
 		{name: "text", key: "robots.txt", contentType: "text/plain; charset=utf-8", cacheControl: CacheRevalidate, class: classData},

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -55,8 +55,8 @@ func fromOneBuild(t *testing.T, b publishBackend, target string, builds ...map[s
 	if _, ok := got[lockKey]; ok {
 		t.Errorf("%s left on the target after the publishes", lockKey)
 	}
-	m := parseManifest([]byte(got[markerKey].Body))
-	delete(got, markerKey)
+	m := parseManifest([]byte(got[MarkerKey].Body))
+	delete(got, MarkerKey)
 	delete(got, lockKey)
 	for i, files := range builds {
 		if !cmp.Equal(wantPublished(b, files), got) {
@@ -93,8 +93,8 @@ func testPublishLock(t *testing.T, b publishBackend) {
 	release := b.hold(t, target, other)
 	writeSource(t, src, lockSite("v2"))
 	_, err := Publish(ctx, publishConfig(src, target), nil)
-	if !errors.Is(err, ErrPublishLocked) || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), "refused, nothing written") {
-		t.Errorf("Publish while another holds the lock: got %v, want ErrPublishLocked naming %q", err, other)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), "refused, nothing written") {
+		t.Errorf("Publish while another holds the lock: got %v, want ErrLocked naming %q", err, other)
 	}
 	after := b.read(t, target)
 	delete(after, lockKey) // the other publish's

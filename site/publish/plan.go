@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"strings"
 )
 
-// markerKey names the manifest that marks a target as published by
+// MarkerKey names the manifest that marks a target as published by
 // jobpulse. Publish deletes what a target holds beyond the build, so it
 // refuses a target that is not empty and lacks this marker: a folder or
 // bucket of other files is never wiped by a wrong publish.target. An older
 // marker holding plain text (no manifest) is accepted and replaced.
-const markerKey = ".jobpulse-site"
+const MarkerKey = ".jobpulse-site"
 
 // manifestVersion is the version of the manifest format.
 const manifestVersion = 1
@@ -77,13 +77,13 @@ func (m manifest) encode() []byte {
 
 // manifestFile is the marker file holding m.
 func manifestFile(m manifest) *buildFile {
-	return memFile(markerKey, "application/json", cacheNever, m.encode())
+	return memFile(MarkerKey, "application/json", cacheNever, m.encode())
 }
 
 // PlanAction is what publish does with one key.
 type PlanAction string
 
-// The actions of a [PublishPlan].
+// The actions of a [Plan].
 const (
 	ActionUpload    PlanAction = "upload"    // new on the target
 	ActionUpdate    PlanAction = "update"    // on the target in another version
@@ -100,7 +100,7 @@ const (
 	reasonGone         = "gone from the build"
 )
 
-// PlanItem is one key of a [PublishPlan].
+// PlanItem is one key of a [Plan].
 type PlanItem struct {
 	Key    string     `json:"key"`
 	Action PlanAction `json:"action"`
@@ -110,9 +110,9 @@ type PlanItem struct {
 	Size int64 `json:"size"`
 }
 
-// PublishPlan is what a publish does, computed from one listing of the
+// Plan is what a publish does, computed from one listing of the
 // target and its manifest before anything is written.
-type PublishPlan struct {
+type Plan struct {
 	Target string `json:"target"`
 	// Manifest tells whether the target held a manifest to compare with
 	// (false for a new target or an old-style marker).
@@ -131,7 +131,7 @@ type PublishPlan struct {
 }
 
 // Count returns how many items have action a.
-func (p *PublishPlan) Count(a PlanAction) int {
+func (p *Plan) Count(a PlanAction) int {
 	n := 0
 	for _, it := range p.Items {
 		if it.Action == a {
@@ -143,7 +143,7 @@ func (p *PublishPlan) Count(a PlanAction) int {
 
 // changedKeys returns the keys of the updates and deletes: the objects
 // whose old version a cache may hold.
-func (p *PublishPlan) changedKeys() []string {
+func (p *Plan) changedKeys() []string {
 	var keys []string
 	for _, it := range p.Items {
 		if it.Action == ActionUpdate || it.Action == ActionDelete {
@@ -189,8 +189,8 @@ type plannedFile struct {
 // makePlan compares the files to publish with the listed target and its
 // manifest. It returns the plan, the files in upload order (with the
 // unchanged ones, whose manifest entries carry over) and the keys to delete.
-func makePlan(target string, headers bool, files map[string]*buildFile, remote map[string]remoteObject, m manifest, hasManifest bool, maxDeletes int) (*PublishPlan, []plannedFile, []string) {
-	plan := &PublishPlan{Target: target, Manifest: hasManifest, MaxDeletes: maxDeletes}
+func makePlan(target string, headers bool, files map[string]*buildFile, remote map[string]remoteObject, m manifest, hasManifest bool, maxDeletes int) (*Plan, []plannedFile, []string) {
+	plan := &Plan{Target: target, Manifest: hasManifest, MaxDeletes: maxDeletes}
 	var planned []plannedFile
 	for _, f := range files {
 		p := plannedFile{buildFile: f, class: publishClass(f.key, f.contentType)}
@@ -225,7 +225,7 @@ func makePlan(target string, headers bool, files map[string]*buildFile, remote m
 
 	var stale []string
 	for key := range remote {
-		if _, ok := files[key]; !ok && key != markerKey {
+		if _, ok := files[key]; !ok && key != MarkerKey {
 			stale = append(stale, key)
 		}
 	}

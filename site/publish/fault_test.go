@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -77,7 +77,7 @@ func TestPublishFaults(t *testing.T) {
 	isPut := func(class int) func(*http.Request) bool {
 		return func(r *http.Request) bool {
 			_, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-			return r.Method == http.MethodPut && key != markerKey && publishClass(key, contentTypeOf(key, nil)) == class
+			return r.Method == http.MethodPut && key != MarkerKey && publishClass(key, contentTypeOf(key, nil)) == class
 		}
 	}
 	// The random faults run with the production attempts; the planted
@@ -98,7 +98,7 @@ func TestPublishFaults(t *testing.T) {
 			return r.Method == http.MethodPost && r.URL.Query().Has("delete")
 		}}, attempts: 2},
 		{name: "manifest fails", cfg: s3test.FaultConfig{Seed: 9, Rate: 1, Match: func(r *http.Request) bool {
-			return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+markerKey)
+			return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+MarkerKey)
 		}}, attempts: 2},
 	}
 	v1, v2 := faultSite(1), faultSite(2)
@@ -171,7 +171,7 @@ var bucketHeaders = publishBackend{headers: true}
 // sitePart drops the marker from a bucket's objects.
 func sitePart(objs map[string]publishedObject) map[string]publishedObject {
 	objs = maps.Clone(objs)
-	delete(objs, markerKey)
+	delete(objs, MarkerKey)
 	return objs
 }
 

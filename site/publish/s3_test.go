@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ func bucketBackend(t *testing.T, srv *s3test.Server) publishBackend {
 			// What another machine's publish does: a lock object, live.
 			bucket, prefix := parseLocation(t, location)
 			now := time.Now()
-			body, _ := json.Marshal(PublishLockHolder{Holder: holder, Host: "other-host", PID: 4242, Since: now, Expires: now.Add(PublishLockLease)})
+			body, _ := json.Marshal(LockHolder{Holder: holder, Host: "other-host", PID: 4242, Since: now, Expires: now.Add(LockLease)})
 			key := aws.String(objstore.JoinKey(prefix, lockKey))
 			if _, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: key, Body: bytes.NewReader(body)}); err != nil {
 				t.Fatal(err)
@@ -197,7 +197,7 @@ func TestPublishBucketOrder(t *testing.T) {
 // classOfKey names the upload class of a key, or "manifest", or "lock".
 func classOfKey(key string) string {
 	switch key {
-	case markerKey:
+	case MarkerKey:
 		return "manifest"
 	case lockKey:
 		return "lock"
@@ -218,8 +218,8 @@ func TestPublishBucketRequests(t *testing.T) {
 
 	requests := proxyS3(t, srv, func(*http.Request) bool { return false })
 	res := publishOK(t, src, "s3://"+bucket)
-	checkResult(t, "unchanged republish", PublishResult{Unchanged: len(tinySite)}, res)
-	want := []string{"PUT /" + bucket + "/" + lockKey, "GET /" + bucket + "?list", "GET /" + bucket + "/" + markerKey, "DELETE /" + bucket + "/" + lockKey}
+	checkResult(t, "unchanged republish", Result{Unchanged: len(tinySite)}, res)
+	want := []string{"PUT /" + bucket + "/" + lockKey, "GET /" + bucket + "?list", "GET /" + bucket + "/" + MarkerKey, "DELETE /" + bucket + "/" + lockKey}
 	if diff := cmp.Diff(want, requests()); diff != "" {
 		t.Errorf("requests of an unchanged republish mismatch (-want +got):\n%s", diff)
 	}
@@ -286,7 +286,7 @@ func TestPublishBucketObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResult(t, "republish of a rewritten build", PublishResult{Unchanged: 2}, res)
+	checkResult(t, "republish of a rewritten build", Result{Unchanged: 2}, res)
 }
 
 // TestPublishBucketMultipart publishes a file larger than the multipart
@@ -313,7 +313,7 @@ func TestPublishBucketMultipart(t *testing.T) {
 	if got["data/all.bin"].Body != string(big) {
 		t.Errorf("data/all.bin read back differs (%d bytes, want %d)", len(got["data/all.bin"].Body), len(big))
 	}
-	m := parseManifest([]byte(got[markerKey].Body))
+	m := parseManifest([]byte(got[MarkerKey].Body))
 	if etag := m.Files["data/all.bin"].ETag; !strings.HasSuffix(etag, "-3") {
 		t.Errorf("ETag of data/all.bin = %q, want a multipart ETag of 3 parts", etag)
 	}
@@ -321,7 +321,7 @@ func TestPublishBucketMultipart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResult(t, "republish", PublishResult{Unchanged: 2}, res)
+	checkResult(t, "republish", Result{Unchanged: 2}, res)
 }
 
 // TestPublishBucketStaleLock leaves the lock object of a publish that died
@@ -333,8 +333,8 @@ func TestPublishBucketStaleLock(t *testing.T) {
 	srv.Setenv(t)
 	client := srv.Client(t)
 	bucket := srv.NewBucket(t, t.Name())
-	since := time.Now().Add(-PublishLockLease - time.Minute)
-	body, _ := json.Marshal(PublishLockHolder{Holder: "jobpulse publish dead-host pid 1", Host: "dead-host", PID: 1, Since: since, Expires: since.Add(PublishLockLease)})
+	since := time.Now().Add(-LockLease - time.Minute)
+	body, _ := json.Marshal(LockHolder{Holder: "jobpulse publish dead-host pid 1", Host: "dead-host", PID: 1, Since: since, Expires: since.Add(LockLease)})
 	_, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(lockKey), Body: bytes.NewReader(body)})
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +346,7 @@ func TestPublishBucketStaleLock(t *testing.T) {
 	if _, ok := got[lockKey]; ok {
 		t.Errorf("%s still there after a publish that took it over: %s", lockKey, got[lockKey].Body)
 	}
-	delete(got, markerKey)
+	delete(got, MarkerKey)
 	delete(got, lockKey)
 	if len(got) != len(tinySite) {
 		t.Errorf("published %d objects, want %d", len(got), len(tinySite))

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func (r Redirect) key() string {
 // validate checks one redirect; i is its place in publish.redirects.
 func (r Redirect) validate(i int) error {
 	k := r.key()
-	if path.Clean(k) != k || strings.HasPrefix(k, "../") || k == markerKey || k == lockKey {
+	if path.Clean(k) != k || strings.HasPrefix(k, "../") || k == MarkerKey || k == lockKey {
 		return fmt.Errorf("site: publish.redirects[%d]: path %q is not a clean key of the site", i, r.Path)
 	}
 	if !strings.HasPrefix(r.To, "/") && !strings.HasPrefix(r.To, "http://") && !strings.HasPrefix(r.To, "https://") {

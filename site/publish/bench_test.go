@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -57,7 +57,7 @@ func BenchmarkPublish10k(b *testing.B) {
 	srv := benchServer(b)
 	srv.Setenv(b)
 	client := srv.Client(b)
-	cfg := DefaultPublishConfig()
+	cfg := DefaultConfig()
 
 	b.Run("first", func(b *testing.B) {
 		cfg := cfg
@@ -109,7 +109,7 @@ type benchMeter struct {
 // entry; it runs again on return, as b.Loop wants it. It lists the bucket
 // before and after, untimed, to count the objects written, and measures the
 // peak RSS of the publish alone.
-func (m *benchMeter) publish(b *testing.B, client *s3.Client, cfg PublishConfig) {
+func (m *benchMeter) publish(b *testing.B, client *s3.Client, cfg Config) {
 	b.Helper()
 	bucket := cfg.Target[len("s3://"):]
 	_ = exec.Command("sync").Run() // as measure.py: the writes of a set-up are not timed
@@ -167,7 +167,7 @@ func copyBenchSite(b *testing.B, dir string) string {
 }
 
 // benchPublish publishes cfg untimed, setting up a step.
-func benchPublish(b *testing.B, cfg PublishConfig) {
+func benchPublish(b *testing.B, cfg Config) {
 	b.Helper()
 	if _, err := Publish(context.Background(), cfg, nil); err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 
 // apply carries out a plan: the uploads class by class, the deletes, then
 // the manifest. res holds the plan and the unchanged count.
-func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *slog.Logger, res PublishResult,
-	planned []plannedFile, stale []string, old manifest, oldMarker []byte, marked bool) (PublishResult, error) {
+func apply(ctx context.Context, cfg Config, target publishTarget, log *slog.Logger, res Result,
+	planned []plannedFile, stale []string, old manifest, oldMarker []byte, marked bool) (Result, error) {
 	// The new manifest starts with the unchanged files, as described before.
 	next := manifest{Files: map[string]manifestEntry{}}
 	var uploads []plannedFile
@@ -26,7 +26,7 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 	// jobpulse's, even if this publish fails half-way.
 	if !marked {
 		if _, err := target.put(ctx, manifestFile(manifest{})); err != nil {
-			return res, fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+			return res, fmt.Errorf("site: publish %s to %s: %w", MarkerKey, target, err)
 		}
 		oldMarker = manifest{}.encode()
 	}
@@ -101,7 +101,7 @@ func apply(ctx context.Context, cfg PublishConfig, target publishTarget, log *sl
 	var manErr error
 	if !sameBytes(oldMarker, next) {
 		if _, err := target.put(ctx, manifestFile(next)); err != nil {
-			manErr = fmt.Errorf("site: publish %s to %s: %w", markerKey, target, err)
+			manErr = fmt.Errorf("site: publish %s to %s: %w", MarkerKey, target, err)
 		}
 	}
 	log.Info("published", "target", target.String(), "uploaded", res.Uploaded,
@@ -146,7 +146,7 @@ func forEach(ctx context.Context, workers int, files []plannedFile, fn func(cont
 // (ok). It returns the paths still pending, for the manifest: none after a
 // successful invalidation, else all of them; none either without a
 // distribution, where there is no cache to keep in step.
-func invalidateChanged(ctx context.Context, cfg PublishConfig, target publishTarget, log *slog.Logger,
+func invalidateChanged(ctx context.Context, cfg Config, target publishTarget, log *slog.Logger,
 	changed, pending []string, ok bool) ([]string, *Invalidation, error) {
 	bucket, isBucket := target.(*bucketTarget)
 	if cfg.CloudFrontDistribution == "" || !isBucket {

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"bytes"
@@ -110,7 +110,7 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // servedCacheControl is the Cache-Control a publish gives the file at key
 // (the manifest and lock, which the build's marker stands for, none).
 func servedCacheControl(key, contentType string, rules []CacheRule) string {
-	if key == markerKey || key == lockKey {
+	if key == MarkerKey || key == lockKey {
 		return cacheNever
 	}
 	return cacheControlOf(key, contentType, rules)

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"bytes"
@@ -28,6 +28,9 @@ var servedSite = map[string]string{
 	"guide.pdf":                     "%PDF-1.4",
 	".jobpulse-site":                buildMarkerNote,
 }
+
+// buildMarkerNote stands for the marker a build leaves in site.out.
+const buildMarkerNote = "This folder was written by `jobpulse build` (site.out).\n"
 
 // serveGet asks srv for p with the given request headers.
 func serveGet(t *testing.T, srv *httptest.Server, method, p string, header map[string]string) (*http.Response, []byte) {
@@ -75,7 +78,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 // status, headers and body, decompressed where it came compressed.
 func TestHandler(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, servedSite)
+	writeSource(t, dir, servedSite)
 	rules := []CacheRule{{Pattern: "*.pdf", Value: "no-store"}}
 	srv := httptest.NewServer(Handler(dir, rules))
 	t.Cleanup(srv.Close)
@@ -164,19 +167,19 @@ func cmpOr(s, def string) string {
 // site the Content-Type and Cache-Control that a publish of it gives.
 func TestHandlerAsPublished(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, servedSite)
+	writeSource(t, dir, servedSite)
 	rules := []CacheRule{{Pattern: "*.pdf", Value: "no-store"}, {Pattern: "data/*.json", Value: "public, max-age=60"}}
 	files, err := walkBuild(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := addHeaders(PublishConfig{CacheControl: rules, Gzip: true}, true, files); err != nil {
+	if err := addHeaders(Config{CacheControl: rules, Gzip: true}, true, files); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(Handler(dir, rules))
 	t.Cleanup(srv.Close)
 	for key, f := range files {
-		if key == markerKey {
+		if key == MarkerKey {
 			continue // publish replaces it with its manifest (see TestHandler)
 		}
 		resp, _ := serveGet(t, srv, http.MethodGet, "/"+key, map[string]string{"Accept-Encoding": "gzip"})
@@ -192,7 +195,7 @@ func TestHandlerAsPublished(t *testing.T) {
 // build that replaces the folder is served at once.
 func TestHandlerConditional(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, servedSite)
+	writeSource(t, dir, servedSite)
 	srv := httptest.NewServer(Handler(dir, nil))
 	t.Cleanup(srv.Close)
 
@@ -209,7 +212,7 @@ func TestHandlerConditional(t *testing.T) {
 
 	// A build writes a new folder and renames it over the old one.
 	next := dir + ".next"
-	writeTree(t, next, map[string]string{"index.html": "new site"})
+	writeSource(t, next, map[string]string{"index.html": "new site"})
 	old := dir + ".old"
 	if err := os.Rename(dir, old); err != nil {
 		t.Fatal(err)
@@ -228,7 +231,7 @@ func TestHandlerConditional(t *testing.T) {
 func TestHandlerStaysInside(t *testing.T) {
 	base := t.TempDir()
 	dir := filepath.Join(base, "public")
-	writeTree(t, base, map[string]string{"secret.txt": "secret", "public/index.html": "home", "public/404.html": "not found"})
+	writeSource(t, base, map[string]string{"secret.txt": "secret", "public/index.html": "home", "public/404.html": "not found"})
 	if err := os.Symlink(filepath.Join("..", "secret.txt"), filepath.Join(dir, "leak.txt")); err != nil {
 		t.Skipf("symbolic links: %v", err)
 	}

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -22,12 +22,12 @@ func (t *folderTarget) lock(ctx context.Context, req lockRequest) (func(context.
 	if t.root == nil {
 		return nil, fmt.Errorf("site: publish lock of %s: the folder is not open", t)
 	}
-	return acquireLock(ctx, t.String(), req, func(context.Context) (func(context.Context) error, *PublishLockHolder, error) {
+	return acquireLock(ctx, t.String(), req, func(context.Context) (func(context.Context) error, *LockHolder, error) {
 		return t.tryLock(req.me)
 	})
 }
 
-func (t *folderTarget) tryLock(me PublishLockHolder) (func(context.Context) error, *PublishLockHolder, error) {
+func (t *folderTarget) tryLock(me LockHolder) (func(context.Context) error, *LockHolder, error) {
 	// Anything else than a file at the lock's name (a planted link) is no
 	// lock: it is removed, never followed.
 	if fi, err := t.root.Lstat(lockKey); err == nil && !fi.Mode().IsRegular() {
@@ -46,7 +46,7 @@ func (t *folderTarget) tryLock(me PublishLockHolder) (func(context.Context) erro
 		defer f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			b, _ := io.ReadAll(io.LimitReader(f, 4096))
-			return nil, parseLockHolder(b), ErrPublishLocked
+			return nil, parseLockHolder(b), ErrLocked
 		}
 		return nil, nil, fmt.Errorf("flock %s: %w", lockKey, err)
 	}

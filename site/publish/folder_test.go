@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func TestPublishFolder(t *testing.T) {
 			if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 				t.Fatal(err)
 			}
-			body, _ := json.Marshal(PublishLockHolder{Holder: holder, Host: "other-host", PID: 4242, Since: time.Now()})
+			body, _ := json.Marshal(LockHolder{Holder: holder, Host: "other-host", PID: 4242, Since: time.Now()})
 			if _, err := f.Write(body); err != nil {
 				t.Fatal(err)
 			}
@@ -190,16 +190,16 @@ func TestPublishFolderSymlinks(t *testing.T) {
 		t.Errorf("outside the target changed (-before +after):\n%s", diff)
 	}
 	got := readLinkTree(t, target)
-	delete(got, markerKey)
+	delete(got, MarkerKey)
 	if diff := cmp.Diff(files, got); diff != "" {
 		t.Errorf("target after the publish (-want +got):\n%s", diff)
 	}
 
 	// A manifest that links out of the target is never read.
-	link(markerKey, filepath.Join(outside, "secret", "creds.json"))
+	link(MarkerKey, filepath.Join(outside, "secret", "creds.json"))
 	_, err = Publish(context.Background(), publishConfig(src, target), nil)
-	if err == nil || !strings.Contains(err.Error(), markerKey) {
-		t.Errorf("Publish with a linked manifest: got %v, want an error naming %s", err, markerKey)
+	if err == nil || !strings.Contains(err.Error(), MarkerKey) {
+		t.Errorf("Publish with a linked manifest: got %v, want an error naming %s", err, MarkerKey)
 	}
 	if diff := cmp.Diff(before, readLinkTree(t, outside)); diff != "" {
 		t.Errorf("outside the target changed (-before +after):\n%s", diff)

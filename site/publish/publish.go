@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -31,8 +31,8 @@ var (
 	ErrInvalidation = errors.New("site: the site is published, but the CloudFront invalidation failed")
 )
 
-// PublishConfig configures [Publish]. Start from [DefaultPublishConfig].
-type PublishConfig struct {
+// Config configures [Publish]. Start from [DefaultConfig].
+type Config struct {
 	// Source is the built site folder (site.out).
 	Source string
 	// Target is where the site goes (publish.target): a folder, or an
@@ -67,7 +67,7 @@ type PublishConfig struct {
 	DryRun bool
 	// Wait is how long to wait for the target's publish lock while another
 	// publish holds it (the --wait flag); 0 refuses at once with a
-	// [*PublishLockedError] naming the holder.
+	// [*LockedError] naming the holder.
 	Wait time.Duration
 	// Holder names this publish in the target's lock, for a publish it
 	// refuses; "" for "jobpulse publish <host> pid <pid>".
@@ -77,24 +77,24 @@ type PublishConfig struct {
 	Progress func(done, total int, bytes int64)
 }
 
-// Defaults of [PublishConfig].
+// Defaults of [Config].
 const (
-	// DefaultPublishWorkers is enough to keep a link to S3 busy with the
+	// DefaultWorkers is enough to keep a link to S3 busy with the
 	// small files of a site, each upload being mostly round trip.
-	DefaultPublishWorkers = 16
+	DefaultWorkers = 16
 	// DefaultMaxDeletes lets a nightly publish drop the pages of vanished
 	// roles or places, but stops a wrong site.out or a half-empty build from
 	// wiping a site of thousands of pages (the hugo deploy default is 256).
 	DefaultMaxDeletes = 256
 )
 
-// DefaultPublishConfig returns the configuration with its defaults.
-func DefaultPublishConfig() PublishConfig {
-	return PublishConfig{Workers: DefaultPublishWorkers, MaxDeletes: DefaultMaxDeletes, InvalidationLimit: DefaultInvalidationLimit}
+// DefaultConfig returns the configuration with its defaults.
+func DefaultConfig() Config {
+	return Config{Workers: DefaultWorkers, MaxDeletes: DefaultMaxDeletes, InvalidationLimit: DefaultInvalidationLimit}
 }
 
 // Validate checks the configuration, naming the key of a bad value.
-func (c PublishConfig) Validate() error {
+func (c Config) Validate() error {
 	if c.Source == "" {
 		return errors.New("site: site.out is empty: set the built site folder to publish")
 	}
@@ -128,7 +128,7 @@ func (c PublishConfig) Validate() error {
 
 // ValidateOptions checks the publish.* keys beside the source and target,
 // naming the key of a bad value.
-func (c PublishConfig) ValidateOptions() error {
+func (c Config) ValidateOptions() error {
 	var errs []error
 	if c.Workers < 1 || c.Workers > 256 {
 		errs = append(errs, fmt.Errorf("site: publish.workers: %d is not between 1 and 256", c.Workers))
@@ -185,8 +185,8 @@ func within(p, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// PublishResult is what [Publish] did.
-type PublishResult struct {
+// Result is what [Publish] did.
+type Result struct {
 	// Uploaded is the number of files written to the target: new or changed.
 	Uploaded int `json:"uploaded"`
 	// Unchanged is the number of files the target already held as built.
@@ -203,7 +203,7 @@ type PublishResult struct {
 	// DryRun tells that nothing was written: Plan is what would be done.
 	DryRun bool `json:"dry_run,omitempty"`
 	// Plan is the plan the publish carried out (or would, in a dry run).
-	Plan *PublishPlan `json:"plan,omitempty"`
+	Plan *Plan `json:"plan,omitempty"`
 	// Invalidation is the CloudFront invalidation made (or tried, see its
 	// Error); nil when none was due.
 	Invalidation *Invalidation `json:"invalidation,omitempty"`
@@ -214,13 +214,13 @@ type PublishResult struct {
 //
 // It first takes the target's publish lock (a flock on .jobpulse-lock in a
 // folder, a lock object .jobpulse-lock made with a conditional PUT in a
-// bucket; see [PublishLockLease]), waiting up to cfg.Wait while another
-// publish holds it, else failing with a [*PublishLockedError] that names the
+// bucket; see [LockLease]), waiting up to cfg.Wait while another
+// publish holds it, else failing with a [*LockedError] that names the
 // holder, having written nothing; the lock is released when Publish returns.
 // A dry run takes no lock.
 //
 // It then makes a plan from one listing of the target and its manifest
-// (the marker .jobpulse-site, see [PublishPlan]); a plan whose deletes
+// (the marker .jobpulse-site, see [Plan]); a plan whose deletes
 // exceed cfg.MaxDeletes is refused there, before anything is written, with
 // [ErrTooManyDeletes]. A file is unchanged when
 // the target holds the version the manifest describes and the manifest's
@@ -238,25 +238,25 @@ type PublishResult struct {
 // before, or the invalidation did) stay in the manifest, and the next
 // publish invalidates them with its own. A failed invalidation returns
 // [ErrInvalidation]: the site is published.
-func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ PublishResult, err error) {
+func Publish(ctx context.Context, cfg Config, logger *slog.Logger) (_ Result, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	log := logger.WithGroup("publish")
 	if err := cfg.Validate(); err != nil {
-		return PublishResult{}, err
+		return Result{}, err
 	}
 	files, err := readBuild(cfg.Source)
 	if err != nil {
-		return PublishResult{}, err
+		return Result{}, err
 	}
 	target, err := openTarget(ctx, cfg.Target, !cfg.DryRun)
 	if err != nil {
-		return PublishResult{}, err
+		return Result{}, err
 	}
 	defer target.close()
 	if err := addHeaders(cfg, target.keepsHeaders(), files); err != nil {
-		return PublishResult{}, err
+		return Result{}, err
 	}
 	log.Info("publishing", "source", cfg.Source, "target", target.String(), "files", len(files), "dry_run", cfg.DryRun)
 	if !cfg.DryRun {
@@ -267,11 +267,11 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ Pub
 		defer cancel(nil)
 		holder := newLockHolder(cfg.Holder)
 		release, err := target.lock(ctx, lockRequest{wait: cfg.Wait, me: holder, lost: cancel, log: log})
-		if errors.Is(err, ErrPublishLocked) {
-			return PublishResult{}, fmt.Errorf("site: publish to %s refused, nothing written: %w; try again when it ends, or pass --wait", target, err)
+		if errors.Is(err, ErrLocked) {
+			return Result{}, fmt.Errorf("site: publish to %s refused, nothing written: %w; try again when it ends, or pass --wait", target, err)
 		}
 		if err != nil {
-			return PublishResult{}, err
+			return Result{}, err
 		}
 		log.Info("publish lock taken", "target", target.String(), "holder", holder.Holder)
 		defer func() {
@@ -283,17 +283,17 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ Pub
 
 	remote, err := target.list(ctx)
 	if err != nil {
-		return PublishResult{}, fmt.Errorf("site: publish to %s: list: %w", target, err)
+		return Result{}, fmt.Errorf("site: publish to %s: list: %w", target, err)
 	}
-	_, marked := remote[markerKey]
+	_, marked := remote[MarkerKey]
 	if len(remote) > 0 && !marked {
-		return PublishResult{}, fmt.Errorf("%w: %s holds %d files and no %s marker: publish to an empty folder or bucket prefix (publish deletes what the site does not have)",
-			ErrNotOurs, target, len(remote), markerKey)
+		return Result{}, fmt.Errorf("%w: %s holds %d files and no %s marker: publish to an empty folder or bucket prefix (publish deletes what the site does not have)",
+			ErrNotOurs, target, len(remote), MarkerKey)
 	}
 	var oldMarker []byte
 	if marked {
-		if oldMarker, err = target.get(ctx, markerKey); err != nil {
-			return PublishResult{}, fmt.Errorf("site: publish to %s: read %s: %w", target, markerKey, err)
+		if oldMarker, err = target.get(ctx, MarkerKey); err != nil {
+			return Result{}, fmt.Errorf("site: publish to %s: read %s: %w", target, MarkerKey, err)
 		}
 	}
 	old := parseManifest(oldMarker)
@@ -301,7 +301,7 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ Pub
 	if b, ok := target.(*bucketTarget); ok && cfg.CloudFrontDistribution != "" {
 		plan.Invalidate, _ = invalidationPaths(b.prefix, plan.changedKeys(), old.Invalidate, cfg.InvalidationLimit)
 	}
-	res := PublishResult{Plan: plan, DryRun: cfg.DryRun, Unchanged: plan.Count(ActionUnchanged)}
+	res := Result{Plan: plan, DryRun: cfg.DryRun, Unchanged: plan.Count(ActionUnchanged)}
 	if cfg.DryRun {
 		return res, nil
 	}
@@ -318,7 +318,7 @@ func Publish(ctx context.Context, cfg PublishConfig, logger *slog.Logger) (_ Pub
 
 // addHeaders sets the Cache-Control and Content-Encoding of the build's
 // files, and adds the redirects.
-func addHeaders(cfg PublishConfig, headers bool, files map[string]*buildFile) error {
+func addHeaders(cfg Config, headers bool, files map[string]*buildFile) error {
 	for _, f := range files {
 		f.cacheControl = cacheControlOf(f.key, f.contentType, cfg.CacheControl)
 		if cfg.Gzip && headers && compressible(f.contentType) {
@@ -365,7 +365,7 @@ func readBuild(dir string) (map[string]*buildFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(files, markerKey) // a build never publishes its own marker
+	delete(files, MarkerKey) // a build never publishes its own marker
 	delete(files, lockKey)   // nor a lock
 	if len(files) == 0 {
 		// An empty build would delete the whole published site.

@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // lock takes the publish lock of a bucket target: the object lockKey under
 // the prefix, created with If-None-Match: * so that of two publishes only
 // one creates it, and holding who took it and until when (see
-// [PublishLockLease]). An expired lock object (its publish died) is taken
+// [LockLease]). An expired lock object (its publish died) is taken
 // over with If-Match on the ETag read, so that of two publishes taking it
 // over only one succeeds. While held, the lock is renewed every third of
 // the lease, with If-Match on its own ETag; a renewal refused because
@@ -30,8 +30,8 @@ import (
 func (t *bucketTarget) lock(ctx context.Context, req lockRequest) (func(context.Context) error, error) {
 	me := req.me
 	var etag string
-	_, err := acquireLock(ctx, t.String(), req, func(ctx context.Context) (func(context.Context) error, *PublishLockHolder, error) {
-		var holder *PublishLockHolder
+	_, err := acquireLock(ctx, t.String(), req, func(ctx context.Context) (func(context.Context) error, *LockHolder, error) {
+		var holder *LockHolder
 		var err error
 		etag, holder, err = t.tryLock(ctx, me)
 		return nil, holder, err
@@ -44,7 +44,7 @@ func (t *bucketTarget) lock(ctx context.Context, req lockRequest) (func(context.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(PublishLockLease / 3)
+		tick := time.NewTicker(LockLease / 3)
 		defer tick.Stop()
 		for {
 			select {
@@ -59,7 +59,7 @@ func (t *bucketTarget) lock(ctx context.Context, req lockRequest) (func(context.
 			}
 			mu.Unlock()
 			if isPrecondition(err) {
-				req.lost(fmt.Errorf("site: publish to %s: the publish lock was taken over by another publish: %w", t, ErrPublishLocked))
+				req.lost(fmt.Errorf("site: publish to %s: the publish lock was taken over by another publish: %w", t, ErrLocked))
 				return
 			}
 			// Another error (the network): the next renewal tries again,
@@ -78,7 +78,7 @@ func (t *bucketTarget) lock(ctx context.Context, req lockRequest) (func(context.
 		case err == nil:
 			return nil
 		case isPrecondition(err) || httpStatusOf(err) == http.StatusNotFound:
-			return fmt.Errorf("site: release the publish lock of %s: another publish took it over: %w", t, ErrPublishLocked)
+			return fmt.Errorf("site: release the publish lock of %s: another publish took it over: %w", t, ErrLocked)
 		default:
 			return fmt.Errorf("site: release the publish lock of %s: delete %s: %w", t, lockKey, err)
 		}
@@ -88,7 +88,7 @@ func (t *bucketTarget) lock(ctx context.Context, req lockRequest) (func(context.
 
 // tryLock makes one attempt at the lock object; it returns the ETag of the
 // lock it took.
-func (t *bucketTarget) tryLock(ctx context.Context, me PublishLockHolder) (string, *PublishLockHolder, error) {
+func (t *bucketTarget) tryLock(ctx context.Context, me LockHolder) (string, *LockHolder, error) {
 	etag, err := t.putLock(ctx, me, "*", "")
 	if err == nil {
 		return etag, nil, nil
@@ -107,12 +107,12 @@ func (t *bucketTarget) tryLock(ctx context.Context, me PublishLockHolder) (strin
 		return "", nil, fmt.Errorf("read %s: %w", lockKey, err)
 	}
 	holder := parseLockHolder(body)
-	expires := aws.ToTime(out.LastModified).Add(PublishLockLease) // a lock that does not say
+	expires := aws.ToTime(out.LastModified).Add(LockLease) // a lock that does not say
 	if holder != nil {
 		expires = holder.Expires
 	}
 	if time.Now().Before(expires) {
-		return "", holder, ErrPublishLocked
+		return "", holder, ErrLocked
 	}
 	// Stale: its publish died. Take it over, if it is still that object.
 	etag, err = t.putLock(ctx, me, "", unquote(aws.ToString(out.ETag)))
@@ -128,9 +128,9 @@ func (t *bucketTarget) tryLock(ctx context.Context, me PublishLockHolder) (strin
 
 // putLock writes the lock object for me, valid for the lease, with
 // If-None-Match: ifNoneMatch or If-Match: ifMatch, and returns its ETag.
-func (t *bucketTarget) putLock(ctx context.Context, me PublishLockHolder, ifNoneMatch, ifMatch string) (string, error) {
+func (t *bucketTarget) putLock(ctx context.Context, me LockHolder, ifNoneMatch, ifMatch string) (string, error) {
 	me.Since = time.Now()
-	me.Expires = me.Since.Add(PublishLockLease)
+	me.Expires = me.Since.Add(LockLease)
 	body, err := json.Marshal(me)
 	if err != nil {
 		return "", err

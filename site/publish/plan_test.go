@@ -1,4 +1,4 @@
-package site
+package publish
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 // planChanges returns the items of a plan that are not unchanged, as
 // key -> "action: reason".
-func planChanges(p *PublishPlan) map[string]string {
+func planChanges(p *Plan) map[string]string {
 	got := map[string]string{}
 	for _, it := range p.Items {
 		if it.Action != ActionUnchanged {
@@ -40,7 +40,7 @@ func testPublishPlan(t *testing.T, b publishBackend) {
 	}
 	steps := []struct {
 		name       string
-		change     func(t *testing.T, cfg *PublishConfig)
+		change     func(t *testing.T, cfg *Config)
 		want       map[string]string
 		wantFolder map[string]string // when it differs from want on a folder
 		bucketOnly bool
@@ -49,14 +49,14 @@ func testPublishPlan(t *testing.T, b publishBackend) {
 		{name: "same build", want: map[string]string{}},
 		{
 			name: "content changed",
-			change: func(t *testing.T, _ *PublishConfig) {
+			change: func(t *testing.T, _ *Config) {
 				writeSource(t, src, map[string]string{"roles/index.html": "<h1>ROLES</h1>"})
 			},
 			want: map[string]string{"roles/index.html": "update: content changed"},
 		},
 		{
 			name: "Cache-Control changed",
-			change: func(t *testing.T, cfg *PublishConfig) {
+			change: func(t *testing.T, cfg *Config) {
 				cfg.CacheControl = []CacheRule{{Pattern: "data/*.json", Value: "public, max-age=60"}}
 			},
 			want:       map[string]string{"data/roles.json": "update: Cache-Control changed"},
@@ -64,12 +64,12 @@ func testPublishPlan(t *testing.T, b publishBackend) {
 		},
 		{
 			name:   "changed on the target",
-			change: func(t *testing.T, _ *PublishConfig) { b.write(t, target, "robots.txt", "User-agent: -\n") }, // same size
+			change: func(t *testing.T, _ *Config) { b.write(t, target, "robots.txt", "User-agent: -\n") }, // same size
 			want:   map[string]string{"robots.txt": "update: changed on the target"},
 		},
 		{
 			name: "new and removed files",
-			change: func(t *testing.T, _ *PublishConfig) {
+			change: func(t *testing.T, _ *Config) {
 				writeSource(t, src, map[string]string{"places/index.html": "<h1>places</h1>"})
 				if err := os.Remove(filepath.Join(src, "roles", "backend", "index.html")); err != nil {
 					t.Fatal(err)
@@ -80,7 +80,7 @@ func testPublishPlan(t *testing.T, b publishBackend) {
 		{
 			name:       "gzip",
 			bucketOnly: true,
-			change:     func(t *testing.T, cfg *PublishConfig) { cfg.Gzip = true },
+			change:     func(t *testing.T, cfg *Config) { cfg.Gzip = true },
 			want: map[string]string{
 				"index.html": "update: Content-Encoding changed", "roles/index.html": "update: Content-Encoding changed",
 				"places/index.html": "update: Content-Encoding changed", "robots.txt": "update: Content-Encoding changed",
@@ -169,7 +169,7 @@ func testPublishMaxDeletes(t *testing.T, b publishBackend) {
 	if !errors.Is(err, ErrTooManyDeletes) || !strings.Contains(err.Error(), "24 objects are gone from the build, the limit is 5: nothing was written") {
 		t.Errorf("Publish over the delete limit: got %v, want ErrTooManyDeletes naming 24 and 5 and that nothing was written", err)
 	}
-	checkResult(t, "over the limit", PublishResult{DeletesRefused: 24}, res)
+	checkResult(t, "over the limit", Result{DeletesRefused: 24}, res)
 	if diff := cmp.Diff(live, b.read(t, target)); diff != "" {
 		t.Errorf("live site changed by a refused publish (-before +after):\n%s", diff)
 	}
@@ -179,7 +179,7 @@ func testPublishMaxDeletes(t *testing.T, b publishBackend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResult(t, "within the limit", PublishResult{Uploaded: 7, Deleted: 24, Bytes: size(small, keysOf(small)...)}, res)
+	checkResult(t, "within the limit", Result{Uploaded: 7, Deleted: 24, Bytes: size(small, keysOf(small)...)}, res)
 	checkPublished(t, b, target, small)
 }
 
