@@ -5,7 +5,7 @@
 //
 // [Open] connects to a configured server, or, with no URL, starts a PostgreSQL
 // server of its own from the binaries installed on the machine (see
-// [StartServer]). [Migrate] applies the schema embedded in the binary; the
+// [pgserver.Start]). [Migrate] applies the schema embedded in the binary; the
 // model (identity, history, integrity) is documented in
 // migrations/0001_init.sql.
 //

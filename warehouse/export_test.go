@@ -1,13 +1,5 @@
 package warehouse
 
-// SetPgLibDir replaces the folder searched for versioned PostgreSQL installs
-// and returns a function that restores it.
-func SetPgLibDir(dir string) (restore func()) {
-	old := pgLibDir
-	pgLibDir = dir
-	return func() { pgLibDir = old }
-}
-
 // CleanKey exposes cleanKey to the tests.
 var CleanKey = cleanKey
 

@@ -1,4 +1,4 @@
-package warehouse
+package pgserver
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 )
 
 // ErrNoPostgres means no PostgreSQL server binaries were found for the managed
-// server. Errors from [StartServer] wrap it; check with errors.Is.
+// server. Errors from [Start] wrap it; check with errors.Is.
 var ErrNoPostgres = errors.New("warehouse: no PostgreSQL server binaries (postgres, initdb, pg_ctl) found " +
 	"on PATH, through pg_config --bindir or in /usr/lib/postgresql/*/bin: install PostgreSQL " +
 	"(e.g. apt-get install postgresql) or set DATABASE_URL to use an existing server")
@@ -56,14 +56,14 @@ type Server struct {
 	users *os.File // shared lock held while this value uses the server; nil after Close
 }
 
-// StartServer starts the managed PostgreSQL server with its data in dataDir,
+// Start starts the managed PostgreSQL server with its data in dataDir,
 // or reuses it when it already runs. On first use it creates the folder with
 // initdb (UTF8, locale C, scram-sha-256 authentication) and a generated
 // password. As root the server runs as an unprivileged user: the user
 // postgres, else nobody (or the owner of an existing folder if not root).
 // Concurrent calls, from any process, are serialised by a lock file next to
 // the folder. Errors wrap [ErrNoPostgres] when no binaries are installed.
-func StartServer(ctx context.Context, dataDir string, logger *slog.Logger) (*Server, error) {
+func Start(ctx context.Context, dataDir string, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -93,7 +93,7 @@ func StartServer(ctx context.Context, dataDir string, logger *slog.Logger) (*Ser
 		s.logger.Warn("the PostgreSQL user cannot reach the data folder; keeping the data in another",
 			slog.String("wanted", dir), slog.String("using", alt), slog.String("why", err.Error()))
 		lock.Close()
-		return StartServer(ctx, alt, logger)
+		return Start(ctx, alt, logger)
 	}
 	if err != nil {
 		return nil, err
@@ -338,10 +338,10 @@ func (s *Server) stop(ctx context.Context) error {
 	return nil
 }
 
-// StopServer stops the managed server running in dataDir, if any, whoever
+// Stop stops the managed server running in dataDir, if any, whoever
 // started it and whoever uses it. It is for cleaning up after a process that
 // died without closing its [Server]; normally [Server.Close] decides.
-func StopServer(ctx context.Context, dataDir string, logger *slog.Logger) error {
+func Stop(ctx context.Context, dataDir string, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

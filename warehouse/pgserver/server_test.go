@@ -1,8 +1,9 @@
-package warehouse_test
+package pgserver_test
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 // serverDir returns a data folder path for a managed server in a new folder
@@ -33,7 +35,7 @@ func serverDir(t *testing.T) string {
 	}
 	dir := filepath.Join(parent, "pg")
 	t.Cleanup(func() {
-		if err := warehouse.StopServer(context.Background(), dir, nil); err != nil {
+		if err := pgserver.Stop(context.Background(), dir, nil); err != nil {
 			t.Errorf("stop leftover server: %v", err)
 		}
 		os.RemoveAll(parent)
@@ -46,7 +48,7 @@ func serverDir(t *testing.T) string {
 func openManaged(t *testing.T, dir string) *warehouse.Warehouse {
 	t.Helper()
 	w, err := warehouse.Open(context.Background(), warehouse.Config{DataDir: dir, Database: "jp"}, nil)
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL server binaries: %v", err)
 	}
 	if err != nil {
@@ -72,8 +74,11 @@ func TestServerStartReuseRestart(t *testing.T) {
 	if err := warehouse.Migrate(ctx, w1.Pool); err != nil {
 		t.Fatal(err)
 	}
-	run := testRun("20261129T010000Z-0001", time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC))
-	if _, err := warehouse.Load(ctx, w1.Pool, run, []ingest.Posting{posting("1", "Go Engineer", 1)}); err != nil {
+	start := time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC)
+	run := warehouse.Run{ID: "20261129T010000Z-0001", StartedAt: start, FinishedAt: start.Add(time.Minute), Status: warehouse.RunOK,
+		Sources: []warehouse.SourceRun{{Source: "remotive", Status: warehouse.SourceOK}}}
+	p := ingest.Posting{Source: "remotive", SourceID: "1", Title: "Go Engineer", Fingerprint: fmt.Sprintf("%032x", 1)}
+	if _, err := warehouse.Load(ctx, w1.Pool, run, []ingest.Posting{p}); err != nil {
 		t.Fatal(err)
 	}
 	port := w1.Pool.Config().ConnConfig.Port
@@ -158,15 +163,15 @@ func TestServerConcurrentStart(t *testing.T) {
 	ctx := context.Background()
 	dir := serverDir(t)
 	const n = 4
-	servers := make([]*warehouse.Server, n)
+	servers := make([]*pgserver.Server, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { servers[i], errs[i] = warehouse.StartServer(ctx, dir, nil) })
+		wg.Go(func() { servers[i], errs[i] = pgserver.Start(ctx, dir, nil) })
 	}
 	wg.Wait()
 	for i, err := range errs {
-		if errors.Is(err, warehouse.ErrNoPostgres) {
+		if errors.Is(err, pgserver.ErrNoPostgres) {
 			testenv.Missing(t, "PostgreSQL server binaries: %v", err)
 		}
 		if err != nil {
@@ -193,10 +198,10 @@ func TestServerConcurrentStart(t *testing.T) {
 func TestServerNoBinaries(t *testing.T) {
 	empty := t.TempDir()
 	t.Setenv("PATH", empty)
-	defer warehouse.SetPgLibDir(empty)()
-	_, err := warehouse.StartServer(context.Background(), filepath.Join(empty, "pg"), nil)
-	if !errors.Is(err, warehouse.ErrNoPostgres) {
-		t.Fatalf("StartServer without binaries: %v, want ErrNoPostgres", err)
+	defer pgserver.SetPgLibDir(empty)()
+	_, err := pgserver.Start(context.Background(), filepath.Join(empty, "pg"), nil)
+	if !errors.Is(err, pgserver.ErrNoPostgres) {
+		t.Fatalf("Start without binaries: %v, want ErrNoPostgres", err)
 	}
 	for _, want := range []string{"apt-get install postgresql", "DATABASE_URL"} {
 		if !strings.Contains(err.Error(), want) {
@@ -219,12 +224,12 @@ func TestServerUnreachableFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	wanted := filepath.Join(closed, "data", "pg")
-	s, err := warehouse.StartServer(ctx, wanted, nil)
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	s, err := pgserver.Start(ctx, wanted, nil)
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL server binaries: %v", err)
 	}
 	if err != nil {
-		t.Fatalf("StartServer under a 0700 root folder: %v", err)
+		t.Fatalf("Start under a 0700 root folder: %v", err)
 	}
 	used := s.Dir()
 	t.Cleanup(func() { os.RemoveAll(used) })
@@ -234,9 +239,9 @@ func TestServerUnreachableFolder(t *testing.T) {
 	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	again, err := warehouse.StartServer(ctx, wanted, nil)
+	again, err := pgserver.Start(ctx, wanted, nil)
 	if err != nil {
-		t.Fatalf("second StartServer: %v", err)
+		t.Fatalf("second Start: %v", err)
 	}
 	if again.Dir() != used {
 		t.Errorf("second start used %s, want the same folder %s", again.Dir(), used)
@@ -260,9 +265,9 @@ func TestServerForeignFolder(t *testing.T) {
 	if err := os.WriteFile(doc, []byte("years of work"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := warehouse.StartServer(context.Background(), dir, nil)
+	_, err := pgserver.Start(context.Background(), dir, nil)
 	if err == nil || !strings.Contains(err.Error(), "not a data folder jobpulse made") {
-		t.Fatalf("StartServer on a foreign folder: err = %v", err)
+		t.Fatalf("Start on a foreign folder: err = %v", err)
 	}
 	fi, err := os.Stat(doc)
 	if err != nil {
@@ -278,8 +283,8 @@ func TestServerForeignFolder(t *testing.T) {
 func TestServerStartedElsewhere(t *testing.T) {
 	ctx := context.Background()
 	dir := serverDir(t)
-	s, err := warehouse.StartServer(ctx, dir, nil)
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	s, err := pgserver.Start(ctx, dir, nil)
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL server binaries: %v", err)
 	}
 	if err != nil {
@@ -309,7 +314,7 @@ func TestServerStartedElsewhere(t *testing.T) {
 		t.Fatalf("pg_ctl start: %v: %s", err, out)
 	}
 
-	s, err = warehouse.StartServer(ctx, dir, nil)
+	s, err = pgserver.Start(ctx, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
