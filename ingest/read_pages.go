@@ -1,14 +1,15 @@
-package warehouse
+package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
 	"strings"
 	"sync"
 
-	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // pageJob is one raw page to read, parse and normalize.
@@ -16,16 +17,16 @@ type pageJob struct {
 	source int // index in run.Sources
 	n      int // 1-based position among the source's pages
 	key    string
-	src    ingest.Source
-	lookup ingest.Lookup
+	src    Source
+	lookup Lookup
 	done   chan pageResult // buffered: the worker never waits
 }
 
 // pageResult is what became of a page.
 type pageResult struct {
-	meta     ingest.Meta
-	postings []ingest.Posting
-	rejects  []ingest.Reject
+	meta     Meta
+	postings []Posting
+	rejects  []Reject
 	parseErr error // the page could not be parsed as a whole
 	err      error // the page could not be read
 }
@@ -37,8 +38,8 @@ type pageResult struct {
 // their results are taken in order, so the postings arrive in the same order
 // whatever the timing, and at most a few pages are in memory at once. It
 // returns an error only when the lake fails.
-func parseRun(ctx context.Context, lake ingest.Lake, sources map[string]ingest.Source, run Run,
-	parsed []sourceParse, pages chan<- []ingest.Posting, progress func(string, int, int)) error {
+func parseRun(ctx context.Context, lake Lake, sources map[string]Source, run jobdata.Run,
+	parsed []sourceParse, pages chan<- []Posting, progress func(string, int, int)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
@@ -110,7 +111,7 @@ func parseRun(ctx context.Context, lake ingest.Lake, sources map[string]ingest.S
 			}
 		case res.parseErr != nil:
 			p.parseLines = append(p.parseLines, parseLine+job.key+": "+oneLine(res.parseErr.Error()))
-			res.rejects = append(res.rejects, ingest.Reject{LakeKey: job.key, Index: -1, Reason: res.parseErr.Error()})
+			res.rejects = append(res.rejects, Reject{LakeKey: job.key, Index: -1, Reason: res.parseErr.Error()})
 		}
 		p.postings += len(res.postings)
 		p.rejects = append(p.rejects, res.rejects...)
@@ -128,20 +129,20 @@ func parseRun(ctx context.Context, lake ingest.Lake, sources map[string]ingest.S
 	return listErr // set before order was closed
 }
 
-// lakeLookup returns the [ingest.Lookup] of the pages under prefix.
-func lakeLookup(lake ingest.Lake, prefix string) ingest.Lookup {
-	return func(ctx context.Context, name string) (ingest.StoredPage, error) {
+// lakeLookup returns the [Lookup] of the pages under prefix.
+func lakeLookup(lake Lake, prefix string) Lookup {
+	return func(ctx context.Context, name string) (StoredPage, error) {
 		key := prefix + name
-		if strings.Contains(name, "/") || ingest.ValidateKey(key) != nil {
-			return ingest.StoredPage{}, fmt.Errorf("lookup %q in %s: %w", name, prefix, ingest.ErrNotFound)
+		if strings.Contains(name, "/") || ValidateKey(key) != nil {
+			return StoredPage{}, fmt.Errorf("lookup %q in %s: %w", name, prefix, ErrNotFound)
 		}
 		body, meta, err := lake.Get(ctx, key)
-		return ingest.StoredPage{Key: key, Name: name, Body: body, Meta: meta}, err
+		return StoredPage{Key: key, Name: name, Body: body, Meta: meta}, err
 	}
 }
 
 // readPage reads a page and, when it was received whole, parses it.
-func readPage(ctx context.Context, lake ingest.Lake, job *pageJob) pageResult {
+func readPage(ctx context.Context, lake Lake, job *pageJob) pageResult {
 	body, meta, err := lake.Get(ctx, job.key)
 	if err != nil {
 		return pageResult{err: fmt.Errorf("read %s: %w", job.key, err)}
@@ -150,14 +151,14 @@ func readPage(ctx context.Context, lake ingest.Lake, job *pageJob) pageResult {
 	if meta.Error != "" {
 		return res // a failed response: kept, not parsed
 	}
-	page := ingest.StoredPage{Key: job.key, Name: path.Base(job.key), Body: body, Meta: meta}
+	page := StoredPage{Key: job.key, Name: path.Base(job.key), Body: body, Meta: meta}
 	res.postings, res.rejects, res.parseErr = parsePage(ctx, job.src, page, job.lookup)
 	return res
 }
 
 // parsePage parses and normalizes one page. A parser or normalizer that
 // panics on a hostile page fails that page only.
-func parsePage(ctx context.Context, src ingest.Source, page ingest.StoredPage, lookup ingest.Lookup) (postings []ingest.Posting, rejects []ingest.Reject, err error) {
+func parsePage(ctx context.Context, src Source, page StoredPage, lookup Lookup) (postings []Posting, rejects []Reject, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			postings, rejects, err = nil, nil, fmt.Errorf("%s: parse %s: panic: %v", src.Name(), page.Key, r)
@@ -172,7 +173,35 @@ func parsePage(ctx context.Context, src ingest.Source, page ingest.StoredPage, l
 		if p.LakeKey == "" {
 			p.LakeKey = page.Key
 		}
-		normalizePosting(p)
+		Normalize(p)
 	}
 	return postings, rejects, nil
+}
+
+// ErrRecordGone is returned by [ReadListing] when the listing's raw page no
+// longer parses into its record: the source's parser reads it otherwise now
+// (another id, or a reject).
+var ErrRecordGone = errors.New("record not in its raw page")
+
+// ReadListing reads one posting from the lake as a load does: the raw page
+// at key parsed by src (with the other pages of its run for detail pages),
+// the record of sourceID taken, normalized. It needs no network and no
+// warehouse (which tells where a listing was last read: its lake key).
+func ReadListing(ctx context.Context, lake Lake, src Source, key, sourceID string) (Posting, error) {
+	body, meta, err := lake.Get(ctx, key)
+	if err != nil {
+		return Posting{}, fmt.Errorf("ingest: read %s: %w", key, err)
+	}
+	page := StoredPage{Key: key, Name: path.Base(key), Body: body, Meta: meta}
+	postings, _, err := parsePage(ctx, src, page, lakeLookup(lake, path.Dir(key)+"/"))
+	if err != nil {
+		return Posting{}, fmt.Errorf("ingest: %w", err)
+	}
+	for _, p := range postings {
+		if p.SourceID == sourceID {
+			return p, nil
+		}
+	}
+	return Posting{}, fmt.Errorf("ingest: %s, the listing's last raw page, parses into no record %s:%s: %w",
+		key, src.Name(), sourceID, ErrRecordGone)
 }

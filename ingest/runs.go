@@ -1,4 +1,4 @@
-package warehouse
+package ingest
 
 import (
 	"context"
@@ -11,75 +11,60 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
-// ReplayOptions selects what [Replay] loads.
+// ReplayOptions selects what [Replay] reads back.
 type ReplayOptions struct {
 	Since   time.Time // only runs started at or after Since; zero: every run
 	Sources []string  // only these sources; empty: every source a run has
-	// Progress, if not nil, is told of each page parsed (see [LoadFromLake]).
+	// Progress, if not nil, is told of each page parsed (see [ReadRun]).
 	Progress func(runID, source string, pages, postings int)
 }
 
-// ReplayedRun is one run a replay loaded.
-type ReplayedRun struct {
-	Run      Run       `json:"run"`
-	Stats    LoadStats `json:"stats"`
-	Manifest bool      `json:"manifest"` // false when the run was derived from its raw pages' keys
-}
-
-// ReplayResult is what a replay did, run by run.
-type ReplayResult struct {
-	Runs  []ReplayedRun `json:"runs"`
-	Stats LoadStats     `json:"stats"` // summed over the runs
-}
-
-// Replay rebuilds the warehouse from the lake alone: it finds the runs the
-// lake holds, and loads each with [LoadFromLake], in run-id order, each in its
-// own transaction. A run is restored from its manifest (runs/run=<id>.json:
-// the JSON of the [Run] its ingest recorded after fetching); a run with raw
-// pages and no manifest is derived from the pages' keys (its start from its
-// id, its sources from the partitions). Such a run is incomplete (its ingest
-// never reached the end, where the manifest is written), so each of its
-// sources is failed, saying so: its postings are loaded, but it never
-// decides what is open or gone.
-// Replaying into an empty warehouse gives the tables the original ingests
-// gave; replaying again changes nothing.
+// Replay finds the runs the lake holds and returns a [RunReader] for each, in
+// run-id order: loading each in turn into an empty warehouse gives the tables
+// the original ingests gave, and loading them again changes nothing. Nothing
+// is read from a run before its postings are ranged over.
+//
+// A run is restored from its manifest (runs/run=<id>.json: the JSON of the
+// [jobdata.Run] its ingest recorded after fetching, see [WriteManifest]); a
+// run with raw pages and no manifest is derived from the pages' keys (its
+// start from its id, its sources from the partitions). Such a run is
+// incomplete (its ingest never reached the end, where the manifest is
+// written), so each of its sources is failed, saying so: its postings are
+// loaded, but it never decides what is open or gone.
 //
 // With opts.Sources, only those sources are parsed: runs without any of them
-// are skipped, and a run's other sources keep what its manifest says. A
-// source that sources lacks (no parser configured) is not loaded, and a
-// warning says so. Replay stops at the first run that fails to load (the
-// lake or the database failing), returning the runs loaded before it.
-func Replay(ctx context.Context, pool *pgxpool.Pool, lake ingest.Lake, sources map[string]ingest.Source,
-	opts ReplayOptions, logger *slog.Logger) (ReplayResult, error) {
+// are left out, and a run's other sources keep what its manifest says. A
+// source that sources lacks (no parser configured) is not read, and a
+// warning says so.
+func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts ReplayOptions,
+	logger *slog.Logger) ([]*RunReader, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.WithGroup("replay")
 	runs, err := findRuns(ctx, lake, opts.Sources, logger)
 	if err != nil {
-		return ReplayResult{}, err
+		return nil, err
 	}
 	selected := sources
 	if len(opts.Sources) > 0 {
-		selected = map[string]ingest.Source{}
+		selected = map[string]Source{}
 		for _, name := range opts.Sources {
 			if src, ok := sources[name]; ok {
 				selected[name] = src
 			}
 		}
 	}
-	var res ReplayResult
+	var out []*RunReader
 	warned := map[string]bool{}
 	for _, lr := range runs {
 		if lr.run.StartedAt.Before(opts.Since) {
 			continue
 		}
-		if len(opts.Sources) > 0 && !slices.ContainsFunc(lr.run.Sources, func(s SourceRun) bool {
+		if len(opts.Sources) > 0 && !slices.ContainsFunc(lr.run.Sources, func(s jobdata.SourceRun) bool {
 			return slices.Contains(opts.Sources, s.Source)
 		}) {
 			continue
@@ -96,33 +81,43 @@ func Replay(ctx context.Context, pool *pgxpool.Pool, lake ingest.Lake, sources m
 			id := lr.run.ID
 			progress = func(source string, pages, postings int) { opts.Progress(id, source, pages, postings) }
 		}
-		start := time.Now()
-		run, stats, err := LoadFromLake(ctx, pool, lake, selected, lr.run, progress)
-		if err != nil {
-			return res, fmt.Errorf("warehouse: replay run %s: %w", lr.run.ID, err)
-		}
-		res.Runs = append(res.Runs, ReplayedRun{Run: run, Stats: stats, Manifest: lr.manifest})
-		res.Stats = res.Stats.Add(stats)
-		logger.Info("run replayed", "run", run.ID, "status", run.Status, "manifest", lr.manifest,
-			"inserted", stats.Inserted, "updated", stats.Updated, "unchanged", stats.Unchanged,
-			"rejected", stats.Rejected, "took", time.Since(start).Round(time.Millisecond))
+		r := ReadRun(lake, selected, lr.run, progress)
+		r.manifest = lr.manifest
+		out = append(out, r)
 	}
-	return res, nil
+	return out, nil
+}
+
+// WriteManifest writes the run's record to the lake as JSON, at
+// [ManifestKey]: what [Replay] restores the run from. An ingest writes it
+// after fetching and before loading, so that a replay can restore the run
+// (and its fetch errors) even if the load never happens.
+func WriteManifest(ctx context.Context, lake Lake, run jobdata.Run) error {
+	body, err := json.MarshalIndent(run, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
+	}
+	key := ManifestKey(run.ID)
+	meta := Meta{Source: "jobpulse", FetchedAt: run.FinishedAt, Status: 200, ContentType: "application/json"}
+	if err := lake.Put(ctx, key, body, meta); err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
+	}
+	return nil
 }
 
 // lakeRun is a run found in the lake.
 type lakeRun struct {
-	run      Run
+	run      jobdata.Run
 	manifest bool
 }
 
 // findRuns returns the runs of the lake in run-id order: those with a
 // manifest, and those with raw pages of the given sources (all when empty).
-func findRuns(ctx context.Context, lake ingest.Lake, only []string, logger *slog.Logger) ([]lakeRun, error) {
+func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger) ([]lakeRun, error) {
 	runs := map[string]*lakeRun{}
 	manifests, err := lake.List(ctx, "runs/")
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: replay: list runs/ of %s: %w", lake, err)
+		return nil, fmt.Errorf("ingest: replay: list runs/ of %s: %w", lake, err)
 	}
 	for _, key := range manifests {
 		id, ok := strings.CutPrefix(key, "runs/run=")
@@ -147,7 +142,7 @@ func findRuns(ctx context.Context, lake ingest.Lake, only []string, logger *slog
 	for _, prefix := range prefixes {
 		keys, err := lake.List(ctx, prefix)
 		if err != nil {
-			return nil, fmt.Errorf("warehouse: replay: list %s of %s: %w", prefix, lake, err)
+			return nil, fmt.Errorf("ingest: replay: list %s of %s: %w", prefix, lake, err)
 		}
 		for _, key := range keys {
 			source, date, id, ok := parseRawKey(key)
@@ -156,13 +151,13 @@ func findRuns(ctx context.Context, lake ingest.Lake, only []string, logger *slog
 			}
 			lr := runs[id]
 			if lr == nil {
-				lr = &lakeRun{run: Run{ID: id, StartedAt: derivedStart(id, date), Status: RunRunning}}
+				lr = &lakeRun{run: jobdata.Run{ID: id, StartedAt: derivedStart(id, date), Status: jobdata.RunRunning}}
 				runs[id] = lr
 			}
-			if !slices.ContainsFunc(lr.run.Sources, func(s SourceRun) bool { return s.Source == source }) {
-				s := SourceRun{Source: source, Status: SourceOK}
+			if !slices.ContainsFunc(lr.run.Sources, func(s jobdata.SourceRun) bool { return s.Source == source }) {
+				s := jobdata.SourceRun{Source: source, Status: jobdata.SourceOK}
 				if !lr.manifest {
-					s.Status, s.Error = SourceFailed, incompleteLine(id)
+					s.Status, s.Error = jobdata.SourceFailed, incompleteLine(id)
 				}
 				lr.run.Sources = append(lr.run.Sources, s)
 			}
@@ -186,29 +181,29 @@ func incompleteLine(runID string) string {
 }
 
 // readManifest reads the run recorded at key, whose id must be id.
-func readManifest(ctx context.Context, lake ingest.Lake, key, id string) (Run, error) {
+func readManifest(ctx context.Context, lake Lake, key, id string) (jobdata.Run, error) {
 	body, _, err := lake.Get(ctx, key)
 	if err != nil {
-		return Run{}, err
+		return jobdata.Run{}, err
 	}
-	var run Run
+	var run jobdata.Run
 	if err := json.Unmarshal(body, &run); err != nil {
-		return Run{}, fmt.Errorf("decode %s: %w", key, err)
+		return jobdata.Run{}, fmt.Errorf("decode %s: %w", key, err)
 	}
 	switch {
 	case run.ID != id:
-		return Run{}, fmt.Errorf("%s: manifest of run %q", key, run.ID)
+		return jobdata.Run{}, fmt.Errorf("%s: manifest of run %q", key, run.ID)
 	case run.StartedAt.IsZero():
-		return Run{}, errors.New("no started_at")
+		return jobdata.Run{}, errors.New("no started_at")
 	}
 	return run, nil
 }
 
 // parseRawKey splits raw/source=<s>/date=<d>/run=<id>/<name>: a key that
-// [ingest.RawKey] makes, and no other (no empty, "." or ".." segment).
+// [RawKey] makes, and no other (no empty, "." or ".." segment).
 func parseRawKey(key string) (source string, date time.Time, runID string, ok bool) {
 	parts := strings.Split(key, "/")
-	if len(parts) != 5 || parts[0] != "raw" || ingest.ValidateKey(key) != nil {
+	if len(parts) != 5 || parts[0] != "raw" || ValidateKey(key) != nil {
 		return "", time.Time{}, "", false
 	}
 	source, ok1 := strings.CutPrefix(parts[1], "source=")
@@ -222,7 +217,7 @@ func parseRawKey(key string) (source string, date time.Time, runID string, ok bo
 }
 
 // derivedStart returns the start of a run that has no manifest: the time in
-// its id (see [NewRunID]) when it falls on date, else the start of date.
+// its id (see [jobdata.NewRunID]) when it falls on date, else the start of date.
 func derivedStart(id string, date time.Time) time.Time {
 	stamp, _, _ := strings.Cut(id, "-")
 	t, err := time.Parse("20060102T150405Z", stamp)

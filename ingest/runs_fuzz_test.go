@@ -1,12 +1,10 @@
-package warehouse
+package ingest
 
 import (
 	"context"
 	"path"
 	"testing"
 	"time"
-
-	"github.com/jobpulse/jobpulse/ingest"
 )
 
 // oneObjectLake is a lake holding one object, for the fuzz tests of what a
@@ -16,14 +14,14 @@ type oneObjectLake struct {
 	body []byte
 }
 
-func (l oneObjectLake) Put(context.Context, string, []byte, ingest.Meta) error {
-	return ingest.ErrExist
+func (l oneObjectLake) Put(context.Context, string, []byte, Meta) error {
+	return ErrExist
 }
-func (l oneObjectLake) Get(_ context.Context, key string) ([]byte, ingest.Meta, error) {
+func (l oneObjectLake) Get(_ context.Context, key string) ([]byte, Meta, error) {
 	if key != l.key {
-		return nil, ingest.Meta{}, ingest.ErrNotFound
+		return nil, Meta{}, ErrNotFound
 	}
-	return l.body, ingest.Meta{}, nil
+	return l.body, Meta{}, nil
 }
 func (l oneObjectLake) List(context.Context, string) ([]string, error) { return []string{l.key}, nil }
 func (l oneObjectLake) String() string                                 { return "one-object lake" }
@@ -39,7 +37,7 @@ func FuzzReadManifest(f *testing.F) {
 	f.Add("r1", []byte(`[]`))
 	f.Add("r1", []byte{0xef, 0xbb, 0xbf, '{', '}'})
 	f.Fuzz(func(t *testing.T, id string, body []byte) {
-		key := ingest.ManifestKey(id)
+		key := ManifestKey(id)
 		run, err := readManifest(context.Background(), oneObjectLake{key: key, body: body}, key, id)
 		if err == nil && (run.ID != id || run.StartedAt.IsZero()) {
 			t.Fatalf("readManifest(%q) = %+v without an error", body, run)
@@ -66,6 +64,3 @@ func FuzzParseRawKey(f *testing.F) {
 		}
 	})
 }
-
-// RawKey is ingest.RawKey, here for the fuzz test above.
-var RawKey = ingest.RawKey
