@@ -19,7 +19,9 @@
 // runs one after another. [Load] is the in-memory shortcut.
 //
 // The warehouse knows nothing of the lake, the sources or S3: what it shares
-// with ingest is the data types of internal/jobdata.
+// with ingest is the data types of internal/jobdata. A site build reads one
+// [Snapshot] of the warehouse ([BeginSnapshot]): a read-only transaction
+// whose every query is guarded.
 //
 // Callers use the [github.com/jackc/pgx/v5/pgxpool.Pool] directly for queries;
 // this package does not wrap pgx.

@@ -1,4 +1,4 @@
-package site
+package warehouse
 
 import (
 	"cmp"
@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// ErrNotReadOnly is wrapped by the error of a build whose content query did,
-// or tried to do, more than read: write, change a setting, end or change the
+// ErrNotReadOnly is wrapped by the error of a query of a [Snapshot] (a
+// build's content query) that did, or tried to do, more than read: write, change a setting, end or change the
 // build's transaction, take a session lock, or run anything but one
 // statement that returns rows. The build stops at that query, and the
 // connection it ran on is closed, not returned to the pool.
@@ -53,7 +53,7 @@ var ErrNotReadOnly = errors.New("report queries may only read")
 // buildSessionSQL sets up the build's transaction: the statement timeout
 // ($1), UTC dates whatever the server's or the role's time zone (so that
 // started_at::date means the same day on every warehouse), and the first
-// role of the list $2 ([readerRole]) that the connecting role may take (a
+// role of the list $2 ([ReaderRoles]) that the connecting role may take (a
 // superuser may take any; PostgreSQL 16 asks for the SET option of the
 // membership, which earlier versions do not know). The role is chosen in a
 // subquery and set outside it, so set_config runs once, for that role only.
@@ -65,22 +65,6 @@ const buildSessionSQL = `SELECT set_config('statement_timeout', $1, true), set_c
 			WHEN current_setting('server_version_num')::int < 160000 THEN true
 			ELSE pg_has_role(r, 'SET') END
 		ORDER BY n LIMIT 1) AS chosen)`
-
-// readerRole lists, comma-separated and best first, the roles content
-// queries run as when the connecting role may take them:
-//
-//   - jobpulse_report (warehouse.ReportRole), which warehouse.Migrate makes
-//     and grants SELECT on the warehouse's tables and views, and nothing
-//     else: PostgreSQL refuses it pg_authid, pg_read_file, other sessions'
-//     queries;
-//   - the predefined role pg_read_all_data (PostgreSQL 14 and later), which
-//     reads every table, catalogs included (the guard refuses those by
-//     name), and cannot signal backends, read or write server files, or
-//     reload the configuration.
-//
-// A variable for tests, which check that the guard holds with each and
-// without either.
-var readerRole = "jobpulse_report,pg_read_all_data"
 
 // stateSQL reads what a read-only query must leave as it was: the
 // transaction, the roles, the settings that change what queries return or

@@ -1,4 +1,4 @@
-package site
+package warehouse
 
 import (
 	"errors"
@@ -6,13 +6,14 @@ import (
 	"strings"
 )
 
-// ErrForbidden is wrapped by the error of a build whose content query named
-// a catalog or function that exposes secrets or the server (see
-// [refuseNames]), or that PostgreSQL refused for lack of privilege: report
-// queries may read the warehouse's tables and views, nothing else.
+// ErrForbidden is wrapped by the error of a query of a [Snapshot] (a build's
+// content query) that named a catalog or function that exposes secrets or
+// the server (see [refuseNames]), or that PostgreSQL refused for lack of
+// privilege: report queries may read the warehouse's tables and views,
+// nothing else.
 var ErrForbidden = errors.New("report queries may read only the warehouse's tables and views")
 
-// Content queries run as the role warehouse.ReportRole, which may read the
+// Content queries run as the role [ReportRole], which may read the
 // warehouse's tables and views and nothing else, when the login is a member
 // of it (see [buildSessionSQL]); PostgreSQL then refuses pg_authid,
 // pg_read_file and the like by itself. A login that is not (an older
