@@ -17,7 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )

@@ -197,7 +197,7 @@ func hostileNight(ctx context.Context, pool *pgxpool.Pool, lake ingest.Lake, srv
 		run.Sources = append(run.Sources, warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys})
 	}
 	run.FinishedAt = started.Add(time.Minute)
-	run, _, err := warehouse.LoadFromLake(ctx, pool, lake, bySource, run, nil)
+	run, _, err := warehouse.LoadStream(ctx, pool, ingest.ReadRun(lake, bySource, run, nil))
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

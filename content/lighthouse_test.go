@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/internal/testenv"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 // The least Lighthouse scores (0 to 1) a page may have: performance on a
@@ -95,7 +95,7 @@ const (
 func TestLighthouse(t *testing.T) {
 	lh := findLighthouse(t)
 	dir := buildReport(t)
-	srv := httptest.NewServer(site.Handler(dir, nil))
+	srv := httptest.NewServer(publish.Handler(dir, nil))
 	defer srv.Close()
 
 	type measure struct {

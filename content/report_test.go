@@ -15,7 +15,7 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/sample"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/templates"
 	"github.com/jobpulse/jobpulse/warehouse"
@@ -122,7 +122,7 @@ func collectSample(ctx context.Context, pool *pgxpool.Pool, lake ingest.Lake, st
 		run.Sources = append(run.Sources, warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys})
 	}
 	run.FinishedAt = started.Add(time.Minute)
-	run, _, err := warehouse.LoadFromLake(ctx, pool, lake, map[string]ingest.Source{src.Name(): src}, run, nil)
+	run, _, err := warehouse.LoadStream(ctx, pool, ingest.ReadRun(lake, map[string]ingest.Source{src.Name(): src}, run, nil))
 	if err != nil {
 		return err
 	}

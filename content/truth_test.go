@@ -28,7 +28,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
@@ -340,7 +340,7 @@ func ingestCaptures(t *testing.T, ctx context.Context, pool *pgxpool.Pool, fixtu
 		run.Sources = append(run.Sources, warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys})
 	}
 	run.FinishedAt = time.Now().UTC()
-	if _, _, err := warehouse.LoadFromLake(ctx, pool, lake, bySource, run, nil); err != nil {
+	if _, _, err := warehouse.LoadStream(ctx, pool, ingest.ReadRun(lake, bySource, run, nil)); err != nil {
 		t.Fatalf("load: %v", err)
 	}
 }

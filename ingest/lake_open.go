@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 // OpenLake opens the lake at url: an s3://bucket[/prefix] URL opens an

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 // Keys are made from text that comes from outside: source names from the

@@ -22,7 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 var _ Lake = (*S3Lake)(nil)

@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/objstore"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 )
 
 // faultClient is the S3 client configuration of the fault tests: time

@@ -19,7 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 )
 
 func TestS3Lake(t *testing.T) {

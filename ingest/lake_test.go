@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 )
 
 // TestMain stops the S3 test server, if a test started one.

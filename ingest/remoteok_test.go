@@ -15,7 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest/normalize"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 const remoteOKKey = "raw/source=remoteok/date=2026-11-29/run=r1/page-0001.json"

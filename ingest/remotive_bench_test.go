@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // benchLakePages is the glob of the Remotive pages of the warehouse

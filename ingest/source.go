@@ -2,7 +2,8 @@ package ingest
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // RawPage is one response as a source received it, before it is parsed.
@@ -12,21 +13,14 @@ type RawPage struct {
 	Meta Meta
 }
 
-// Reject is a record of a raw page that could not be parsed into a posting.
-// It is counted and reported with its lake key; it never stops a run.
-type Reject struct {
-	LakeKey string // raw page the record came from
-	Index   int    // position of the record in the page, -1 for the whole page
-	Reason  string
-}
+// Posting is a job offer as a source published it and [Normalize] completes
+// it: the [jobdata.Posting] that ingest hands to the warehouse.
+type Posting = jobdata.Posting
 
-// String formats the reject for logs and reports.
-func (r Reject) String() string {
-	if r.Index < 0 {
-		return fmt.Sprintf("%s: %s", r.LakeKey, r.Reason)
-	}
-	return fmt.Sprintf("%s: record %d: %s", r.LakeKey, r.Index, r.Reason)
-}
+// Reject is a record of a raw page that could not be parsed into a posting
+// ([jobdata.Reject]). It is counted and reported with its lake key; it never
+// stops a run.
+type Reject = jobdata.Reject
 
 // StoredPage is a raw page as the lake holds it.
 type StoredPage struct {

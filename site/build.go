@@ -11,15 +11,32 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/content"
 	"github.com/jobpulse/jobpulse/templates"
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 // statementTimeout bounds every query of a build.
 const statementTimeout = time.Minute
+
+// readerRole lists the roles a build's queries run as (see
+// [warehouse.ReaderRoles]). A variable for tests, which check that the guard
+// holds with each and without either.
+var readerRole = warehouse.ReaderRoles
+
+// Errors of a build whose content query did more than read (see
+// [warehouse.Snapshot]).
+var (
+	// ErrNotReadOnly is [warehouse.ErrNotReadOnly]: a content query wrote,
+	// changed a setting, ended or changed the build's transaction, took a
+	// session lock, or was not one statement that returns rows.
+	ErrNotReadOnly = warehouse.ErrNotReadOnly
+	// ErrForbidden is [warehouse.ErrForbidden]: a content query named, or
+	// PostgreSQL refused it, what exposes secrets or the server.
+	ErrForbidden = warehouse.ErrForbidden
+)
 
 // BuildConfig configures [Build]. Its zero value is not ready to use: start
 // from [DefaultBuildConfig]. Its fields with a mapstructure tag are the keys
@@ -194,20 +211,13 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	}
 	t = stage("load", t)
 
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
-	if err != nil {
-		return res, fmt.Errorf("site: begin read-only transaction: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
-	if _, err := tx.Exec(ctx, buildSessionSQL, fmt.Sprint(statementTimeout.Milliseconds()), readerRole); err != nil {
-		return res, fmt.Errorf("site: set statement_timeout, TimeZone and role: %w", err)
-	}
-	// From here on, every query goes through the guard: content queries may
-	// only read, and leave the session as they found it.
-	gtx, err := guardTx(ctx, tx)
+	// Every query reads one snapshot the warehouse gives, through its guard:
+	// content queries may only read, and leave the session as they found it.
+	gtx, err := warehouse.BeginSnapshot(ctx, pool, warehouse.SnapshotOptions{StatementTimeout: statementTimeout, Roles: readerRole})
 	if err != nil {
 		return res, err
 	}
+	defer gtx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
 	fresh, err := loadFreshness(ctx, gtx)
 	if err != nil {
 		return res, err
@@ -235,11 +245,8 @@ func Build(ctx context.Context, pool *pgxpool.Pool, cfg BuildConfig, logger *slo
 	if pages, err = sortPages(all); err != nil {
 		return res, err
 	}
-	if err := gtx.checkSettings(ctx); err != nil {
+	if err := gtx.Close(ctx); err != nil {
 		return res, err
-	}
-	if err := tx.Rollback(ctx); err != nil {
-		return res, fmt.Errorf("site: end read-only transaction: %w", err)
 	}
 	res.Queries = runner.count
 	t = stage("query", t)

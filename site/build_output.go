@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 // outFile is one file of the built site: a slash-separated path relative to
@@ -98,7 +100,7 @@ func mkdirs(root, dir string, done map[string]bool) error {
 // replaces a site.out that holds it (or is empty, or missing). It is the
 // name publish uses for its manifest, which publish never takes from the
 // build (see readBuild), so the marker is never uploaded.
-const buildMarker = markerKey
+const buildMarker = publish.MarkerKey
 
 // buildMarkerNote is the marker's content, for a person who finds it.
 const buildMarkerNote = "This folder was written by `jobpulse build` (site.out). The next build replaces it as a whole:\n" +

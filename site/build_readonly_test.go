@@ -405,18 +405,8 @@ func TestBuildReadOnly(t *testing.T) {
 			})
 		})
 	}
-	// The report role holds without the guard's names: PostgreSQL refuses.
-	t.Run("secrets as the report role alone", func(t *testing.T) {
-		defer func(n map[string]string, p []struct{ prefix, why string }) { deniedNames, deniedPrefixes = n, p }(deniedNames, deniedPrefixes)
-		deniedNames, deniedPrefixes = nil, nil
-		for _, l := range []*pgxpool.Pool{pool, reportLogin} {
-			for _, q := range secretQueries {
-				if q.server != "" && !strings.HasPrefix(q.sql, "SELECT rolpassword AS p FROM U&") {
-					t.Run(q.name, func(t *testing.T) { secretCheck(t, l, q, placements[0], q.server) })
-				}
-			}
-		}
-	})
+	// That the report role holds without the guard's names (PostgreSQL
+	// refuses by itself) is warehouse's TestSnapshotReportRoleAlone.
 
 	if diff := cmp.Diff(settings, newSessionSettings(t, dbURL)); diff != "" {
 		t.Errorf("a new session's settings changed (-before +after):\n%s", diff)
@@ -579,33 +569,5 @@ func checkPool(t *testing.T, pool *pgxpool.Pool, want string) {
 		if locks != 0 {
 			t.Errorf("a pool connection holds %d advisory locks", locks)
 		}
-	}
-}
-
-// BenchmarkGuardedQuery measures what the guard adds to one query of a
-// build (describe, run, check the session): compare plain and guarded.
-func BenchmarkGuardedQuery(b *testing.B) {
-	ctx := context.Background()
-	pool := pgtest.New(b)
-	const sql = "SELECT role, count(*) AS postings FROM postings GROUP BY role"
-	for _, guarded := range []bool{false, true} {
-		b.Run(map[bool]string{false: "plain", true: "guarded"}[guarded], func(b *testing.B) {
-			tx, err := pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer tx.Rollback(ctx)
-			var q pgx.Tx = tx
-			if guarded {
-				if q, err = guardTx(ctx, tx); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for b.Loop() {
-				if _, _, err := collect(q.Query(ctx, sql)); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }

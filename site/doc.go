@@ -1,4 +1,5 @@
-// Package site builds the jobpulse report site from the warehouse and
+// Package site builds the jobpulse report site from one read-only snapshot
+// of the warehouse; package [github.com/jobpulse/jobpulse/site/publish]
 // publishes it.
 //
 // A page is a Markdown file with YAML front matter in the content folder

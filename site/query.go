@@ -81,7 +81,7 @@ func (q *queryRunner) run(ctx context.Context, what, sql string, args ...any) (*
 // runText runs sql asking for every value in text format, PostgreSQL's text,
 // which casts back to the same values: it returns the result and each
 // value's text ("\x00null" for NULL). In a build, tx is the guarded
-// transaction (see [guardedTx]): one statement, with the extended protocol.
+// transaction (see warehouse.Snapshot): one statement, with the extended protocol.
 func runText(ctx context.Context, tx pgx.Tx, sql string) (*result, [][]string, error) {
 	return collect(tx.Query(ctx, sql, pgx.QueryResultFormats{pgx.TextFormatCode}))
 }

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // TestEChartsBundle checks that the binary carries the ECharts bundle, made

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // Staging tables, created on first use in a load and dropped at its end.
@@ -38,7 +38,7 @@ type listingRow struct {
 // newListingRow returns p's listing (of posting id). The segment keeps rows
 // until it is full: their strings are copied, not cut from what a parser
 // read, which they would keep in memory whole.
-func newListingRow(id [16]byte, p *ingest.Posting) listingRow {
+func newListingRow(id [16]byte, p *jobdata.Posting) listingRow {
 	return listingRow{source: strings.Clone(p.Source), sourceID: strings.Clone(p.SourceID), postingID: id,
 		url: strings.Clone(p.URL), lakeKey: p.LakeKey}
 }
@@ -169,7 +169,7 @@ var (
 // run given to [BeginLoad], with its final status and counts) and its
 // rejects (replacing those an earlier load of the run recorded), and commits.
 // Whatever fails, the load is rolled back.
-func (l *Loader) Commit(ctx context.Context, run Run, rejects []ingest.Reject) (LoadStats, error) {
+func (l *Loader) Commit(ctx context.Context, run Run, rejects []jobdata.Reject) (LoadStats, error) {
 	if err := l.usable(); err != nil {
 		return LoadStats{}, errors.Join(err, l.Rollback(ctx))
 	}
@@ -179,8 +179,8 @@ func (l *Loader) Commit(ctx context.Context, run Run, rejects []ingest.Reject) (
 	return l.stats, nil
 }
 
-func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) error {
-	if err := run.validate(); err != nil {
+func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) error {
+	if err := validateRun(run); err != nil {
 		return err
 	}
 	if newRunKey(run.StartedAt, run.ID) != l.cur {
@@ -234,9 +234,6 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []ingest.Reject) e
 		return err
 	}
 	l.stats.Rejected = n
-	if err := saveNames(ctx, l.tx); err != nil {
-		return err
-	}
 	if err := l.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

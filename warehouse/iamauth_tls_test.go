@@ -19,8 +19,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 // TestOpenVerifyFull starts a managed PostgreSQL of its own, turns TLS on
@@ -30,8 +31,8 @@ import (
 func TestOpenVerifyFull(t *testing.T) {
 	ctx := context.Background()
 	base := t.TempDir()
-	srv, err := warehouse.StartServer(ctx, filepath.Join(base, "pg"), nil)
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	srv, err := pgserver.Start(ctx, filepath.Join(base, "pg"), nil)
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL: %v", err)
 		return
 	}

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
-
-	"github.com/jobpulse/jobpulse/ingest"
 )
 
 // ListingRef is a listing of a posting, and the raw page its content was
-// last read from.
+// last read from (which ingest.ReadListing reads again).
 type ListingRef struct {
 	PostingID string // postings.id
 	Source    string
@@ -23,11 +20,6 @@ type ListingRef struct {
 // ErrNoListing is returned by [Warehouse.FindListings] when no listing
 // answers a reference.
 var ErrNoListing = errors.New("no such posting or listing")
-
-// ErrRecordGone is returned by [ReadListing] when the listing's raw page no
-// longer parses into its record: the source's parser reads it otherwise now
-// (another id, or a reject).
-var ErrRecordGone = errors.New("record not in its raw page")
 
 // FindListings returns the listings a reference names, most recently seen
 // first: a posting id (its fingerprint, as a UUID: all its listings), a
@@ -99,26 +91,4 @@ func (w *Warehouse) listings(ctx context.Context, query string, args ...any) ([]
 		out = append(out, l)
 	}
 	return out, rows.Err()
-}
-
-// ReadListing reads a listing's posting from the lake as a load does: its
-// raw page parsed by src (with the other pages of its run for detail pages),
-// the record of the listing's source id taken, normalized. It needs no
-// network and no warehouse.
-func ReadListing(ctx context.Context, lake ingest.Lake, src ingest.Source, l ListingRef) (ingest.Posting, error) {
-	body, meta, err := lake.Get(ctx, l.LakeKey)
-	if err != nil {
-		return ingest.Posting{}, fmt.Errorf("warehouse: read %s: %w", l.LakeKey, err)
-	}
-	page := ingest.StoredPage{Key: l.LakeKey, Name: path.Base(l.LakeKey), Body: body, Meta: meta}
-	postings, _, err := parsePage(ctx, src, page, lakeLookup(lake, path.Dir(l.LakeKey)+"/"))
-	if err != nil {
-		return ingest.Posting{}, fmt.Errorf("warehouse: %w", err)
-	}
-	for _, p := range postings {
-		if p.SourceID == l.SourceID {
-			return p, nil
-		}
-	}
-	return ingest.Posting{}, fmt.Errorf("warehouse: %s, the listing's last raw page, parses into no record %s:%s: %w", l.LakeKey, l.Source, l.SourceID, ErrRecordGone)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // loadLockKey is the transaction advisory lock that serialises loads on one
@@ -85,7 +85,7 @@ type Loader struct {
 // waits for the load lock and reads the warehouse's state. The run's rows
 // are written at [Loader.Commit].
 func BeginLoad(ctx context.Context, pool *pgxpool.Pool, run Run) (*Loader, error) {
-	if err := run.validate(); err != nil {
+	if err := validateRun(run); err != nil {
 		return nil, fmt.Errorf("warehouse: load: %w", err)
 	}
 	cur := newRunKey(run.StartedAt, run.ID)
@@ -135,7 +135,7 @@ func (l *Loader) begin(ctx context.Context) error {
 // the iterator aborts the load: the caller then calls [Loader.Rollback].
 // Memory stays flat: postings are encoded and sent as they come, and the
 // loader keeps at most a few thousand small rows for other tables.
-func (l *Loader) Copy(ctx context.Context, postings iter.Seq2[ingest.Posting, error]) error {
+func (l *Loader) Copy(ctx context.Context, postings iter.Seq2[jobdata.Posting, error]) error {
 	if err := l.usable(); err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (l *Loader) Copy(ctx context.Context, postings iter.Seq2[ingest.Posting, er
 // the segment can be written before the stream goes on.
 type postingSource struct {
 	l    *Loader
-	next func() (ingest.Posting, error, bool)
+	next func() (jobdata.Posting, error, bool)
 	done bool
 	err  error
 }
@@ -192,7 +192,7 @@ func (s *postingSource) fill(c *copyBuf) (bool, error) {
 
 // add routes one posting: a new one is appended to c (the COPY into
 // postings sends it); for a known one, what must change is queued.
-func (l *Loader) add(p *ingest.Posting, c *copyBuf) error {
+func (l *Loader) add(p *jobdata.Posting, c *copyBuf) error {
 	if err := cleanPosting(p); err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func (l *Loader) add(p *ingest.Posting, c *copyBuf) error {
 
 // addListing queues p's listing (of posting id): a new row, or an update
 // when this run changes it. The first listing with a key in a load wins.
-func (l *Loader) addListing(id [16]byte, p *ingest.Posting) {
+func (l *Loader) addListing(id [16]byte, p *jobdata.Posting) {
 	k := l.listingKey(p.Source, p.SourceID)
 	h := l.listingHash(id, p.URL, p.LakeKey)
 	ls, known := l.listings[k]

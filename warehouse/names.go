@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // namesDigestSQL is the MD5 of the rows of search_names, one line each,
@@ -20,7 +20,7 @@ const namesDigestSQL = `SELECT coalesce(md5(string_agg(kind || E'\t' || value ||
 
 // namesDigest is the MD5 of names as namesDigestSQL computes it of the
 // table; "" for none.
-func namesDigest(names []normalize.Name) string {
+func namesDigest(names []jobdata.Name) string {
 	if len(names) == 0 {
 		return ""
 	}
@@ -35,12 +35,13 @@ func namesDigest(names []normalize.Name) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// saveNames makes search_names hold the names of the normalizer that made
-// the postings of this load (see migrations/0007_search_names.sql). It
-// writes them only when they differ, so a load with the same rules costs
-// one read of a few thousand short rows.
-func saveNames(ctx context.Context, tx pgx.Tx) error {
-	names := normalize.Names()
+// saveNames makes search_names hold names, the names of the normalizer
+// that made the postings of this load (see migrations/0007_search_names.sql
+// and [RunStream]). It writes them only when they differ, so a load with the
+// same rules costs one read of a few thousand short rows. names must be
+// sorted by kind, value and alias, without duplicates, as the normalizer
+// gives them.
+func saveNames(ctx context.Context, tx pgx.Tx, names []jobdata.Name) error {
 	var have string
 	if err := tx.QueryRow(ctx, namesDigestSQL).Scan(&have); err != nil {
 		return fmt.Errorf("read search_names: %w", err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // maxReason bounds a stored reject reason; a parser error quoting a huge
@@ -18,7 +18,7 @@ const maxReason = 4096
 // inserted, changed ones updated, those no longer given deleted, and equal
 // ones left alone. The same (lake key, index) given twice is stored once,
 // with the first reason. It returns the number of rows the run has.
-func saveRejects(ctx context.Context, tx pgx.Tx, runID string, rejects []ingest.Reject) (int, error) {
+func saveRejects(ctx context.Context, tx pgx.Tx, runID string, rejects []jobdata.Reject) (int, error) {
 	type key struct {
 		lakeKey string
 		index   int

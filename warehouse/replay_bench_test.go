@@ -21,7 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -264,7 +264,7 @@ func BenchmarkReplay200k(b *testing.B) {
 		m := startMemoryPeak()
 		c0 := readCPU(b, pid)
 		b.StartTimer()
-		res, err := warehouse.Replay(ctx, pool, lake, benchSources, warehouse.ReplayOptions{}, nil)
+		res, err := replayLake(ctx, pool, lake, benchSources, ingest.ReplayOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -298,7 +298,7 @@ func BenchmarkReplayAgain(b *testing.B) {
 	lake := benchLake(b)
 	pool, pid := benchPool(b)
 	ctx := context.Background()
-	if _, err := warehouse.Replay(ctx, pool, lake, benchSources, warehouse.ReplayOptions{}, nil); err != nil {
+	if _, err := replayLake(ctx, pool, lake, benchSources, ingest.ReplayOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	var goPeak, rssPeak float64
@@ -309,7 +309,7 @@ func BenchmarkReplayAgain(b *testing.B) {
 		m := startMemoryPeak()
 		c0 := readCPU(b, pid)
 		b.StartTimer()
-		res, err := warehouse.Replay(ctx, pool, lake, benchSources, warehouse.ReplayOptions{}, nil)
+		res, err := replayLake(ctx, pool, lake, benchSources, ingest.ReplayOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -348,7 +348,7 @@ func BenchmarkParse200k(b *testing.B) {
 				b.Fatal(err)
 			}
 			for i := range postings {
-				warehouse.NormalizeForTest(&postings[i])
+				ingest.Normalize(&postings[i])
 			}
 			n += len(postings)
 		}

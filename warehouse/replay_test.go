@@ -117,7 +117,7 @@ func (f fetched) put(t *testing.T, lake ingest.Lake) warehouse.Run {
 			run.Sources[i].Status, run.Sources[i].Error = warehouse.SourceFailed, e
 		}
 		if f.noManifest { // as a replay derives it: the run never finished
-			run.Sources[i].Status, run.Sources[i].Error = warehouse.SourceFailed, warehouse.IncompleteLine(f.id)
+			run.Sources[i].Status, run.Sources[i].Error = warehouse.SourceFailed, incompleteLine(f.id)
 		}
 	}
 	if !f.noManifest {
@@ -130,6 +130,24 @@ func (f fetched) put(t *testing.T, lake ingest.Lake) warehouse.Run {
 		}
 	}
 	return run
+}
+
+// replayLake replays the runs of lake into pool, as jobpulse replay does:
+// ingest reads them back, the warehouse loads them.
+func replayLake(ctx context.Context, pool *pgxpool.Pool, lake ingest.Lake, sources map[string]ingest.Source,
+	opts ingest.ReplayOptions) (warehouse.ReplayResult, error) {
+	runs, err := ingest.Replay(ctx, lake, sources, opts, nil)
+	if err != nil {
+		return warehouse.ReplayResult{}, err
+	}
+	return warehouse.Replay(ctx, pool, runs, nil)
+}
+
+// incompleteLine is the error a replay gives each source of a run that has
+// no manifest, as the README quotes it.
+func incompleteLine(runID string) string {
+	return "incomplete: run " + runID + " has no manifest in the lake (its ingest did not finish): " +
+		"its pages are loaded, but it decides nothing about what is open or gone"
 }
 
 // newLake returns an empty folder lake.
@@ -146,9 +164,9 @@ func newLake(t *testing.T) ingest.Lake {
 // from the lake.
 func ingestRun(t *testing.T, pool *pgxpool.Pool, lake ingest.Lake, run warehouse.Run) (warehouse.Run, warehouse.LoadStats) {
 	t.Helper()
-	got, stats, err := warehouse.LoadFromLake(context.Background(), pool, lake, sources, run, nil)
+	got, stats, err := warehouse.LoadStream(context.Background(), pool, ingest.ReadRun(lake, sources, run, nil))
 	if err != nil {
-		t.Fatalf("LoadFromLake %s: %v", run.ID, err)
+		t.Fatalf("LoadStream %s: %v", run.ID, err)
 	}
 	return got, stats
 }
@@ -209,7 +227,7 @@ func history() []fetched {
 	}}
 }
 
-func TestLoadFromLake(t *testing.T) {
+func TestLoadStream(t *testing.T) {
 	pool := pgtest.New(t)
 	lake := newLake(t)
 	runs := history()
@@ -302,18 +320,18 @@ func TestLoadFromLake(t *testing.T) {
 		}
 	}
 
-	// The run LoadFromLake returns loads again to the same run: replay of
+	// The run LoadStream returns loads again to the same run: replay of
 	// an ingest's own record is stable.
 	for _, r := range got {
-		again, stats, err := warehouse.LoadFromLake(context.Background(), pool, lake, sources, r, nil)
+		again, stats, err := warehouse.LoadStream(context.Background(), pool, ingest.ReadRun(lake, sources, r, nil))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(r, again); diff != "" {
-			t.Errorf("LoadFromLake of its own result (-first +again):\n%s", diff)
+			t.Errorf("LoadStream of its own result (-first +again):\n%s", diff)
 		}
 		if stats.Inserted+stats.Updated+stats.Sightings != 0 {
-			t.Errorf("LoadFromLake again changed rows: %+v", stats)
+			t.Errorf("LoadStream again changed rows: %+v", stats)
 		}
 	}
 }
@@ -335,12 +353,19 @@ func TestReplayEqualsIngest(t *testing.T) {
 	}
 
 	replayed := pgtest.New(t)
-	res, err := warehouse.Replay(ctx, replayed, lake, sources, warehouse.ReplayOptions{}, nil)
+	readers, err := ingest.Replay(ctx, lake, sources, ingest.ReplayOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Runs) != len(runs) || res.Runs[3].Manifest || !res.Runs[0].Manifest {
-		t.Errorf("replayed %d runs (manifests %v), want %d, the last without a manifest", len(res.Runs), res.Runs, len(runs))
+	if len(readers) != len(runs) || readers[3].Manifest() || !readers[0].Manifest() {
+		t.Errorf("%d runs to replay, want %d, the last without a manifest", len(readers), len(runs))
+	}
+	res, err := warehouse.Replay(ctx, replayed, readers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Runs) != len(runs) {
+		t.Errorf("replayed %d runs, want %d", len(res.Runs), len(runs))
 	}
 	if diff := cmp.Diff(want, dump(t, replayed)); diff != "" {
 		t.Errorf("replayed warehouse differs from the ingested one (-ingested +replayed):\n%s", diff)
@@ -350,7 +375,7 @@ func TestReplayEqualsIngest(t *testing.T) {
 	if err := replayed.QueryRow(ctx, versions).Scan(&before); err != nil {
 		t.Fatal(err)
 	}
-	again, err := warehouse.Replay(ctx, replayed, lake, sources, warehouse.ReplayOptions{}, nil)
+	again, err := replayLake(ctx, replayed, lake, sources, ingest.ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +391,7 @@ func TestReplayEqualsIngest(t *testing.T) {
 
 	shuffled := pgtest.New(t)
 	for _, i := range []int{2, 0, 3, 1} {
-		r, err := warehouse.Replay(ctx, shuffled, lake, sources, warehouse.ReplayOptions{Since: runs[i].start}, nil)
+		r, err := replayLake(ctx, shuffled, lake, sources, ingest.ReplayOptions{Since: runs[i].start})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -386,20 +411,20 @@ func TestReplayOptions(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		opts     warehouse.ReplayOptions
+		opts     ingest.ReplayOptions
 		wantRuns []string
 		wantSrc  []string // sources with listings
 	}{
 		{name: "all", wantRuns: []string{runs[0].id, runs[1].id, runs[2].id, runs[3].id}, wantSrc: []string{"board", "remotive"}},
-		{name: "since", opts: warehouse.ReplayOptions{Since: d3}, wantRuns: []string{runs[2].id, runs[3].id},
+		{name: "since", opts: ingest.ReplayOptions{Since: d3}, wantRuns: []string{runs[2].id, runs[3].id},
 			wantSrc: []string{"board", "remotive"}},
-		{name: "one source", opts: warehouse.ReplayOptions{Sources: []string{"board"}},
+		{name: "one source", opts: ingest.ReplayOptions{Sources: []string{"board"}},
 			wantRuns: []string{runs[0].id, runs[1].id, runs[2].id}, wantSrc: []string{"board"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pool := pgtest.New(t)
-			res, err := warehouse.Replay(ctx, pool, lake, sources, tt.opts, nil)
+			res, err := replayLake(ctx, pool, lake, sources, tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -434,7 +459,7 @@ func TestReplayDerivedRun(t *testing.T) {
 	}}
 	f.put(t, lake)
 	pool := pgtest.New(t)
-	res, err := warehouse.Replay(context.Background(), pool, lake, sources, warehouse.ReplayOptions{}, nil)
+	res, err := replayLake(context.Background(), pool, lake, sources, ingest.ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,10 +471,10 @@ func TestReplayDerivedRun(t *testing.T) {
 	want := warehouse.Run{
 		ID: f.id, StartedAt: start, FinishedAt: start.Add(2 * time.Second), Status: warehouse.RunFailed,
 		Sources: []warehouse.SourceRun{{
-			Source: "board", Status: warehouse.SourceFailed, Error: warehouse.IncompleteLine(f.id), Pages: 2, Postings: 1,
+			Source: "board", Status: warehouse.SourceFailed, Error: incompleteLine(f.id), Pages: 2, Postings: 1,
 			LakeKeys: []string{ingest.RawKey("board", start, f.id, "detail-b1.html"), ingest.RawKey("board", start, f.id, "list-1.txt")},
 		}, {
-			Source: "remotive", Status: warehouse.SourceFailed, Error: warehouse.IncompleteLine(f.id), Pages: 1,
+			Source: "remotive", Status: warehouse.SourceFailed, Error: incompleteLine(f.id), Pages: 1,
 			LakeKeys: []string{remotiveKey},
 		}},
 	}
@@ -465,9 +490,9 @@ func TestReplayDerivedRun(t *testing.T) {
 	}
 }
 
-// TestLoadFromLakeCancel cancels a load from the lake while it parses: the
+// TestLoadStreamCancel cancels a load from the lake while it parses: the
 // load fails with the context's error and leaves nothing behind.
-func TestLoadFromLakeCancel(t *testing.T) {
+func TestLoadStreamCancel(t *testing.T) {
 	pool := pgtest.New(t)
 	lake := newLake(t)
 	f := fetched{id: warehouse.NewRunID(d1), start: d1}
@@ -478,9 +503,9 @@ func TestLoadFromLakeCancel(t *testing.T) {
 	run := f.put(t, lake)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, _, err := warehouse.LoadFromLake(ctx, pool, lake, sources, run, func(string, int, int) { cancel() })
+	_, _, err := warehouse.LoadStream(ctx, pool, ingest.ReadRun(lake, sources, run, func(string, int, int) { cancel() }))
 	if !errors.Is(err, context.Canceled) {
-		t.Errorf("LoadFromLake = %v, want context.Canceled", err)
+		t.Errorf("LoadStream = %v, want context.Canceled", err)
 	}
 	for _, table := range []string{"runs", "postings", "listings", "sightings"} {
 		if n := count(t, pool, "SELECT count(*) FROM "+table); n != 0 {

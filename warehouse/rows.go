@@ -8,8 +8,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
-	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/normalize"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // postingColumns are the columns of postings in the order [postingRow.values]
@@ -30,21 +29,21 @@ var contentColumns = postingColumns[1:slices.Index(postingColumns, "content_hash
 type postingRow struct {
 	id   [16]byte
 	hash int64
-	p    ingest.Posting
+	p    jobdata.Posting
 }
 
 // Allowed values of the normalized fields, as the schema's CHECKs allow them.
 var (
-	scopes     = []string{normalize.ScopeUnknown, normalize.ScopeWorldwide, normalize.ScopeRegion, normalize.ScopeCountry}
-	workplaces = []string{"", normalize.Remote, normalize.Hybrid, normalize.Onsite}
-	periods    = []string{"", normalize.Hour, normalize.Day, normalize.Week, normalize.Month, normalize.Year}
+	scopes     = []string{jobdata.ScopeUnknown, jobdata.ScopeWorldwide, jobdata.ScopeRegion, jobdata.ScopeCountry}
+	workplaces = []string{"", jobdata.Remote, jobdata.Hybrid, jobdata.Onsite}
+	periods    = []string{"", jobdata.Hour, jobdata.Day, jobdata.Week, jobdata.Month, jobdata.Year}
 )
 
 // cleanPosting makes p storable, in place: strings cleaned, values
 // PostgreSQL cannot hold made unknown, nil arrays made empty. It fails when p
 // cannot be stored: no source or source id, or a normalized value the schema
 // does not allow (a normalizer bug).
-func cleanPosting(p *ingest.Posting) error {
+func cleanPosting(p *jobdata.Posting) error {
 	p.Source, p.SourceID = cleanKey(p.Source), cleanKey(p.SourceID)
 	for _, s := range []*string{&p.URL, &p.Title, &p.Company, &p.CompanyName, &p.CompanyKey, &p.CompanyLogo, &p.Category, &p.JobType,
 		&p.LocationText, &p.SalaryText, &p.LakeKey, &p.Role, &p.Seniority, &p.DescriptionText} {
@@ -88,7 +87,7 @@ func isCurrency(s string) bool {
 // hash: of those columns' bytes as encoded, which say every value and its
 // length, so equal hashes mean equal content (but for a 64-bit collision).
 // Never 0, the schema's "unknown".
-func encodeHead(c *copyBuf, id [16]byte, p *ingest.Posting) int64 {
+func encodeHead(c *copyBuf, id [16]byte, p *jobdata.Posting) int64 {
 	c.row(len(postingColumns))
 	c.uuid(id)
 	start := len(c.b)

@@ -2,8 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -11,65 +9,47 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
-// Run statuses, as the runs table allows them.
+// Run statuses, as the runs table allows them ([jobdata.Run]).
 const (
-	RunRunning = "running" // not finished yet
-	RunOK      = "ok"      // every source succeeded
-	RunPartial = "partial" // some sources failed
-	RunFailed  = "failed"  // no source succeeded, or the run itself failed
+	RunRunning = jobdata.RunRunning
+	RunOK      = jobdata.RunOK
+	RunPartial = jobdata.RunPartial
+	RunFailed  = jobdata.RunFailed
 )
 
 // Source statuses, as the run_sources table allows them.
 const (
-	SourceOK     = "ok"
-	SourceFailed = "failed"
+	SourceOK     = jobdata.SourceOK
+	SourceFailed = jobdata.SourceFailed
 )
 
-// Run is one ingest run and its per-source results. Its JSON form is the
-// run's manifest in the lake (runs/run=<id>.json, see [ingest.ManifestKey]),
-// from which [Replay] restores the run.
-type Run struct {
-	ID         string      `json:"id"`                   // from [NewRunID]
-	StartedAt  time.Time   `json:"started_at"`           // also the time postings are seen at
-	FinishedAt time.Time   `json:"finished_at,omitzero"` // zero while running
-	Status     string      `json:"status"`               // [RunRunning], [RunOK], [RunPartial] or [RunFailed]
-	Sample     bool        `json:"sample,omitempty"`     // true for the demo's generated data
-	Sources    []SourceRun `json:"sources"`
-}
+// Run is one ingest run and its per-source results, as the warehouse stores
+// them in runs and run_sources ([jobdata.Run]).
+type Run = jobdata.Run
 
-// SourceRun is what one source did in a run.
-type SourceRun struct {
-	Source   string   `json:"source"`          // source name, e.g. "remotive"
-	Status   string   `json:"status"`          // [SourceOK] or [SourceFailed]
-	Error    string   `json:"error,omitempty"` // why it failed; empty when ok
-	Pages    int      `json:"pages"`           // raw pages written to the lake
-	Postings int      `json:"postings"`        // postings parsed
-	Rejected int      `json:"rejected"`        // records that could not be parsed
-	LakeKeys []string `json:"lake_keys"`       // raw pages of this source in this run
-}
+// SourceRun is what one source did in a run ([jobdata.SourceRun]).
+type SourceRun = jobdata.SourceRun
+
+// NewRunID returns a new run id for a run started at t, as ingest makes
+// them ([jobdata.NewRunID]).
+func NewRunID(t time.Time) string { return jobdata.NewRunID(t) }
 
 // maxRunID bounds run ids, which are primary keys.
 const maxRunID = 128
 
-// NewRunID returns a new run id for a run started at t: the UTC time to the
-// second and a random suffix, e.g. 20261129T012823Z-3f9a. Ids sort by time.
-func NewRunID(t time.Time) string {
-	b := make([]byte, 2)
-	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
-	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
-}
-
-// validate checks what the database would reject, with errors that say which
-// field is wrong.
-func (r Run) validate() error {
+// validateRun checks what the database would reject, with errors that say
+// which field is wrong.
+func validateRun(r Run) error {
 	switch {
 	case r.ID == "":
 		return fmt.Errorf("empty run id")
 	case len(r.ID) > maxRunID || !utf8.ValidString(r.ID) || clean(r.ID) != r.ID ||
 		strings.ContainsAny(r.ID, "/\\") || r.ID == "." || r.ID == "..": // a lake key segment
-		return fmt.Errorf("run id %q: not a run id (see NewRunID)", r.ID)
+		return fmt.Errorf("run id %q: not a run id (see jobdata.NewRunID)", r.ID)
 	case r.StartedAt.IsZero():
 		return fmt.Errorf("run %s: zero StartedAt", r.ID)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 // Warehouse is an open warehouse: a connection pool, and the managed server
@@ -17,12 +19,12 @@ type Warehouse struct {
 	// Pool is the connection pool; use it directly for queries.
 	Pool *pgxpool.Pool
 
-	server *Server // nil when cfg.URL named a server
+	server *pgserver.Server // nil when cfg.URL named a server
 }
 
 // Open connects to the warehouse. With cfg.URL set it connects to that
 // server. Otherwise it starts (or reuses) the managed server in cfg.DataDir
-// with [StartServer] and creates cfg.Database on it if missing. Empty DataDir
+// with [pgserver.Start] and creates cfg.Database on it if missing. Empty DataDir
 // and Database take their defaults from [DefaultConfig]. Open does not apply
 // migrations: call [Migrate].
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Warehouse, error) {
@@ -39,7 +41,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Warehouse, err
 	w := &Warehouse{}
 	connString := cfg.URL
 	if connString == "" {
-		srv, err := StartServer(ctx, cfg.DataDir, logger)
+		srv, err := pgserver.Start(ctx, cfg.DataDir, logger)
 		if err != nil {
 			return nil, err
 		}

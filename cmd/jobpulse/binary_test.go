@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/internal/testenv"
+	"github.com/jobpulse/jobpulse/site/publish"
 	"github.com/jobpulse/jobpulse/templates"
 )
 
@@ -120,9 +120,9 @@ func TestBinaryCarriesReport(t *testing.T) {
 	}
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
 	for _, c := range []struct{ path, cache string }{
-		{"/", site.CacheRevalidate},
-		{chartPage, site.CacheRevalidate},
-		{echartsPath, site.CacheImmutable},
+		{"/", publish.CacheRevalidate},
+		{chartPage, publish.CacheRevalidate},
+		{echartsPath, publish.CacheImmutable},
 	} {
 		req, _ := http.NewRequest(http.MethodGet, m[1]+c.path, nil)
 		req.Header.Set("Accept-Encoding", "gzip")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 func newBootstrapCommand(a *app) *cobra.Command {

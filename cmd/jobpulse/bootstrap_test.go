@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 )
 
 // TestBootstrapCommand runs "jobpulse bootstrap" twice against versitygw:

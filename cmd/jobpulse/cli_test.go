@@ -22,8 +22,8 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 

@@ -16,9 +16,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/objstore"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
@@ -39,9 +40,9 @@ type Config struct {
 	Site      site.BuildConfig   `mapstructure:"site"`
 	// Publish holds publish.target and the publish options; its Source is
 	// site.out, set where a publish starts.
-	Publish site.PublishConfig `mapstructure:"publish"`
-	Serve   ServeConfig        `mapstructure:"serve"`
-	Log     LogConfig          `mapstructure:"log"`
+	Publish publish.Config `mapstructure:"publish"`
+	Serve   ServeConfig    `mapstructure:"serve"`
+	Log     LogConfig      `mapstructure:"log"`
 
 	// Scrape are the boards to crawl, made from the configuration when it
 	// is read: fakejobs, then every sources.<board> of the file by name.
@@ -62,7 +63,7 @@ func defaultConfig() Config {
 		},
 		Fetch:   ingest.DefaultFetchConfig(),
 		Site:    site.DefaultBuildConfig(),
-		Publish: site.DefaultPublishConfig(),
+		Publish: publish.DefaultConfig(),
 		Serve:   ServeConfig{Addr: "127.0.0.1:8080"},
 		Log:     LogConfig{Level: "info"},
 	}

@@ -18,8 +18,9 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 func TestDemoNights(t *testing.T) {
@@ -64,7 +65,7 @@ func TestDemoHistory(t *testing.T) {
 		t.Helper()
 		out, err := jobpulse(t, "demo", "--no-serve", "--dir", filepath.Join(dir, "demo"), "--warehouse.data", pgData,
 			"--jobs", "200", "--days", fmt.Sprint(days), "--site.echarts", echartsPath(t))
-		if errors.Is(err, warehouse.ErrNoPostgres) {
+		if errors.Is(err, pgserver.ErrNoPostgres) {
 			testenv.Missing(t, "PostgreSQL: %v", err)
 		}
 		if err != nil {
@@ -159,7 +160,7 @@ func TestDemoAnswers(t *testing.T) {
 	}
 	out, err := jobpulse(t, "demo", "--no-serve", "--dir", filepath.Join(dir, "demo"),
 		"--warehouse.data", filepath.Join(dir, "pg"), "--days", "2", "--site.echarts", echartsPath(t))
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL: %v", err)
 	}
 	if err != nil {

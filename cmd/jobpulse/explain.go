@@ -85,7 +85,7 @@ Without an argument it reads the raw fields given as flags (--title, --location,
 					if !ok {
 						return fmt.Errorf("explain: listing %s:%s: source %q is not configured", l.Source, l.SourceID, l.Source)
 					}
-					p, err := warehouse.ReadListing(ctx, lake, cs.source, l)
+					p, err := ingest.ReadListing(ctx, lake, cs.source, l.LakeKey, l.SourceID)
 					if err != nil {
 						return fmt.Errorf("explain: %w", err)
 					}

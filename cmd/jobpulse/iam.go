@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore"
+	"github.com/jobpulse/jobpulse/internal/objstore"
 )
 
 // iamFlags are the flags of iam-policy.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,10 +69,10 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	run.FinishedAt = now().UTC()
 	// The manifest goes to the lake before the load, so that a replay can
 	// restore the run (and its fetch errors) even if the load never happens.
-	if err := putManifest(ctx, lake, run); err != nil {
+	if err := ingest.WriteManifest(ctx, lake, run); err != nil {
 		return run, warehouse.LoadStats{}, err
 	}
-	run, stats, err := warehouse.LoadFromLake(ctx, wh.Pool, lake, bySource, run, prog.loaded)
+	run, stats, err := warehouse.LoadStream(ctx, wh.Pool, ingest.ReadRun(lake, bySource, run, prog.loaded))
 	prog.done()
 	if err != nil {
 		// The summary says the run failed: nothing of it was loaded.
@@ -103,20 +102,6 @@ func (a *app) ingestAt(ctx context.Context, rep *report, wh *warehouse.Warehouse
 		rep.addRun(run, stats)
 	}
 	return err
-}
-
-// putManifest writes the run's record to the lake as JSON.
-func putManifest(ctx context.Context, lake ingest.Lake, run warehouse.Run) error {
-	body, err := json.MarshalIndent(run, "", "  ")
-	if err != nil {
-		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
-	}
-	key := ingest.ManifestKey(run.ID)
-	meta := ingest.Meta{Source: "jobpulse", FetchedAt: run.FinishedAt, Status: 200, ContentType: "application/json"}
-	if err := lake.Put(ctx, key, body, meta); err != nil {
-		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
-	}
-	return nil
 }
 
 // build builds the site from the warehouse.

@@ -8,7 +8,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 func newPublishCommand(a *app) *cobra.Command {
@@ -82,7 +82,7 @@ the paths stay in the manifest, and the next publish invalidates them.`,
 // publishWith publishes with cfg, showing a progress bar of the uploads on
 // a terminal. With no target it does nothing and says so. The report holds
 // what was done also when the publish failed part-way.
-func (a *app) publishWith(ctx context.Context, cfg site.PublishConfig) (*publishReport, error) {
+func (a *app) publishWith(ctx context.Context, cfg publish.Config) (*publishReport, error) {
 	rep := &publishReport{Source: cfg.Source, Target: cfg.Target}
 	if cfg.Target == "" {
 		return rep, nil
@@ -106,10 +106,10 @@ func (a *app) publishWith(ctx context.Context, cfg site.PublishConfig) (*publish
 			bar.Describe(fmt.Sprintf("publish %.1f MB", float64(bytes)/1e6))
 		}
 	}
-	res, err := site.Publish(ctx, cfg, a.logger)
+	res, err := publish.Publish(ctx, cfg, a.logger)
 	if bar != nil {
 		bar.Finish()
 	}
-	rep.PublishResult = res
+	rep.Result = res
 	return rep, err
 }

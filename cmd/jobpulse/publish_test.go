@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 // TestPublishCommand runs publish on a folder: a dry run, a publish with
@@ -50,17 +50,17 @@ func TestPublishCommand(t *testing.T) {
 		Publish struct {
 			Uploaded int `json:"uploaded"`
 			Plan     struct {
-				Items []site.PlanItem `json:"items"`
+				Items []publish.PlanItem `json:"items"`
 			} `json:"plan"`
 		} `json:"publish"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("publish --json output: %v\n%s", err, out)
 	}
-	want := []site.PlanItem{
-		{Key: "a.html", Action: site.ActionUpload, Reason: "new", Size: 1},
-		{Key: "b.html", Action: site.ActionUpload, Reason: "new", Size: 1},
-		{Key: "index.html", Action: site.ActionUpload, Reason: "new", Size: 13},
+	want := []publish.PlanItem{
+		{Key: "a.html", Action: publish.ActionUpload, Reason: "new", Size: 1},
+		{Key: "b.html", Action: publish.ActionUpload, Reason: "new", Size: 1},
+		{Key: "index.html", Action: publish.ActionUpload, Reason: "new", Size: 13},
 	}
 	if diff := cmp.Diff(want, rep.Publish.Plan.Items); diff != "" || rep.Publish.Uploaded != 3 {
 		t.Errorf("publish --json: uploaded %d, plan mismatch (-want +got):\n%s", rep.Publish.Uploaded, diff)
@@ -86,16 +86,16 @@ func TestPublishConfigLists(t *testing.T) {
 	tests := []struct {
 		name    string
 		yaml    string
-		want    site.PublishConfig
+		want    publish.Config
 		wantErr string
 	}{
 		{
 			name: "lists",
 			yaml: "publish:\n  gzip: true\n  cache_control:\n    - {pattern: \"*.pdf\", value: no-store}\n    - {pattern: \"data/*.json\", value: \"public, max-age=60\"}\n  redirects:\n    - {path: old.html, to: /new/}\n",
-			want: site.PublishConfig{
-				Workers: site.DefaultPublishWorkers, MaxDeletes: site.DefaultMaxDeletes, Gzip: true, InvalidationLimit: site.DefaultInvalidationLimit,
-				CacheControl: []site.CacheRule{{Pattern: "*.pdf", Value: "no-store"}, {Pattern: "data/*.json", Value: "public, max-age=60"}},
-				Redirects:    []site.Redirect{{Path: "old.html", To: "/new/"}},
+			want: publish.Config{
+				Workers: publish.DefaultWorkers, MaxDeletes: publish.DefaultMaxDeletes, Gzip: true, InvalidationLimit: publish.DefaultInvalidationLimit,
+				CacheControl: []publish.CacheRule{{Pattern: "*.pdf", Value: "no-store"}, {Pattern: "data/*.json", Value: "public, max-age=60"}},
+				Redirects:    []publish.Redirect{{Path: "old.html", To: "/new/"}},
 			},
 		},
 		{
@@ -131,49 +131,49 @@ func TestPublishConfigLists(t *testing.T) {
 // TestPublishReportInvalidation checks what the summary, text and JSON,
 // says of the CloudFront invalidation.
 func TestPublishReportInvalidation(t *testing.T) {
-	plan := &site.PublishPlan{Target: "s3://site/www", Invalidate: []string{"/www/", "/www/index.html"}}
-	ok := &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I1EXAMPLE", Paths: plan.Invalidate, CallerReference: "jobpulse-x"}
+	plan := &publish.Plan{Target: "s3://site/www", Invalidate: []string{"/www/", "/www/index.html"}}
+	ok := &publish.Invalidation{Distribution: "E2EXAMPLE", ID: "I1EXAMPLE", Paths: plan.Invalidate, CallerReference: "jobpulse-x"}
 	tests := []struct {
 		name     string
-		res      site.PublishResult
+		res      publish.Result
 		err      error
 		wantText string
-		wantJSON *site.Invalidation
+		wantJSON *publish.Invalidation
 	}{
 		{
 			name:     "paths",
-			res:      site.PublishResult{Uploaded: 1, Plan: plan, Invalidation: ok},
+			res:      publish.Result{Uploaded: 1, Plan: plan, Invalidation: ok},
 			wantText: "  invalidated 2 paths on CloudFront distribution E2EXAMPLE (invalidation I1EXAMPLE)\n",
 			wantJSON: ok,
 		},
 		{
 			name:     "wildcard",
-			res:      site.PublishResult{Uploaded: 40, Plan: plan, Invalidation: &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true}},
+			res:      publish.Result{Uploaded: 40, Plan: plan, Invalidation: &publish.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true}},
 			wantText: "  invalidated /www/* on CloudFront distribution E2EXAMPLE (invalidation I2)\n",
-			wantJSON: &site.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true},
+			wantJSON: &publish.Invalidation{Distribution: "E2EXAMPLE", ID: "I2", Paths: []string{"/www/*"}, Wildcard: true},
 		},
 		{
 			name:     "failed",
-			res:      site.PublishResult{Uploaded: 1, Plan: plan, Invalidation: &site.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"}},
-			err:      site.ErrInvalidation,
+			res:      publish.Result{Uploaded: 1, Plan: plan, Invalidation: &publish.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"}},
+			err:      publish.ErrInvalidation,
 			wantText: "  CloudFront invalidation of 2 paths on distribution E2EXAMPLE FAILED: the site is published; the next publish invalidates them\n",
-			wantJSON: &site.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"},
+			wantJSON: &publish.Invalidation{Distribution: "E2EXAMPLE", Paths: plan.Invalidate, Error: "AccessDenied"},
 		},
 		{
 			name:     "publish failed before",
-			res:      site.PublishResult{Plan: plan},
+			res:      publish.Result{Plan: plan},
 			err:      errors.New("site: publish index.html: boom"),
 			wantText: "  CloudFront: 2 paths not invalidated, as the publish failed: the next publish invalidates them\n",
 		},
 		{
 			name:     "dry run",
-			res:      site.PublishResult{Plan: plan, DryRun: true},
+			res:      publish.Result{Plan: plan, DryRun: true},
 			wantText: "  a publish would invalidate 2 paths on CloudFront\n",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := report{Publish: &publishReport{Source: "public", Target: "s3://site/www", PublishResult: tt.res}}
+			rep := report{Publish: &publishReport{Source: "public", Target: "s3://site/www", Result: tt.res}}
 			var text bytes.Buffer
 			if err := rep.write(&text, false, tt.err); !errors.Is(err, tt.err) {
 				t.Errorf("write: err = %v, want %v", err, tt.err)
@@ -185,7 +185,7 @@ func TestPublishReportInvalidation(t *testing.T) {
 			_ = rep.write(&js, true, tt.err)
 			var got struct {
 				Publish struct {
-					Invalidation *site.Invalidation `json:"invalidation"`
+					Invalidation *publish.Invalidation `json:"invalidation"`
 				} `json:"publish"`
 			}
 			if err := json.Unmarshal(js.Bytes(), &got); err != nil {

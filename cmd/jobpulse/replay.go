@@ -31,7 +31,7 @@ without fetching it again.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			opts := warehouse.ReplayOptions{Sources: sources}
+			opts := ingest.ReplayOptions{Sources: sources}
 			if since != "" {
 				t, err := time.Parse(time.DateOnly, since)
 				if err != nil {
@@ -59,7 +59,11 @@ without fetching it again.
 				if err != nil {
 					return err
 				}
-				res, err := warehouse.Replay(ctx, wh.Pool, lake, parsers, opts, a.logger)
+				runs, err := ingest.Replay(ctx, lake, parsers, opts, a.logger)
+				if err != nil {
+					return err
+				}
+				res, err := warehouse.Replay(ctx, wh.Pool, runs, a.logger)
 				for _, r := range res.Runs {
 					rep.addRun(r.Run, r.Stats)
 				}

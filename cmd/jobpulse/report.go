@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
@@ -28,7 +29,7 @@ type runReport struct {
 type publishReport struct {
 	Source string `json:"source"`
 	Target string `json:"target"` // empty: nothing was published
-	site.PublishResult
+	publish.Result
 }
 
 // addRun records a loaded run.
@@ -93,12 +94,12 @@ func (p *publishReport) writeText(out io.Writer) {
 		// Nothing was planned: the publish failed before.
 	case p.DryRun:
 		for _, it := range p.Plan.Items {
-			if it.Action != site.ActionUnchanged {
+			if it.Action != publish.ActionUnchanged {
 				fmt.Fprintf(out, "%-9s %s (%s)\n", it.Action, it.Key, it.Reason)
 			}
 		}
 		fmt.Fprintf(out, "plan for %s: %d to upload, %d to update, %d to delete, %d unchanged (dry run: nothing written)\n",
-			p.Target, p.Plan.Count(site.ActionUpload), p.Plan.Count(site.ActionUpdate), p.Plan.Count(site.ActionDelete), p.Plan.Count(site.ActionUnchanged))
+			p.Target, p.Plan.Count(publish.ActionUpload), p.Plan.Count(publish.ActionUpdate), p.Plan.Count(publish.ActionDelete), p.Plan.Count(publish.ActionUnchanged))
 		if p.Plan.DeletesRefused {
 			fmt.Fprintf(out, "  the deletes exceed publish.max_deletes (%d): a publish would refuse them\n", p.Plan.MaxDeletes)
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/pflag"
 
-	"github.com/jobpulse/jobpulse/ingest/objstore/s3test"
+	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 

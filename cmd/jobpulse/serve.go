@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jobpulse/jobpulse/site"
+	"github.com/jobpulse/jobpulse/site/publish"
 )
 
 func newServeCommand(a *app) *cobra.Command {
@@ -34,8 +34,8 @@ is for real readers.`,
 }
 
 // serveSite serves dir at addr until ctx is done, with the Cache-Control
-// rules of publish.cache_control (see [site.Handler]).
-func serveSite(ctx context.Context, out io.Writer, dir, addr string, rules []site.CacheRule) error {
+// rules of publish.cache_control (see [publish.Handler]).
+func serveSite(ctx context.Context, out io.Writer, dir, addr string, rules []publish.CacheRule) error {
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 		return fmt.Errorf("serve: %s has no index.html: run jobpulse build first: %w", dir, err)
 	}
@@ -43,7 +43,7 @@ func serveSite(ctx context.Context, out io.Writer, dir, addr string, rules []sit
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s (serve.addr): %w", addr, err)
 	}
-	srv := &http.Server{Handler: site.Handler(dir, rules), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: publish.Handler(dir, rules), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "serving %s at http://%s/ (Ctrl+C to stop)\n", dir, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

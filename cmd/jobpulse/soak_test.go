@@ -32,7 +32,7 @@ import (
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 	"github.com/jobpulse/jobpulse/ingest/sample"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/site"
 	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"

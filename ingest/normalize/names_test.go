@@ -16,33 +16,33 @@ func TestNames(t *testing.T) {
 		}
 	}
 	for _, want := range []Name{
-		{NameCountry, "US", "usa"},
-		{NameCountry, "US", "us"},
-		{NameCountry, "US", "united states of america"},
-		{NameCountry, "DE", "deutschland"},
-		{NameCountry, "DE", "alemanha"}, // CLDR, from gazetteer/countries.tsv
-		{NameRegion, "LATAM", "latin america"},
-		{NameSkill, "Go", "golang"},
-		{NameSkill, "Go", "go lang"},
-		{NameSkill, "Kubernetes", "k8s"},
-		{NameSkill, "Node.js", "nodejs"},
-		{NameRole, "Frontend Engineer", "react"},
-		{NameRole, "Frontend Engineer", "frontendentwickler"},
-		{NameSame, "dev", "developer"},
-		{NameSame, "dev", "engineer"},
+		{Kind: NameCountry, Value: "US", Alias: "usa"},
+		{Kind: NameCountry, Value: "US", Alias: "us"},
+		{Kind: NameCountry, Value: "US", Alias: "united states of america"},
+		{Kind: NameCountry, Value: "DE", Alias: "deutschland"},
+		{Kind: NameCountry, Value: "DE", Alias: "alemanha"}, // CLDR, from gazetteer/countries.tsv
+		{Kind: NameRegion, Value: "LATAM", Alias: "latin america"},
+		{Kind: NameSkill, Value: "Go", Alias: "golang"},
+		{Kind: NameSkill, Value: "Go", Alias: "go lang"},
+		{Kind: NameSkill, Value: "Kubernetes", Alias: "k8s"},
+		{Kind: NameSkill, Value: "Node.js", Alias: "nodejs"},
+		{Kind: NameRole, Value: "Frontend Engineer", Alias: "react"},
+		{Kind: NameRole, Value: "Frontend Engineer", Alias: "frontendentwickler"},
+		{Kind: NameSame, Value: "dev", Alias: "developer"},
+		{Kind: NameSame, Value: "dev", Alias: "engineer"},
 	} {
 		if !has[want] {
 			t.Errorf("Names() lacks %+v", want)
 		}
 	}
 	for _, not := range []Name{
-		{NameRole, "Frontend Engineer", "frontend"}, // a word of the role itself
-		{NameRole, "Frontend Engineer", "@dev"},
-		{NameRole, "Customer Success", "engineer"}, // a word of other roles' names
-		{NameRole, "Backend Engineer", "lead"},     // a word of a class
-		{NameSkill, "-", "remote"},
-		{NameSkill, "Go", "go"},           // folded, the skill itself
-		{NameSkill, "Node.js", "node.js"}, // folded, the skill itself
+		{Kind: NameRole, Value: "Frontend Engineer", Alias: "frontend"}, // a word of the role itself
+		{Kind: NameRole, Value: "Frontend Engineer", Alias: "@dev"},
+		{Kind: NameRole, Value: "Customer Success", Alias: "engineer"}, // a word of other roles' names
+		{Kind: NameRole, Value: "Backend Engineer", Alias: "lead"},     // a word of a class
+		{Kind: NameSkill, Value: "-", Alias: "remote"},
+		{Kind: NameSkill, Value: "Go", Alias: "go"},           // folded, the skill itself
+		{Kind: NameSkill, Value: "Node.js", Alias: "node.js"}, // folded, the skill itself
 	} {
 		if has[not] {
 			t.Errorf("Names() holds %+v", not)

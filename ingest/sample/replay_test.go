@@ -15,7 +15,7 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/ingest/normalize"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // TestPoolIsCurrent checks that the embedded pool is what `go generate`

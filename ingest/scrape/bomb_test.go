@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // bombSize is what the test's gzip bombs decode to: 256 times the cap of

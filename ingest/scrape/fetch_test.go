@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jobpulse/jobpulse/ingest"
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
 // fixtureWith serves the fake-jobs board, with handlers for some paths.

@@ -4,7 +4,7 @@
 // With JOBPULSE_TEST_DATABASE_URL set (a connection string to a server where
 // the user may create databases) the databases are made on that server.
 // Otherwise one managed server per test process is started with
-// [warehouse.StartServer] in a temporary folder under [os.TempDir] (this works
+// [pgserver.Start] in a temporary folder under [os.TempDir] (this works
 // as root too: the server then runs as an unprivileged user). A package using
 // pgtest should stop that server when its tests end:
 //
@@ -38,8 +38,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 // EnvURL names the environment variable with the connection string of a
@@ -52,9 +53,9 @@ const dirPrefix = "jobpulse-pgtest-"
 
 var (
 	setupOnce sync.Once
-	adminURL  string            // connection string to the server's maintenance database
-	server    *warehouse.Server // managed server of this process, if any
-	serverDir string            // its temporary folder
+	adminURL  string           // connection string to the server's maintenance database
+	server    *pgserver.Server // managed server of this process, if any
+	serverDir string           // its temporary folder
 	setupErr  error
 	stopMu    sync.Mutex   // guards server against Main's signal handler
 	databases atomic.Int64 // numbers the databases of this process
@@ -168,7 +169,7 @@ func createDatabase(t testing.TB) string {
 func serverURL(t testing.TB) string {
 	t.Helper()
 	setupOnce.Do(setup)
-	if errors.Is(setupErr, warehouse.ErrNoPostgres) {
+	if errors.Is(setupErr, pgserver.ErrNoPostgres) {
 		testenv.Missing(t, "PostgreSQL: %v (or set %s)", setupErr, EnvURL)
 	}
 	if setupErr != nil {
@@ -197,7 +198,7 @@ func setup() {
 		return
 	}
 	logger := slog.New(slog.DiscardHandler)
-	srv, err := warehouse.StartServer(ctx, filepath.Join(dir, "pg"), logger)
+	srv, err := pgserver.Start(ctx, filepath.Join(dir, "pg"), logger)
 	if err != nil {
 		os.RemoveAll(dir)
 		setupErr = err
@@ -218,7 +219,7 @@ func removeStale(ctx context.Context) {
 		if err != nil || pid == os.Getpid() || alive(pid) {
 			continue
 		}
-		if err := warehouse.StopServer(ctx, filepath.Join(dir, "pg"), nil); err == nil {
+		if err := pgserver.Stop(ctx, filepath.Join(dir, "pg"), nil); err == nil {
 			os.RemoveAll(dir)
 		}
 	}

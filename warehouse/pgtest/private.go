@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpulse/jobpulse/ingest/testenv"
+	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse"
+	"github.com/jobpulse/jobpulse/warehouse/pgserver"
 )
 
 // privateDatabase is the migrated database a [PrivateServer] holds.
@@ -29,9 +30,9 @@ const privateDatabase = "jobpulse"
 // server (see [New]).
 type PrivateServer struct {
 	t      testing.TB
-	dir    string            // data folder
-	srv    *warehouse.Server // the server started last
-	killed bool              // srv was killed and not restarted yet
+	dir    string           // data folder
+	srv    *pgserver.Server // the server started last
+	killed bool             // srv was killed and not restarted yet
 }
 
 // Private starts a private server for t, with one database, migrated and
@@ -130,8 +131,8 @@ func (p *PrivateServer) start() {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv, err := warehouse.StartServer(ctx, p.dir, slog.New(slog.DiscardHandler))
-	if errors.Is(err, warehouse.ErrNoPostgres) {
+	srv, err := pgserver.Start(ctx, p.dir, slog.New(slog.DiscardHandler))
+	if errors.Is(err, pgserver.ErrNoPostgres) {
 		testenv.Missing(p.t, "PostgreSQL: %v", err)
 	}
 	if err != nil {

@@ -1,0 +1,228 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
+)
+
+// ReplayOptions selects what [Replay] reads back.
+type ReplayOptions struct {
+	Since   time.Time // only runs started at or after Since; zero: every run
+	Sources []string  // only these sources; empty: every source a run has
+	// Progress, if not nil, is told of each page parsed (see [ReadRun]).
+	Progress func(runID, source string, pages, postings int)
+}
+
+// Replay finds the runs the lake holds and returns a [RunReader] for each, in
+// run-id order: loading each in turn into an empty warehouse gives the tables
+// the original ingests gave, and loading them again changes nothing. Nothing
+// is read from a run before its postings are ranged over.
+//
+// A run is restored from its manifest (runs/run=<id>.json: the JSON of the
+// [jobdata.Run] its ingest recorded after fetching, see [WriteManifest]); a
+// run with raw pages and no manifest is derived from the pages' keys (its
+// start from its id, its sources from the partitions). Such a run is
+// incomplete (its ingest never reached the end, where the manifest is
+// written), so each of its sources is failed, saying so: its postings are
+// loaded, but it never decides what is open or gone.
+//
+// With opts.Sources, only those sources are parsed: runs without any of them
+// are left out, and a run's other sources keep what its manifest says. A
+// source that sources lacks (no parser configured) is not read, and a
+// warning says so.
+func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts ReplayOptions,
+	logger *slog.Logger) ([]*RunReader, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.WithGroup("replay")
+	runs, err := findRuns(ctx, lake, opts.Sources, logger)
+	if err != nil {
+		return nil, err
+	}
+	selected := sources
+	if len(opts.Sources) > 0 {
+		selected = map[string]Source{}
+		for _, name := range opts.Sources {
+			if src, ok := sources[name]; ok {
+				selected[name] = src
+			}
+		}
+	}
+	var out []*RunReader
+	warned := map[string]bool{}
+	for _, lr := range runs {
+		if lr.run.StartedAt.Before(opts.Since) {
+			continue
+		}
+		if len(opts.Sources) > 0 && !slices.ContainsFunc(lr.run.Sources, func(s jobdata.SourceRun) bool {
+			return slices.Contains(opts.Sources, s.Source)
+		}) {
+			continue
+		}
+		for _, s := range lr.run.Sources {
+			_, ok := sources[s.Source]
+			if !ok && !warned[s.Source] && (len(opts.Sources) == 0 || slices.Contains(opts.Sources, s.Source)) {
+				warned[s.Source] = true
+				logger.Warn("no parser for source: its pages are not loaded", "source", s.Source, "run", lr.run.ID)
+			}
+		}
+		var progress func(string, int, int)
+		if opts.Progress != nil {
+			id := lr.run.ID
+			progress = func(source string, pages, postings int) { opts.Progress(id, source, pages, postings) }
+		}
+		r := ReadRun(lake, selected, lr.run, progress)
+		r.manifest = lr.manifest
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// WriteManifest writes the run's record to the lake as JSON, at
+// [ManifestKey]: what [Replay] restores the run from. An ingest writes it
+// after fetching and before loading, so that a replay can restore the run
+// (and its fetch errors) even if the load never happens.
+func WriteManifest(ctx context.Context, lake Lake, run jobdata.Run) error {
+	body, err := json.MarshalIndent(run, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
+	}
+	key := ManifestKey(run.ID)
+	meta := Meta{Source: "jobpulse", FetchedAt: run.FinishedAt, Status: 200, ContentType: "application/json"}
+	if err := lake.Put(ctx, key, body, meta); err != nil {
+		return fmt.Errorf("ingest: manifest of run %s: %w", run.ID, err)
+	}
+	return nil
+}
+
+// lakeRun is a run found in the lake.
+type lakeRun struct {
+	run      jobdata.Run
+	manifest bool
+}
+
+// findRuns returns the runs of the lake in run-id order: those with a
+// manifest, and those with raw pages of the given sources (all when empty).
+func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger) ([]lakeRun, error) {
+	runs := map[string]*lakeRun{}
+	manifests, err := lake.List(ctx, "runs/")
+	if err != nil {
+		return nil, fmt.Errorf("ingest: replay: list runs/ of %s: %w", lake, err)
+	}
+	for _, key := range manifests {
+		id, ok := strings.CutPrefix(key, "runs/run=")
+		if id, ok = strings.CutSuffix(id, ".json"); !ok || strings.Contains(id, "/") {
+			continue
+		}
+		run, err := readManifest(ctx, lake, key, id)
+		if err != nil {
+			// The raw pages are what matter: derive the run from them.
+			logger.Error("unreadable run manifest: deriving the run from its raw pages", "key", key, "err", err)
+			continue
+		}
+		runs[id] = &lakeRun{run: run, manifest: true}
+	}
+	prefixes := []string{"raw/"}
+	if len(only) > 0 {
+		prefixes = nil
+		for _, s := range only {
+			prefixes = append(prefixes, "raw/source="+s+"/")
+		}
+	}
+	for _, prefix := range prefixes {
+		keys, err := lake.List(ctx, prefix)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: replay: list %s of %s: %w", prefix, lake, err)
+		}
+		for _, key := range keys {
+			source, date, id, ok := parseRawKey(key)
+			if !ok {
+				continue
+			}
+			lr := runs[id]
+			if lr == nil {
+				lr = &lakeRun{run: jobdata.Run{ID: id, StartedAt: derivedStart(id, date), Status: jobdata.RunRunning}}
+				runs[id] = lr
+			}
+			if !slices.ContainsFunc(lr.run.Sources, func(s jobdata.SourceRun) bool { return s.Source == source }) {
+				s := jobdata.SourceRun{Source: source, Status: jobdata.SourceOK}
+				if !lr.manifest {
+					s.Status, s.Error = jobdata.SourceFailed, incompleteLine(id)
+				}
+				lr.run.Sources = append(lr.run.Sources, s)
+			}
+		}
+	}
+	out := make([]lakeRun, 0, len(runs))
+	for _, id := range slices.Sorted(maps.Keys(runs)) {
+		out = append(out, *runs[id])
+	}
+	return out, nil
+}
+
+// incompleteLine is the error of each source of a run that has no manifest:
+// its ingest never finished (the process died, or the lake refused the
+// manifest), so its pages may be a part of what the source lists. Such a
+// source is failed: its postings are loaded as received, but the run never
+// decides what is open or gone (see the view source_latest_runs).
+func incompleteLine(runID string) string {
+	return "incomplete: run " + runID + " has no manifest in the lake (its ingest did not finish): " +
+		"its pages are loaded, but it decides nothing about what is open or gone"
+}
+
+// readManifest reads the run recorded at key, whose id must be id.
+func readManifest(ctx context.Context, lake Lake, key, id string) (jobdata.Run, error) {
+	body, _, err := lake.Get(ctx, key)
+	if err != nil {
+		return jobdata.Run{}, err
+	}
+	var run jobdata.Run
+	if err := json.Unmarshal(body, &run); err != nil {
+		return jobdata.Run{}, fmt.Errorf("decode %s: %w", key, err)
+	}
+	switch {
+	case run.ID != id:
+		return jobdata.Run{}, fmt.Errorf("%s: manifest of run %q", key, run.ID)
+	case run.StartedAt.IsZero():
+		return jobdata.Run{}, errors.New("no started_at")
+	}
+	return run, nil
+}
+
+// parseRawKey splits raw/source=<s>/date=<d>/run=<id>/<name>: a key that
+// [RawKey] makes, and no other (no empty, "." or ".." segment).
+func parseRawKey(key string) (source string, date time.Time, runID string, ok bool) {
+	parts := strings.Split(key, "/")
+	if len(parts) != 5 || parts[0] != "raw" || ValidateKey(key) != nil {
+		return "", time.Time{}, "", false
+	}
+	source, ok1 := strings.CutPrefix(parts[1], "source=")
+	d, ok2 := strings.CutPrefix(parts[2], "date=")
+	runID, ok3 := strings.CutPrefix(parts[3], "run=")
+	date, err := time.Parse(time.DateOnly, d)
+	if !ok1 || !ok2 || !ok3 || err != nil || source == "" || runID == "" {
+		return "", time.Time{}, "", false
+	}
+	return source, date, runID, true
+}
+
+// derivedStart returns the start of a run that has no manifest: the time in
+// its id (see [jobdata.NewRunID]) when it falls on date, else the start of date.
+func derivedStart(id string, date time.Time) time.Time {
+	stamp, _, _ := strings.Cut(id, "-")
+	t, err := time.Parse("20060102T150405Z", stamp)
+	if err == nil && t.UTC().Format(time.DateOnly) == date.Format(time.DateOnly) {
+		return t.UTC()
+	}
+	return date.UTC()
+}

@@ -1,0 +1,52 @@
+package jobdata
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// Run statuses, as the runs table allows them.
+const (
+	RunRunning = "running" // not finished yet
+	RunOK      = "ok"      // every source succeeded
+	RunPartial = "partial" // some sources failed
+	RunFailed  = "failed"  // no source succeeded, or the run itself failed
+)
+
+// Source statuses, as the run_sources table allows them.
+const (
+	SourceOK     = "ok"
+	SourceFailed = "failed"
+)
+
+// Run is one ingest run and its per-source results. Its JSON form is the
+// run's manifest in the lake (runs/run=<id>.json, see ingest.ManifestKey),
+// from which ingest restores the run on a replay.
+type Run struct {
+	ID         string      `json:"id"`                   // from [NewRunID]
+	StartedAt  time.Time   `json:"started_at"`           // also the time postings are seen at
+	FinishedAt time.Time   `json:"finished_at,omitzero"` // zero while running
+	Status     string      `json:"status"`               // [RunRunning], [RunOK], [RunPartial] or [RunFailed]
+	Sample     bool        `json:"sample,omitempty"`     // true for the demo's generated data
+	Sources    []SourceRun `json:"sources"`
+}
+
+// SourceRun is what one source did in a run.
+type SourceRun struct {
+	Source   string   `json:"source"`          // source name, e.g. "remotive"
+	Status   string   `json:"status"`          // [SourceOK] or [SourceFailed]
+	Error    string   `json:"error,omitempty"` // why it failed; empty when ok
+	Pages    int      `json:"pages"`           // raw pages written to the lake
+	Postings int      `json:"postings"`        // postings parsed
+	Rejected int      `json:"rejected"`        // records that could not be parsed
+	LakeKeys []string `json:"lake_keys"`       // raw pages of this source in this run
+}
+
+// NewRunID returns a new run id for a run started at t: the UTC time to the
+// second and a random suffix, e.g. 20261129T012823Z-3f9a. Ids sort by time.
+func NewRunID(t time.Time) string {
+	b := make([]byte, 2)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
