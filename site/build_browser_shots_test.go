@@ -88,8 +88,12 @@ func TestBrowserChartScreens(t *testing.T) {
 					Width: int64(screen.width), Height: 800, DeviceScaleFactor: 1, Mobile: screen.width < 500}); err != nil {
 					return err
 				}
+				// Reduced motion: ECharts draws at once, so that a screenshot
+				// never catches a chart half-way through its animation (on a
+				// busy machine the charts-drawn check passes mid-animation).
 				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}}})
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme},
+						{Name: "prefers-reduced-motion", Value: "reduce"}}})
 				return err
 			}), chromedp.Navigate(srv.URL+"/")); err != nil {
 				t.Fatal(err)

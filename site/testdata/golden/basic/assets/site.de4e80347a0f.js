@@ -7,6 +7,9 @@
   'use strict';
 
   var dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  // A reader who asks for less motion gets charts drawn at once, without
+  // ECharts' entrance animation.
+  var still = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
   var charts = [];
 
   function theme() {
@@ -50,6 +53,9 @@
   function fit(option, width) {
     var narrow = width < 560;
     var out = JSON.parse(JSON.stringify(option));
+    if (still && still.matches) {
+      out.animation = false;
+    }
     [].concat(out.xAxis || []).forEach(function (axis) {
       if (axis.type !== 'category' || !axis.data || !axis.axisLabel) {
         return;
