@@ -26,7 +26,7 @@ var deferredKeys = []struct{ table, name, columns string }{
 // reads what it loaded. When a key cannot be dropped (another table's foreign
 // key refers to it), the load keeps it and goes on as usual.
 func (l *Loader) deferKeys(ctx context.Context) error {
-	if len(l.postings) > 0 || len(l.listings) > 0 { // readState read every row
+	if !l.empty {
 		return nil
 	}
 	if _, err := l.tx.Exec(ctx, "SAVEPOINT jobpulse_defer_keys"); err != nil {
