@@ -302,8 +302,9 @@ func nonNil(s []string) []string {
 }
 
 // historyCopy returns a pool of one connection on a fresh copy of template,
-// dropped when the benchmark ends, and its backend's pid.
-func historyCopy(b *testing.B, admin, template, name string) (*pgxpool.Pool, int, func()) {
+// dropped when the benchmark ends, and its backend's pid. Settings are
+// given to the pool's sessions.
+func historyCopy(b *testing.B, admin, template, name string, settings ...string) (*pgxpool.Pool, int, func()) {
 	b.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, admin)
@@ -326,6 +327,9 @@ func historyCopy(b *testing.B, admin, template, name string) (*pgxpool.Pool, int
 		b.Fatal(err)
 	}
 	cfg.MaxConns, cfg.MinConns = 1, 1
+	for i := 0; i+1 < len(settings); i += 2 {
+		cfg.ConnConfig.RuntimeParams[settings[i]] = settings[i+1]
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -394,31 +398,42 @@ func BenchmarkNight(b *testing.B) {
 
 // BenchmarkHistoryBuild builds the report (the embedded content and
 // templates) from a warehouse that holds a week, a year or two years of
-// nights. Issue 16: the year at most 2 times the week.
+// nights. Issue 16: the year at most 2 times the week. The "-nojit" runs
+// build with PostgreSQL's JIT compilation off (jit = off in the session):
+// the report's queries are many and short, and compiling them cost more
+// than it saved.
 func BenchmarkHistoryBuild(b *testing.B) {
 	ctx := context.Background()
 	for _, h := range historySizes {
-		b.Run(h.name, func(b *testing.B) {
-			admin, template := historyTemplate(b, h)
-			pool, _, drop := historyCopy(b, admin, template, "build_"+h.name)
-			defer drop()
-			cfg := site.DefaultBuildConfig()
-			cfg.Out = filepath.Join(b.TempDir(), "public")
-			testenv.ResetPeakRSS()
-			var res site.BuildResult
-			for b.Loop() {
-				var err error
-				if res, err = site.Build(ctx, pool, cfg, nil); err != nil {
-					b.Fatal(err)
-				}
+		for _, jit := range []string{"on", "off"} {
+			name := h.name
+			if jit == "off" {
+				name += "-nojit"
 			}
-			b.ReportMetric(float64(res.Pages), "pages")
-			b.ReportMetric(float64(testenv.PeakRSS())/1e6, "peak-RSS-MB")
-			for _, s := range res.Stages {
-				if s.Name == "query" {
-					b.ReportMetric(s.Duration.Seconds(), "query-s")
-				}
-			}
-		})
+			b.Run(name, func(b *testing.B) { benchmarkBuild(ctx, b, h, jit) })
+		}
+	}
+}
+
+func benchmarkBuild(ctx context.Context, b *testing.B, h historySize, jit string) {
+	admin, template := historyTemplate(b, h)
+	pool, _, drop := historyCopy(b, admin, template, "build_"+h.name, "jit", jit)
+	defer drop()
+	cfg := site.DefaultBuildConfig()
+	cfg.Out = filepath.Join(b.TempDir(), "public")
+	testenv.ResetPeakRSS()
+	var res site.BuildResult
+	for b.Loop() {
+		var err error
+		if res, err = site.Build(ctx, pool, cfg, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Pages), "pages")
+	b.ReportMetric(float64(testenv.PeakRSS())/1e6, "peak-RSS-MB")
+	for _, s := range res.Stages {
+		if s.Name == "query" {
+			b.ReportMetric(s.Duration.Seconds(), "query-s")
+		}
 	}
 }

@@ -12,8 +12,8 @@ import (
 var deferredKeys = []struct{ table, name, build string }{
 	{"postings", "postings_pkey", "ALTER TABLE postings ADD CONSTRAINT postings_pkey PRIMARY KEY (id)"},
 	{"listings", "listings_pkey", "ALTER TABLE listings ADD CONSTRAINT listings_pkey PRIMARY KEY (source, source_id)"},
-	{"postings", "postings_last_seen", "CREATE INDEX postings_last_seen ON postings (source, last_seen_at, last_seen_run)"},
-	{"listings", "listings_last_seen", "CREATE INDEX listings_last_seen ON listings (source, last_seen_at, last_seen_run)"},
+	{"postings", "postings_last_seen", "CREATE INDEX postings_last_seen ON postings (last_seen_at)"},
+	{"listings", "listings_last_seen", "CREATE INDEX listings_last_seen ON listings (last_seen_at)"},
 }
 
 // deferKeys drops the primary keys and indexes of postings and listings when
