@@ -248,13 +248,13 @@ func (l *Loader) saveSightings(ctx context.Context) error {
 	if l.stats.Sightings == 0 {
 		return nil
 	}
-	ids := make([][16]byte, 0, len(l.postings)+len(l.orphans))
+	ids := make([][16]byte, 0, len(l.postings)+len(l.sighted))
 	for id, st := range l.postings {
-		if st.sighted {
+		if st.seen != notSeen && !l.sighted[id] {
 			ids = append(ids, id)
 		}
 	}
-	for id := range l.orphans {
+	for id := range l.sighted {
 		ids = append(ids, id)
 	}
 	slices.SortFunc(ids, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })

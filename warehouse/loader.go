@@ -44,14 +44,17 @@ func (s LoadStats) Add(o LoadStats) LoadStats {
 //
 // Loads never interleave: BeginLoad takes a transaction advisory lock, held
 // until Commit or Rollback, so a second load on the same database waits.
-// Under that lock the loader reads, once, the few columns it compares
-// (posting ids, content hashes, first and last runs; the same for listings)
-// into maps without pointers: its memory grows with the warehouse, by about
-// 150 bytes per posting and listing, never with the postings streamed through
-// it. New postings and listings are written by binary COPY straight into
-// their tables, the run's sightings at Commit as one sorted array; postings whose
-// content changed and listings that changed go through temporary staging
-// tables and are merged at Commit. No row that would not change is written.
+// Postings are read from the stream in batches; for each batch the loader
+// reads, by key, the few columns it compares of the postings and listings it
+// has not met yet in this load (posting ids, content hashes, first and last
+// runs; the same for listings), into maps without pointers. Its work and
+// memory therefore grow with the run loaded, by about 150 bytes per posting
+// and listing, never with the warehouse's history. A load into an empty
+// warehouse reads nothing. New postings and listings are written by binary
+// COPY straight into their tables, the run's sightings at Commit as one
+// sorted array; postings whose content changed and listings that changed go
+// through temporary staging tables and are merged at Commit. No row that
+// would not change is written.
 //
 // How a posting is identified, and which content wins, is documented in
 // migrations/0001_init.sql: the fingerprint (or source and source id when
@@ -64,9 +67,10 @@ type Loader struct {
 	cur  runKey
 	at   time.Time // cur's start, as stored
 
-	postings map[[16]byte]postingState
+	empty    bool                      // the warehouse held no posting and no listing: nothing to read
+	postings map[[16]byte]postingState // those this load met
 	listings map[listingKey]listingState
-	orphans  map[[16]byte]bool // sightings of this run whose posting is missing
+	sighted  map[[16]byte]bool // the run's sightings before this load (when loaded again)
 	pages    []string          // lake keys postingState.page refers to
 	pageRefs map[string]int32
 	keyHash  [2]maphash.Hash // for listing keys
@@ -96,7 +100,7 @@ func BeginLoad(ctx context.Context, pool *pgxpool.Pool, run Run) (*Loader, error
 		at:       cur.time(),
 		postings: map[[16]byte]postingState{},
 		listings: map[listingKey]listingState{},
-		orphans:  map[[16]byte]bool{},
+		sighted:  map[[16]byte]bool{},
 		pageRefs: map[string]int32{},
 		staged:   map[string]bool{},
 	}
@@ -122,7 +126,10 @@ func (l *Loader) begin(ctx context.Context) error {
 	}
 	// synchronous_commit stays on: a load commits once, and not waiting for
 	// that one WAL flush made no measurable difference (200,000 postings).
-	if err := l.readState(ctx); err != nil {
+	if err := l.readEmpty(ctx); err != nil {
+		return err
+	}
+	if err := l.readSightings(ctx); err != nil {
 		return err
 	}
 	return l.deferKeys(ctx)
@@ -142,7 +149,12 @@ func (l *Loader) Copy(ctx context.Context, postings iter.Seq2[jobdata.Posting, e
 	next, stop := iter.Pull2(postings)
 	defer stop()
 	src := &postingSource{l: l, next: next}
-	for !src.done {
+	for !src.done || src.pos < len(src.batch) {
+		if !l.empty && src.pos == len(src.batch) {
+			if err := src.pull(ctx); err != nil {
+				return l.fail(err)
+			}
+		}
 		err := copyIn(ctx, l.tx, "postings", postingColumns, src.fill)
 		if src.err != nil {
 			return l.fail(src.err)
@@ -157,14 +169,44 @@ func (l *Loader) Copy(ctx context.Context, postings iter.Seq2[jobdata.Posting, e
 	return nil
 }
 
+// batchPostings is how many postings a load reads the state of at once,
+// between two COPYs into postings (into a warehouse that is not empty).
+const batchPostings = 2048
+
 // postingSource feeds new postings to a COPY into postings, and routes the
 // others' rows to the segment. It ends the COPY when the segment is full, so
-// the segment can be written before the stream goes on.
+// the segment can be written before the stream goes on, and, into a
+// warehouse that is not empty, at the end of each batch, so that the next
+// batch's state can be read.
 type postingSource struct {
-	l    *Loader
-	next func() (jobdata.Posting, error, bool)
-	done bool
-	err  error
+	l     *Loader
+	next  func() (jobdata.Posting, error, bool)
+	batch []queued // cleaned postings whose state has been read
+	pos   int      // the next of batch to route
+	done  bool
+	err   error
+}
+
+// pull reads the next batch of postings from the stream, cleans them and
+// reads their state.
+func (s *postingSource) pull(ctx context.Context) error {
+	clear(s.batch) // release the postings' strings
+	s.batch, s.pos = s.batch[:0], 0
+	for len(s.batch) < batchPostings {
+		p, err, ok := s.next()
+		if !ok {
+			s.done = true
+			break
+		}
+		if err == nil {
+			err = cleanPosting(&p)
+		}
+		if err != nil {
+			return err
+		}
+		s.batch = append(s.batch, queued{id: postingID(p.Fingerprint, p.Source, p.SourceID), p: p})
+	}
+	return s.l.readState(ctx, s.batch)
 }
 
 // fill appends about 64 kB of new postings to c; false when the COPY ends.
@@ -174,29 +216,35 @@ func (s *postingSource) fill(c *copyBuf) (bool, error) {
 		if s.l.seg.full() {
 			return false, nil
 		}
+		if !s.l.empty { // postings come from the batch read
+			if s.pos == len(s.batch) {
+				return false, nil
+			}
+			q := &s.batch[s.pos]
+			s.pos++
+			s.l.add(q.id, &q.p, c)
+			continue
+		}
 		p, err, ok := s.next()
 		if !ok {
 			s.done = true
 			return false, nil
 		}
 		if err == nil {
-			err = s.l.add(&p, c)
+			err = cleanPosting(&p)
 		}
 		if err != nil {
 			s.err = err
 			return false, err
 		}
+		s.l.add(postingID(p.Fingerprint, p.Source, p.SourceID), &p, c)
 	}
 	return true, nil
 }
 
-// add routes one posting: a new one is appended to c (the COPY into
-// postings sends it); for a known one, what must change is queued.
-func (l *Loader) add(p *jobdata.Posting, c *copyBuf) error {
-	if err := cleanPosting(p); err != nil {
-		return err
-	}
-	id := postingID(p.Fingerprint, p.Source, p.SourceID)
+// add routes one cleaned posting, of id: a new one is appended to c (the
+// COPY into postings sends it); for a known one, what must change is queued.
+func (l *Loader) add(id [16]byte, p *jobdata.Posting, c *copyBuf) {
 	mark := len(c.b)
 	hash := encodeHead(c, id, p) // the start of the row, kept if the posting is new
 	cur := l.runs.cur
@@ -204,6 +252,7 @@ func (l *Loader) add(p *jobdata.Posting, c *copyBuf) error {
 	if known {
 		c.b = c.b[:mark]
 	}
+	first := st.seen == notSeen // the first time this load sees it
 	switch {
 	case !known:
 		st = postingState{hash: hash, first: cur, last: cur, seen: seenNew}
@@ -228,13 +277,11 @@ func (l *Loader) add(p *jobdata.Posting, c *copyBuf) error {
 			l.stats.Unchanged++
 		}
 	}
-	if !st.sighted && !l.orphans[id] {
-		st.sighted, st.newSighting = true, true
+	if first && !l.sighted[id] {
 		l.stats.Sightings++
 	}
 	l.postings[id] = st
 	l.addListing(id, p)
-	return nil
 }
 
 // addListing queues p's listing (of posting id): a new row, or an update

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // runKey identifies a run in time. Runs are ordered by start, then id; the
@@ -63,24 +65,22 @@ func (t *runTable) ref(k runKey) int32 {
 // when it is r, 1 when it is newer.
 func (t *runTable) vs(r int32) int { return int(t.order[r]) }
 
-// postingState is what a load knows of a posting: what the warehouse holds,
-// and what this load did to it.
+// postingState is what a load knows of a posting it saw: what the warehouse
+// held, and what this load did to it.
 type postingState struct {
 	hash        int64 // content_hash
 	first, last int32 // first and last seen runs, in the loader's runTable
 	page        int32 // with touchLast: the page the loaded run saw it in, in Loader.pages
 	seen        seen  // whether this load has seen it, and how
-	sighted     bool  // the loaded run has a sighting of it
-	newSighting bool  // this load adds that sighting
 	touch       touch // what Commit updates besides content
 }
 
 type seen uint8
 
 const (
-	notSeen   seen = iota
-	seenNew        // inserted by this load
-	seenKnown      // in the warehouse before this load
+	notSeen   seen = iota // read from the warehouse, not routed yet
+	seenNew               // inserted by this load
+	seenKnown             // in the warehouse before this load
 )
 
 type touch uint8
@@ -105,52 +105,95 @@ type listingState struct {
 	seen        bool // this load has seen it
 }
 
-// readState reads what the warehouse holds of postings, listings and the
-// loaded run's sightings: the few columns a load compares, not the content.
-func (l *Loader) readState(ctx context.Context) error {
+// readEmpty finds whether the warehouse holds no posting and no listing: a
+// load into it need not read any state, and may build its keys at the end.
+func (l *Loader) readEmpty(ctx context.Context) error {
+	err := l.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT FROM postings) AND NOT EXISTS (SELECT FROM listings)`).Scan(&l.empty)
+	if err != nil {
+		return fmt.Errorf("read whether the warehouse is empty: %w", err)
+	}
+	return nil
+}
+
+// readSightings reads the loaded run's sightings, when the run was loaded
+// before: ids of postings it saw (some may be missing from postings).
+func (l *Loader) readSightings(ctx context.Context) error {
+	var sighted [][16]byte
+	err := l.tx.QueryRow(ctx, `SELECT posting_ids FROM run_sightings WHERE run_id = $1`, l.run.ID).Scan(&sighted)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read sightings of run %s: %w", l.run.ID, err)
+	}
+	for _, id := range sighted {
+		l.sighted[id] = true
+	}
+	return nil
+}
+
+// A queued posting is cleaned, with its id, waiting for its state to be read.
+type queued struct {
+	id [16]byte
+	p  jobdata.Posting
+}
+
+// readState reads what the warehouse holds of the postings and listings of
+// the queued postings that this load has not met yet: the few columns a load
+// compares, not the content, by key through the primary keys. What a night's
+// load reads is therefore the night's rows, whatever the history.
+func (l *Loader) readState(ctx context.Context, batch []queued) error {
+	if l.empty {
+		return nil
+	}
+	var ids [][16]byte
+	askedIDs := map[[16]byte]bool{}
+	bySource := map[string][]string{}
+	var sources []string
+	asked := map[listingKey]bool{}
+	for i := range batch {
+		q := &batch[i]
+		if _, ok := l.postings[q.id]; !ok && !askedIDs[q.id] {
+			askedIDs[q.id] = true
+			ids = append(ids, q.id)
+		}
+		k := l.listingKey(q.p.Source, q.p.SourceID)
+		if _, ok := l.listings[k]; !ok && !asked[k] {
+			asked[k] = true
+			if _, ok := bySource[q.p.Source]; !ok {
+				sources = append(sources, q.p.Source)
+			}
+			bySource[q.p.Source] = append(bySource[q.p.Source], q.p.SourceID)
+		}
+	}
 	var (
 		id     [16]byte
 		hash   int64
 		fa, la time.Time
 		fr, lr string
 	)
-	rows, _ := l.tx.Query(ctx, `SELECT id, content_hash, first_seen_at, first_seen_run, last_seen_at, last_seen_run
-		FROM postings`)
-	_, err := pgx.ForEachRow(rows, []any{&id, &hash, &fa, &fr, &la, &lr}, func() error {
-		l.postings[id] = postingState{hash: hash, first: l.runs.ref(newRunKey(fa, fr)), last: l.runs.ref(newRunKey(la, lr))}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read postings: %w", err)
-	}
-	var (
-		source, sourceID, url, lakeKey string
-		postingID                      [16]byte
-	)
-	rows, _ = l.tx.Query(ctx, `SELECT source, source_id, posting_id, url, lake_key, first_seen_at, first_seen_run,
-		last_seen_at, last_seen_run FROM listings`)
-	_, err = pgx.ForEachRow(rows, []any{&source, &sourceID, &postingID, &url, &lakeKey, &fa, &fr, &la, &lr}, func() error {
-		l.listings[l.listingKey(source, sourceID)] = listingState{
-			hash:  l.listingHash(postingID, url, lakeKey),
-			first: l.runs.ref(newRunKey(fa, fr)),
-			last:  l.runs.ref(newRunKey(la, lr)),
+	if len(ids) > 0 {
+		rows, _ := l.tx.Query(ctx, `SELECT id, content_hash, first_seen_at, first_seen_run, last_seen_at, last_seen_run
+			FROM postings WHERE id = ANY ($1::uuid[])`, ids)
+		_, err := pgx.ForEachRow(rows, []any{&id, &hash, &fa, &fr, &la, &lr}, func() error {
+			l.postings[id] = postingState{hash: hash, first: l.runs.ref(newRunKey(fa, fr)), last: l.runs.ref(newRunKey(la, lr))}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read postings: %w", err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read listings: %w", err)
 	}
-	var sighted [][16]byte
-	err = l.tx.QueryRow(ctx, `SELECT posting_ids FROM run_sightings WHERE run_id = $1`, l.run.ID).Scan(&sighted)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("read sightings of run %s: %w", l.run.ID, err)
-	}
-	for _, id := range sighted {
-		if st, ok := l.postings[id]; ok {
-			st.sighted = true
-			l.postings[id] = st
-		} else {
-			l.orphans[id] = true // a sighting of a posting the warehouse lacks
+	var sourceID, url, lakeKey string
+	for _, source := range sources {
+		rows, _ := l.tx.Query(ctx, `SELECT source_id, posting_id, url, lake_key, first_seen_at, first_seen_run,
+			last_seen_at, last_seen_run FROM listings WHERE source = $1 AND source_id = ANY ($2::text[])`, source, bySource[source])
+		_, err := pgx.ForEachRow(rows, []any{&sourceID, &id, &url, &lakeKey, &fa, &fr, &la, &lr}, func() error {
+			l.listings[l.listingKey(source, sourceID)] = listingState{
+				hash:  l.listingHash(id, url, lakeKey),
+				first: l.runs.ref(newRunKey(fa, fr)),
+				last:  l.runs.ref(newRunKey(la, lr)),
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read listings of %s: %w", source, err)
 		}
 	}
 	return nil

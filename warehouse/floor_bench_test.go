@@ -1,0 +1,135 @@
+package warehouse_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jobpulse/jobpulse/ingest"
+)
+
+// truncateAll empties every table a replay writes.
+const truncateAll = "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, search_names"
+
+// BenchmarkReplayFloor holds the replay of the benchmark lake (200,000
+// postings into an empty warehouse) against its floor (issue 16): the same
+// cleaned rows, as the replay wrote them, written by psql \copy as CSV into
+// jobpulse's own tables, with their keys, in one transaction
+// (testdata/replay_floor.sh). The target: the replay at most 1.25 times
+// the floor, at most 150 MB. The sub-benchmarks alternate with -count, on
+// one server.
+//
+// With JOBPULSE_BENCH_ANCHORS set to the folder of the shared reference
+// scripts (gen_jobs_csv.py, load_psql_copy.sh), "copy14" also runs the
+// old reference: psql \copy of 200,000 rows of 14 columns into an
+// unindexed table.
+func BenchmarkReplayFloor(b *testing.B) {
+	if _, err := exec.LookPath("psql"); err != nil {
+		b.Skip("psql is not installed")
+	}
+	lake := benchLake(b)
+	pool, pid := benchPool(b)
+	ctx := context.Background()
+	url := pool.Config().ConnString()
+	script, err := filepath.Abs(filepath.Join("testdata", "replay_floor.sh"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := b.TempDir()
+	// The floor's rows: those of a replay, written out once.
+	if _, err := replayLake(ctx, pool, lake, benchSources, ingest.ReplayOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command(script, "make", url, rows).CombinedOutput(); err != nil {
+		b.Fatalf("replay_floor.sh make: %v\n%s", err, out)
+	}
+
+	b.Run("replay", func(b *testing.B) {
+		var goPeak, rssPeak float64
+		var cpu cpuTimes
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := pool.Exec(ctx, truncateAll); err != nil {
+				b.Fatal(err)
+			}
+			debug.FreeOSMemory()
+			m := startMemoryPeak()
+			c0 := readCPU(b, pid)
+			b.StartTimer()
+			res, err := replayLake(ctx, pool, lake, benchSources, ingest.ReplayOptions{})
+			b.StopTimer()
+			c1 := readCPU(b, pid)
+			cpu.self, cpu.backend = cpu.self+c1.self-c0.self, cpu.backend+c1.backend-c0.backend
+			goMB, rssMB := m.end()
+			goPeak, rssPeak = max(goPeak, goMB), max(rssPeak, rssMB)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if s := res.Stats; s.Inserted+s.Duplicates != benchJobs {
+				b.Fatalf("replay: %+v, want %d postings", s, benchJobs)
+			}
+			b.StartTimer()
+		}
+		reportReplay(b, cpu, goPeak, rssPeak)
+	})
+
+	b.Run("copy", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := pool.Exec(ctx, truncateAll); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if out, err := exec.Command(script, "copy", url, rows).CombinedOutput(); err != nil {
+				b.Fatalf("replay_floor.sh copy: %v\n%s", err, out)
+			}
+		}
+		b.ReportMetric(float64(benchJobs)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+
+	anchors := os.Getenv("JOBPULSE_BENCH_ANCHORS")
+	if anchors == "" {
+		return
+	}
+	b.Run("copy14", func(b *testing.B) {
+		csv := filepath.Join(os.TempDir(), "jobpulse-bench-jobs-200000.csv")
+		if _, err := os.Stat(csv); err != nil {
+			tmp := csv + ".tmp"
+			out, err := exec.Command("python3", filepath.Join(anchors, "gen_jobs_csv.py"), fmt.Sprint(benchJobs), tmp).CombinedOutput()
+			if err == nil {
+				err = os.Rename(tmp, csv)
+			}
+			if err != nil {
+				b.Fatalf("gen_jobs_csv.py: %v\n%s", err, out)
+			}
+		}
+		// load_psql_copy.sh writes into the database "anchors", found
+		// through psql's environment.
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, "DROP DATABASE IF EXISTS anchors WITH (FORCE)"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, "CREATE DATABASE anchors"); err != nil {
+			b.Fatal(err)
+		}
+		env := append(os.Environ(), "PGHOST="+cfg.Host, fmt.Sprintf("PGPORT=%d", cfg.Port), "PGUSER="+cfg.User,
+			"PGPASSWORD="+cfg.Password)
+		for b.Loop() {
+			cmd := exec.Command(filepath.Join(anchors, "load_psql_copy.sh"), csv)
+			cmd.Env = env
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("load_psql_copy.sh: %v\n%s", err, out)
+			}
+		}
+		b.ReportMetric(float64(benchJobs)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# The replay's floor (issue 16): the rows a replay writes, written by
+# psql \copy into jobpulse's own tables, with their keys.
+#
+#   replay_floor.sh make URL DIR   writes DIR/<table>.csv, the cleaned rows of
+#                                  the warehouse at URL (after a replay), as CSV
+#   replay_floor.sh copy URL DIR   \copy them into the migrated, empty
+#                                  warehouse at URL, in one transaction
+#
+# BenchmarkReplayFloor (floor_bench_test.go) runs both: make once, then copy
+# beside each replay, and compares the times.
+set -eu
+what=$1 url=$2 dir=$3
+tables="runs run_sources postings listings run_sightings search_names"
+case $what in
+make)
+	for t in $tables; do
+		psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c "\\copy $t to '$dir/$t.csv' (format csv)"
+	done ;;
+copy)
+	for t in $tables; do
+		printf '\\copy %s from %s (format csv)\n' "$t" "'$dir/$t.csv'"
+	done | psql -X -q -1 -v ON_ERROR_STOP=1 -d "$url" ;;
+*)
+	echo "usage: $0 make|copy URL DIR" >&2
+	exit 2 ;;
+esac
