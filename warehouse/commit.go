@@ -229,6 +229,13 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) 
 	if err := l.saveSightings(ctx); err != nil {
 		return err
 	}
+	if l.stats.Sightings > 0 {
+		// What the run saw, counted for the report's trends (migration
+		// 0009): they read these few rows a day, never the sightings.
+		if _, err := l.tx.Exec(ctx, `SELECT tally_run($1)`, l.run.ID); err != nil {
+			return fmt.Errorf("count what run %s saw: %w", l.run.ID, err)
+		}
+	}
 	n, err := saveRejects(ctx, l.tx, run.ID, rejects)
 	if err != nil {
 		return err
