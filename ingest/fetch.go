@@ -22,16 +22,19 @@ type FetchConfig struct {
 	MaxBytes   int64         `mapstructure:"max_bytes" doc:"largest response body kept from a source"`       // cap on one response body
 	Retries    int           `mapstructure:"retries" doc:"retries of a request answered 429 or 5xx"`         // extra attempts on 429 and 5xx
 	RetryDelay time.Duration `mapstructure:"retry_delay" doc:"first wait before a retry, doubled each time"` // first backoff, doubled per attempt
+	// Concurrency is how many sources a run fetches at once (see [FetchWith]).
+	Concurrency int `mapstructure:"concurrency" doc:"sources and boards fetched at once; each host still gets one request at a time unless its source allows more"`
 }
 
 // DefaultFetchConfig returns polite defaults.
 func DefaultFetchConfig() FetchConfig {
 	return FetchConfig{
-		UserAgent:  "jobpulse/0.1 (+https://github.com/jobpulse/jobpulse)",
-		Timeout:    60 * time.Second,
-		MaxBytes:   64 << 20,
-		Retries:    3,
-		RetryDelay: time.Second,
+		UserAgent:   "jobpulse/0.1 (+https://github.com/jobpulse/jobpulse)",
+		Timeout:     60 * time.Second,
+		MaxBytes:    64 << 20,
+		Retries:     3,
+		RetryDelay:  time.Second,
+		Concurrency: DefaultConcurrency,
 	}
 }
 
@@ -48,6 +51,8 @@ func (c FetchConfig) Validate() error {
 		return fmt.Errorf("config: fetch.retries: %d must not be negative", c.Retries)
 	case c.RetryDelay < 0:
 		return fmt.Errorf("config: fetch.retry_delay: %s must not be negative", c.RetryDelay)
+	case c.Concurrency < 1:
+		return fmt.Errorf("config: fetch.concurrency: %d must be at least 1", c.Concurrency)
 	}
 	return nil
 }
