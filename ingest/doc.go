@@ -1,7 +1,7 @@
 // Package ingest fetches raw pages from job sources, keeps every page in the
 // lake before it is parsed, and turns pages into [Posting] values.
 //
-// Every request goes through one recording [http.RoundTripper], [Transport]:
+// Every request goes through one recording [net/http.RoundTripper], [Transport]:
 // the API sources' through [Fetcher], the crawler's under colly. A run
 // fetches its sources side by side ([FetchWith]), each host taking turns and
 // keeping its pace at a [HostLimiter] that the sources share.
