@@ -44,6 +44,9 @@ type deadlineSource struct {
 	d time.Duration
 }
 
+// Unwrap returns the source it wraps.
+func (s *deadlineSource) Unwrap() Source { return s.Source }
+
 func (s *deadlineSource) Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error {
 	dctx, cancel := context.WithTimeoutCause(ctx, s.d, ErrDeadline)
 	defer cancel()

@@ -1,6 +1,11 @@
 // Package ingest fetches raw pages from job sources, keeps every page in the
 // lake before it is parsed, and turns pages into [Posting] values.
 //
+// Every request goes through one recording [net/http.RoundTripper], [Transport]:
+// the API sources' through [Fetcher], the crawler's under colly. A run
+// fetches its sources side by side ([FetchWith]), each host taking turns and
+// keeping its pace at a [HostLimiter] that the sources share.
+//
 // The lake is the [Lake] interface with two implementations: [FolderLake] for a
 // folder and [S3Lake] for an S3 bucket. Raw objects are immutable and laid out in
 // Hive-style partitions (see [RawKey]), so any engine that reads such partitions

@@ -2,11 +2,8 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	neturl "net/url"
@@ -25,16 +22,19 @@ type FetchConfig struct {
 	MaxBytes   int64         `mapstructure:"max_bytes" doc:"largest response body kept from a source"`       // cap on one response body
 	Retries    int           `mapstructure:"retries" doc:"retries of a request answered 429 or 5xx"`         // extra attempts on 429 and 5xx
 	RetryDelay time.Duration `mapstructure:"retry_delay" doc:"first wait before a retry, doubled each time"` // first backoff, doubled per attempt
+	// Concurrency is how many sources a run fetches at once (see [FetchWith]).
+	Concurrency int `mapstructure:"concurrency" doc:"sources and boards fetched at once; each host still gets one request at a time unless its source allows more"`
 }
 
 // DefaultFetchConfig returns polite defaults.
 func DefaultFetchConfig() FetchConfig {
 	return FetchConfig{
-		UserAgent:  "jobpulse/0.1 (+https://github.com/jobpulse/jobpulse)",
-		Timeout:    60 * time.Second,
-		MaxBytes:   64 << 20,
-		Retries:    3,
-		RetryDelay: time.Second,
+		UserAgent:   "jobpulse/0.1 (+https://github.com/jobpulse/jobpulse)",
+		Timeout:     60 * time.Second,
+		MaxBytes:    64 << 20,
+		Retries:     3,
+		RetryDelay:  time.Second,
+		Concurrency: DefaultConcurrency,
 	}
 }
 
@@ -51,6 +51,8 @@ func (c FetchConfig) Validate() error {
 		return fmt.Errorf("config: fetch.retries: %d must not be negative", c.Retries)
 	case c.RetryDelay < 0:
 		return fmt.Errorf("config: fetch.retry_delay: %s must not be negative", c.RetryDelay)
+	case c.Concurrency < 1:
+		return fmt.Errorf("config: fetch.concurrency: %d must be at least 1", c.Concurrency)
 	}
 	return nil
 }
@@ -84,27 +86,40 @@ const MaxRedirects = 10
 
 // Fetcher makes GET requests for sources: with a User-Agent, a timeout, a cap
 // on the response size, and retries with backoff on 429 and 5xx honouring
-// Retry-After. It follows redirects itself, so that it keeps them.
+// Retry-After, all made by its [Transport], the one the crawler uses too. It
+// follows redirects itself, so that it checks and keeps them.
 type Fetcher struct {
-	cfg    FetchConfig
-	client *http.Client
-	logger *slog.Logger
-	hosts  []string // hosts redirects may lead to besides the source's own, lower case
+	cfg       FetchConfig
+	client    *http.Client
+	transport *Transport
+	logger    *slog.Logger
+	hosts     []string // hosts redirects may lead to besides the source's own, lower case
 }
 
 // NewFetcher returns a fetcher. A nil client means a new http.Client; the
 // fetcher uses a copy of it that does not follow redirects, as it follows
-// them itself, and whose transport (when it is an *http.Transport, or nil)
+// them itself, whose transport is a [Transport] over the client's own (any
+// [http.RoundTripper]: an oauth2 client's transport adds its token below the
+// recording). When the client's transport is an *http.Transport, or nil, it
 // refuses to connect a redirect to an address that is not public (see
-// [ErrRedirectRefused]).
+// [ErrRedirectRefused]). Each host's turns are those of [SharedLimiter]
+// unless [Fetcher.WithLimiter] says otherwise.
 func NewFetcher(cfg FetchConfig, client *http.Client, logger *slog.Logger) *Fetcher {
 	c := &http.Client{}
 	if client != nil {
 		*c = *client
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.WithGroup("fetch")
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.Transport = guardTransport(c.Transport)
-	return &Fetcher{cfg: cfg, client: c, logger: logger.WithGroup("fetch")}
+	// The timeout is the transport's, per attempt: a client's own would
+	// count the retries' waits.
+	c.Timeout = 0
+	t := &Transport{Base: guardTransport(c.Transport), Config: cfg, Logger: logger}
+	c.Transport = t
+	return &Fetcher{cfg: cfg, client: c, transport: t, logger: logger}
 }
 
 // WithRedirectHosts returns a fetcher like f, sharing its connections, whose
@@ -122,6 +137,20 @@ func (f *Fetcher) WithRedirectHosts(hosts ...string) *Fetcher {
 	return &g
 }
 
+// WithLimiter returns a fetcher like f, sharing its connections, whose
+// requests take their turns at each host from l (see [HostLimiter.Acquire])
+// instead of [SharedLimiter]: every source fetching from one host should
+// share one limiter, so that they take turns there.
+func (f *Fetcher) WithLimiter(l *HostLimiter) *Fetcher {
+	g := *f
+	t := *f.transport
+	t.Limiter = l
+	c := *f.client
+	c.Transport = &t
+	g.client, g.transport = &c, &t
+	return &g
+}
+
 // Get fetches url and hands every response it receives to keep, named name,
 // before it parses or retries: the final one, even with an error (a non-2xx
 // status, a body over the cap, a body cut short or timed out, a redirect
@@ -129,61 +158,42 @@ func (f *Fetcher) WithRedirectHosts(hosts ...string) *Fetcher {
 // redirect), named with an ".attempt-N" suffix before the extension. So
 // every byte received reaches the lake.
 //
-// With pace, every attempt (retries included) first waits its turn at the
-// host, so a source's request rate holds even when it retries.
+// With pace, every attempt (retries and redirects included) first waits its
+// turn at the host, so a source's request rate holds even when it retries.
+// Whatever the pace, no more requests are in flight at a host than its
+// limiter allows (one, unless a source allowed more).
 func (f *Fetcher) Get(ctx context.Context, source, url, name string, keep func(context.Context, RawPage) error, pace ...Pace) error {
-	delay := f.cfg.RetryDelay
 	before := 0 // responses kept before the final one
-	keepPage := func(page *RawPage, final bool) error {
-		page.Name = name
-		if !final {
-			before++
-			page.Name = attemptName(name, before)
-		}
-		return keep(ctx, *page)
+	keepAttempt := func(page RawPage) error {
+		before++
+		page.Name = attemptName(name, before)
+		return keep(ctx, page)
 	}
-	for attempt := 0; ; attempt++ {
-		for _, p := range pace {
-			if err := p.Limiter.Wait(ctx, url, p.Interval); err != nil {
-				return fmt.Errorf("fetch %s: %w", RedactURL(url), err)
-			}
-		}
-		page, retryAfter, err, kerr := f.follow(ctx, source, url, keepPage)
-		if kerr != nil {
+	page, err, kerr := f.follow(ctx, source, url, pace, keepAttempt)
+	if kerr != nil {
+		return kerr
+	}
+	if page != nil {
+		page.Name = name
+		if kerr := keep(ctx, *page); kerr != nil {
 			return kerr
 		}
-		final := err == nil || attempt >= f.cfg.Retries || retryAfter < 0
-		if page != nil {
-			if kerr := keepPage(page, final); kerr != nil {
-				return kerr
-			}
-		}
-		if final {
-			return err
-		}
-		wait := max(delay, retryAfter)
-		f.logger.Warn("fetch failed, retrying", "source", source, "url", RedactURL(url), "attempt", attempt+1, "wait", wait, "err", err)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("fetch %s: %w (after %w)", RedactURL(url), ctx.Err(), err)
-		case <-time.After(wait):
-		}
-		delay *= 2
 	}
+	return err
 }
 
-// follow makes one attempt: it requests url and follows its redirects,
-// keeping each redirect response with keep, and returns the last response.
+// follow requests url and follows its redirects, keeping each redirect
+// response and each failed attempt with keep, and returns the last response.
 // kerr is keep's error.
-func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*RawPage, bool) error) (page *RawPage, retryAfter time.Duration, err, kerr error) {
+func (f *Fetcher) follow(ctx context.Context, source, url string, pace []Pace, keep func(RawPage) error) (page *RawPage, err, kerr error) {
 	requested := map[string]bool{}
 	own := hostOf(url)
 	for u := url; ; {
 		requested[u] = true
 		var next string
-		page, next, retryAfter, err = f.get(ctx, source, u, own)
-		if next == "" {
-			return page, retryAfter, err, nil
+		page, next, err, kerr = f.get(ctx, source, u, own, pace, keep)
+		if kerr != nil || next == "" {
+			return page, err, kerr
 		}
 		var loop error
 		switch {
@@ -196,10 +206,10 @@ func (f *Fetcher) follow(ctx context.Context, source, url string, keep func(*Raw
 		}
 		if loop != nil {
 			page.Meta.Error = loop.Error()
-			return page, -1, fmt.Errorf("fetch %s: %w", RedactURL(url), loop), nil
+			return page, fmt.Errorf("fetch %s: %w", RedactURL(url), loop), nil
 		}
-		if kerr := keep(page, false); kerr != nil {
-			return nil, 0, nil, kerr
+		if kerr := keep(*page); kerr != nil {
+			return nil, nil, kerr
 		}
 		u = next
 	}
@@ -238,100 +248,65 @@ type Pace struct {
 	Interval time.Duration
 }
 
-// get makes one request for the source whose own host is own. next is the
-// URL a redirect leads to. retryAfter < 0 means the error is not worth a
-// retry.
-func (f *Fetcher) get(ctx context.Context, source, url, own string) (page *RawPage, next string, retryAfter time.Duration, err error) {
-	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout, ErrTimeout)
-	defer cancel()
+// keepError is the error of keep, carried through the transport.
+type keepError struct{ err error }
+
+func (e *keepError) Error() string { return e.err.Error() }
+func (e *keepError) Unwrap() error { return e.err }
+
+// get makes one request, through the transport's attempts, for the source
+// whose own host is own: each failed attempt is kept with keep, and the
+// last response is returned, with next, the URL it redirects to. kerr is
+// keep's error.
+func (f *Fetcher) get(ctx context.Context, source, url, own string, pace []Pace, keep func(RawPage) error) (page *RawPage, next string, err, kerr error) {
+	var last *Round
 	ctx = context.WithValue(ctx, dialHostsKey{}, dialHosts{target: hostOf(url), own: own})
+	ctx = WithRoundTrip(ctx, RoundTripOptions{Source: source, Pace: pace, Record: func(r Round) error {
+		if r.Retried {
+			if err := keep(r.Page); err != nil {
+				return &keepError{err}
+			}
+			return nil
+		}
+		last = &r
+		return nil
+	}})
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, "", -1, fmt.Errorf("fetch %s: %w", RedactURL(url), err)
+		return nil, "", fmt.Errorf("fetch %s: %w", RedactURL(url), err), nil
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json, text/html;q=0.9, */*;q=0.5")
-	// Asked for by name, gzip is left encoded by net/http and decoded below,
-	// under the cap, as x-gzip is.
-	req.Header.Set("Accept-Encoding", "gzip")
-	fetchedAt := time.Now().UTC()
 	resp, err := f.client.Do(req)
-	if err != nil {
-		wait := time.Duration(0)
-		if errors.Is(err, ErrRedirectRefused) {
-			wait = -1
+	if resp != nil {
+		resp.Body.Close() // in memory: the transport read it
+	}
+	if ke := (*keepError)(nil); errors.As(err, &ke) {
+		return nil, "", nil, ke.err
+	}
+	if last == nil {
+		if err == nil {
+			err = fmt.Errorf("fetch %s: no response", RedactURL(url))
 		}
-		return nil, "", wait, fmt.Errorf("fetch %s: %w", RedactURL(url), f.timedOut(ctx, err))
+		return nil, "", unwrapURLError(err), nil // the transport's error names the URL
 	}
-	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, f.cfg.MaxBytes+1))
-	tooLarge := int64(len(body)) > f.cfg.MaxBytes
-	if tooLarge {
-		body = body[:f.cfg.MaxBytes]
+	page = &last.Page
+	if last.Next != "" {
+		return page, last.Next, nil, nil
 	}
-	// A gzip or x-gzip body is decoded here, under the cap: past it, or when
-	// it does not decode, the body is kept as received.
-	var decodeErr error
-	if GzipEncoded(resp) && !tooLarge && readErr == nil {
-		var decoded []byte
-		if decoded, decodeErr = Gunzip(body, f.cfg.MaxBytes); decodeErr == nil {
-			body = decoded
-		} else {
-			decodeErr = fmt.Errorf("Content-Encoding %s: %w", resp.Header.Get("Content-Encoding"), decodeErr)
-		}
+	if last.Err != nil {
+		return page, "", fmt.Errorf("fetch %s: %w", RedactURL(url), last.Err), nil
 	}
-	sum := sha256.Sum256(body)
-	page = &RawPage{
-		Body: body,
-		Meta: Meta{
-			Source:      source,
-			URL:         RedactURL(url),
-			FetchedAt:   fetchedAt,
-			Status:      resp.StatusCode,
-			ContentType: resp.Header.Get("Content-Type"),
-			SHA256:      hex.EncodeToString(sum[:]),
-			Size:        int64(len(body)),
-		},
-	}
-	next, locErr := redirectTarget(req, resp)
-	wait := time.Duration(-1)
-	switch {
-	case locErr != nil:
-		err = locErr
-	case next != "":
-		// Followed whatever its body: a redirect's body is kept, not used.
-		page.Meta.Error = fmt.Sprintf("%s: redirect to %s", resp.Status, RedactURL(next))
-		if readErr != nil {
-			page.Meta.Error += fmt.Sprintf(" (body read after %d bytes: %v)", len(body), f.timedOut(ctx, readErr))
-		}
-		return page, next, 0, nil
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		wait, err = RetryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("%w %s", ErrStatus, resp.Status)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		err = fmt.Errorf("%w %s", ErrStatus, resp.Status)
-	case tooLarge:
-		err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.cfg.MaxBytes)
-	case decodeErr != nil:
-		err = decodeErr
-	case readErr != nil:
-		wait, err = 0, fmt.Errorf("read body after %d bytes: %w", len(body), f.timedOut(ctx, readErr))
-	default:
-		return page, "", 0, nil
-	}
-	page.Meta.Error = err.Error()
-	return page, "", wait, fmt.Errorf("fetch %s: %w", RedactURL(url), err)
+	return page, "", nil, nil
 }
 
-// timedOut labels err, met on a request made with ctx, as a timeout when
-// fetch.timeout ended the request.
-func (f *Fetcher) timedOut(ctx context.Context, err error) error {
-	switch {
-	case !errors.Is(context.Cause(ctx), ErrTimeout):
-		return err
-	case errors.Is(err, ErrTimeout): // err is the cause itself
-		return fmt.Errorf("%w after %s (fetch.timeout)", ErrTimeout, f.cfg.Timeout)
+// unwrapURLError returns the error a *url.Error of the client wraps: the
+// transport's own names the URL already.
+func unwrapURLError(err error) error {
+	if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
+		return ue.Err
 	}
-	return fmt.Errorf("%w after %s (fetch.timeout): %w", ErrTimeout, f.cfg.Timeout, err)
+	return err
 }
 
 // redirectTarget returns the absolute URL a redirect response leads to, ""

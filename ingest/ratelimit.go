@@ -8,21 +8,40 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// HostLimiter spaces the requests made to each host: a request to a host
-// starts no sooner than the interval its caller asks for after the previous
-// request to the same host. It is what keeps the JSON sources within their
-// hosts' terms (Remotive: never more than 2 calls a minute).
+// HostLimiter is what every fetch asks before it sends a request to a host:
+// its pace and its turn.
+//
+// The pace spaces the requests to each host: a request to a host starts no
+// sooner than the interval its caller asks for after the previous request to
+// the same host. It is what keeps the JSON sources within their hosts' terms
+// (Remotive: never more than 2 calls a minute). Each host's pace is a
+// [rate.Limiter] of one token: no hand-written scheduler, as fetch pacing is
+// waiting, not work.
+//
+// The turn bounds the requests in flight at each host: one at a time, unless
+// a source allows more with [HostLimiter.AllowConcurrent] (a board API that
+// serves every company's board from one host, behind a CDN, can take a few at
+// once; a small site cannot).
 //
 // The host is the URL's host and port, lower-cased, so two test servers on
 // 127.0.0.1 are two hosts. A HostLimiter is safe for concurrent use; callers
 // waiting for the same host are served in the order they called [HostLimiter.Wait].
 type HostLimiter struct {
 	mu    sync.Mutex
-	last  map[string]time.Time // per host, the time reserved for the latest request
+	hosts map[string]*hostState
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// hostState is one host's pace and turns.
+type hostState struct {
+	pace  *rate.Limiter
+	slots chan struct{} // a token per request in flight
+	allow int           // requests allowed at once, at least 1
 }
 
 // NewHostLimiter returns a limiter on the real clock.
@@ -33,36 +52,85 @@ func NewHostLimiter() *HostLimiter {
 // newHostLimiter returns a limiter on the given clock; tests pass a fake one
 // so that nothing sleeps for real.
 func newHostLimiter(now func() time.Time, sleep func(context.Context, time.Duration) error) *HostLimiter {
-	return &HostLimiter{last: map[string]time.Time{}, now: now, sleep: sleep}
+	return &HostLimiter{hosts: map[string]*hostState{}, now: now, sleep: sleep}
+}
+
+// host returns the state of host, made on first use.
+func (l *HostLimiter) host(host string) *hostState {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.hosts[host]
+	if !ok {
+		h = &hostState{pace: rate.NewLimiter(rate.Inf, 1), allow: 1}
+		h.slots = make(chan struct{}, h.allow)
+		l.hosts[host] = h
+	}
+	return h
 }
 
 // Wait blocks until a request to the host of rawURL may start, at least
 // interval after the previous request to that host, and reserves that time
-// for the caller. An interval of zero or less does not wait (the request is
-// still recorded). It returns an error when rawURL has no host or ctx ends
-// first; a reservation given up that way is not handed back, which only ever
-// makes the next request wait longer, never shorter.
+// for the caller. An interval of zero or less does not wait. It returns an
+// error when rawURL has no host or ctx ends first; a reservation given up
+// that way is handed back.
 func (l *HostLimiter) Wait(ctx context.Context, rawURL string, interval time.Duration) error {
 	host, err := limiterHost(rawURL)
 	if err != nil {
 		return err
 	}
-	l.mu.Lock()
+	if interval <= 0 {
+		return nil
+	}
+	h := l.host(host)
+	l.mu.Lock() // the limit and the reservation together, for callers asking different intervals
 	now := l.now()
-	at := now
-	if last, ok := l.last[host]; ok && interval > 0 {
-		at = laterOf(now, last.Add(interval))
+	if every := rate.Every(interval); h.pace.Limit() != every {
+		h.pace.SetLimitAt(now, every)
 	}
-	if last, ok := l.last[host]; !ok || at.After(last) {
-		l.last[host] = at
-	}
+	r := h.pace.ReserveN(now, 1)
 	l.mu.Unlock()
-	if d := at.Sub(now); d > 0 {
+	if d := r.DelayFrom(now); d > 0 {
 		if err := l.sleep(ctx, d); err != nil {
+			r.CancelAt(l.now())
 			return fmt.Errorf("ratelimit: wait %s for %s: %w", d, host, err)
 		}
 	}
 	return nil
+}
+
+// AllowConcurrent lets n requests (at least one) be in flight at once at
+// host (a host name or host:port, as in a URL). A source calls it for its
+// own host when that host's terms or capacity allow it; requests already
+// waiting keep the allowance they waited under.
+func (l *HostLimiter) AllowConcurrent(host string, n int) {
+	n = max(n, 1)
+	host = strings.ToLower(host)
+	h := l.host(host)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if h.allow != n {
+		h.allow, h.slots = n, make(chan struct{}, n)
+	}
+}
+
+// Acquire blocks until a request to the host of rawURL may be in flight
+// (see [HostLimiter.AllowConcurrent]), and returns the function that ends
+// its turn. It returns an error when rawURL has no host or ctx ends first.
+func (l *HostLimiter) Acquire(ctx context.Context, rawURL string) (release func(), err error) {
+	host, err := limiterHost(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	h := l.host(host)
+	l.mu.Lock()
+	slots := h.slots
+	l.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ratelimit: wait for a turn at %s: %w", host, ctx.Err())
+	}
 }
 
 // limiterHost returns the lower-cased host[:port] of rawURL.
@@ -75,13 +143,6 @@ func limiterHost(rawURL string) (string, error) {
 		return "", fmt.Errorf("ratelimit: %q has no host", rawURL)
 	}
 	return strings.ToLower(u.Host), nil
-}
-
-func laterOf(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // sleepContext sleeps for d or until ctx ends.
@@ -97,9 +158,14 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // sharedLimiter is the limiter of every JSON source built without
-// [WithLimiter]: one per process, so that sources (or several instances of
-// one) that reach the same host share its spacing.
+// [WithLimiter], and of every fetcher and crawl not given one: one per
+// process, so that sources (or several instances of one) that reach the same
+// host share its spacing and its turns.
 var sharedLimiter = NewHostLimiter()
+
+// SharedLimiter returns the limiter of the process, the one used where no
+// other is given.
+func SharedLimiter() *HostLimiter { return sharedLimiter }
 
 // SourceOption sets an optional part of a JSON source ([NewRemotive],
 // [NewArbeitnow], [NewRemoteOK]).

@@ -55,3 +55,22 @@ type Source interface {
 	// caller does, with [Normalize].
 	Parse(ctx context.Context, page StoredPage, lookup Lookup) ([]Posting, []Reject, error)
 }
+
+// SourceKind returns the kind of src, for counting sources by kind (the
+// boards of one applicant tracking system, say "greenhouse"): what its
+// method Kind() string returns, looked for through wrappers such as
+// [WithDeadline] (a wrapper has a method Unwrap() Source); "" when it has
+// none.
+func SourceKind(src Source) string {
+	for src != nil {
+		if k, ok := src.(interface{ Kind() string }); ok {
+			return k.Kind()
+		}
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return ""
+		}
+		src = w.Unwrap()
+	}
+	return ""
+}

@@ -50,6 +50,7 @@ var keyTests = map[string]struct {
 	"fetch.max_bytes":                  {[3]string{"10", "20", "30"}, func(c Config) any { return c.Fetch.MaxBytes }},
 	"fetch.retries":                    {[3]string{"1", "2", "0"}, func(c Config) any { return c.Fetch.Retries }},
 	"fetch.retry_delay":                {[3]string{"1ms", "2ms", "3ms"}, func(c Config) any { return c.Fetch.RetryDelay }},
+	"fetch.concurrency":                {[3]string{"1", "2", "30"}, func(c Config) any { return c.Fetch.Concurrency }},
 	"site.out":                         {[3]string{"/f", "/e", "/g"}, func(c Config) any { return c.Site.Out }},
 	"site.content":                     {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Content }},
 	"site.templates":                   {[3]string{".", "..", "../.."}, func(c Config) any { return c.Site.Templates }},

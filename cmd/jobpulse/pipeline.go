@@ -56,7 +56,9 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	logger := a.logger.With(slog.Group("ingest", "run", run.ID))
 	logger.Info("run started", "lake", lake.String(), "sources", len(sources))
 	prog := a.newProgress(len(sources))
-	fetched := ingest.Fetch(ctx, lake, sources, run.ID, started, prog.fetched, logger)
+	prog.list(sources)
+	fetched := ingest.FetchWith(ctx, lake, sources, run.ID, started,
+		ingest.FetchOptions{Concurrency: a.cfg.Fetch.Concurrency, Progress: prog.fetched, Done: prog.sourceDone}, logger)
 	bySource := make(map[string]ingest.Source, len(sources))
 	for i, r := range fetched {
 		bySource[r.Source] = sources[i]

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/jobpulse/jobpulse/ingest"
 	"golang.org/x/term"
 )
 
@@ -19,12 +21,27 @@ type progress struct {
 	mu      sync.Mutex
 	bar     *progressbar.ProgressBar // nil when not on a terminal
 	stage   string
-	sources map[string]string // source -> its part of the line
+	sources map[string]string // source -> its part of the line (load)
+
+	// The fetch is told as sources done of sources listed, hundreds of
+	// boards among them, with the failures by kind of source.
+	listed   int
+	finished int
+	fetches  map[string]fetchCount // source -> what it kept so far
+	failed   map[string]int        // kind of source -> sources failed
+	kinds    map[string]string     // source -> its kind, for sources that say
+}
+
+// fetchCount is what one source kept so far.
+type fetchCount struct {
+	pages int
+	bytes int64
 }
 
 // newProgress returns a progress display on the commands' error output.
 func (a *app) newProgress(sources int) *progress {
-	p := &progress{sources: make(map[string]string, sources)}
+	p := &progress{sources: make(map[string]string, sources), listed: sources,
+		fetches: map[string]fetchCount{}, failed: map[string]int{}, kinds: map[string]string{}}
 	if isTerminal(a.stderr) {
 		p.bar = progressbar.NewOptions64(-1,
 			progressbar.OptionSetWriter(a.stderr),
@@ -42,9 +59,71 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// list tells the progress of the sources of the fetch.
+func (p *progress) list(sources []ingest.Source) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listed = len(sources)
+	for _, s := range sources {
+		// A company board tells its system ("greenhouse"): its
+		// failures count under that kind.
+		if k := ingest.SourceKind(s); k != "" {
+			p.kinds[s.Name()] = k
+		}
+	}
+}
+
 // fetched is an [ingest.FetchProgress].
 func (p *progress) fetched(source string, pages int, bytes int64) {
-	p.update("fetch", source, fmt.Sprintf("%s %d pages %.1f MB", source, pages, float64(bytes)/1e6))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fetches[source] = fetchCount{pages, bytes}
+	p.showFetch()
+}
+
+// sourceDone is an [ingest.FetchDone].
+func (p *progress) sourceDone(r ingest.FetchResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished++
+	if r.Err != nil {
+		kind := p.kinds[r.Source]
+		if kind == "" {
+			kind = r.Source
+		}
+		p.failed[kind]++
+	}
+	p.showFetch()
+}
+
+// fetchLine is the line of the fetch: sources done of sources listed, what
+// they kept, and the failures by kind of source.
+func (p *progress) fetchLine() string {
+	var pages int
+	var bytes int64
+	for _, c := range p.fetches {
+		pages += c.pages
+		bytes += c.bytes
+	}
+	line := fmt.Sprintf("fetch: %d/%d sources done, %d pages %.1f MB", p.finished, p.listed, pages, float64(bytes)/1e6)
+	if len(p.failed) > 0 {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(p.failed)) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, p.failed[k]))
+		}
+		line += ", failed: " + strings.Join(parts, ", ")
+	}
+	return line
+}
+
+// showFetch shows the line of the fetch; p.mu is held.
+func (p *progress) showFetch() {
+	if p.bar == nil {
+		return
+	}
+	p.stage = "fetch"
+	p.bar.Describe(p.fetchLine())
+	p.bar.Add(1)
 }
 
 // loaded is told of the pages and postings loaded per source.

@@ -20,8 +20,11 @@ type configuredSource struct {
 // allSources returns every source of the configuration by name, enabled or
 // not: replay parses the pages of a source that is no longer enabled.
 func (a *app) allSources() map[string]configuredSource {
-	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
-	opts := []ingest.SourceOption{ingest.WithLimiter(ingest.NewHostLimiter()), ingest.WithLogger(a.logger)}
+	// One limiter for every source, API or board: sources that reach one
+	// host share its pace and take turns there.
+	limiter := ingest.NewHostLimiter()
+	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger).WithLimiter(limiter)
+	opts := []ingest.SourceOption{ingest.WithLimiter(limiter), ingest.WithLogger(a.logger)}
 	// Each API source redirects only to its own hosts, and stops at its deadline.
 	api := func(hosts []string) *ingest.Fetcher { return fetcher.WithRedirectHosts(hosts...) }
 	remotive, arbeitnow, remoteok := a.cfg.Sources.Remotive, a.cfg.Sources.Arbeitnow, a.cfg.Sources.RemoteOK
@@ -34,7 +37,7 @@ func (a *app) allSources() map[string]configuredSource {
 			remoteok.Enabled},
 	}
 	for _, p := range a.cfg.Scrape {
-		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger), p.Deadline), p.Enabled}
+		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger, scrape.WithLimiter(limiter)), p.Deadline), p.Enabled}
 	}
 	return all
 }

@@ -8,7 +8,10 @@
 // it follows that response's links. It is polite: robots.txt is honoured by
 // default, requests to the host are serialised and spaced by [Profile.Delay],
 // the User-Agent names jobpulse and a contact URL, and 429 and 5xx answers are
-// retried with backoff honouring Retry-After. It never requests a URL outside
+// retried with backoff honouring Retry-After: colly's client makes its
+// requests through [ingest.Transport], the API sources' transport, which
+// records every response and takes turns at the host with the run's other
+// sources (see [WithLimiter]). It never requests a URL outside
 // the start URL's scheme, host and port; absolute links on the board's original
 // address ([Profile.Origin]) are mapped onto the start URL's base first.
 //

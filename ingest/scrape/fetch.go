@@ -110,7 +110,9 @@ func (s *Source) Fetch(ctx context.Context, keep func(context.Context, ingest.Ra
 // after NewCollector, so COLLY_* environment variables cannot loosen them.
 func (cr *crawl) collector(ctx context.Context, start *url.URL) error {
 	s := cr.s
-	cr.rec = &recorder{base: s.base, origin: cr.origin, cfg: s.cfg, pause: s.p.Delay, source: s.p.Name, ctx: ctx, logger: s.logger}
+	cr.rec = &recorder{origin: cr.origin, ctx: ctx}
+	cr.rec.inner = &ingest.Transport{Base: s.base, Config: s.cfg, Limiter: s.limiter, MinRetryWait: s.p.Delay,
+		Source: s.p.Name, Record: cr.rec.record, Logger: s.logger}
 	c := colly.NewCollector()
 	c.UserAgent = s.p.userAgent(s.cfg.UserAgent)
 	c.Headers = &http.Header{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}}

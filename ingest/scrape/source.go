@@ -28,10 +28,11 @@ var (
 
 // Source is a job board crawled by a [Profile]; it implements [ingest.Source].
 type Source struct {
-	p      Profile
-	cfg    ingest.FetchConfig
-	base   http.RoundTripper
-	logger *slog.Logger
+	p       Profile
+	cfg     ingest.FetchConfig
+	base    http.RoundTripper
+	limiter *ingest.HostLimiter // each host's turns; nil: the process's
+	logger  *slog.Logger
 }
 
 var _ ingest.Source = (*Source)(nil)
@@ -43,6 +44,14 @@ type Option func(*Source)
 // [http.DefaultTransport] (tests use it to refuse any host but 127.0.0.1).
 func WithTransport(rt http.RoundTripper) Option {
 	return func(s *Source) { s.base = rt }
+}
+
+// WithLimiter makes the crawl take its turns at the board's host from l
+// (see [ingest.HostLimiter.Acquire]) instead of [ingest.SharedLimiter]: the
+// limiter of the other sources of the run, so that they take turns at a
+// host they share.
+func WithLimiter(l *ingest.HostLimiter) Option {
+	return func(s *Source) { s.limiter = l }
 }
 
 // New returns the source of profile p, fetching with cfg (User-Agent,
