@@ -28,8 +28,8 @@ type FranceTravailConfig struct {
 	TokenURL string `mapstructure:"token_url" doc:"France Travail's OAuth2 token endpoint (client credentials)"`
 	ClientID string `mapstructure:"client_id" doc:"client id of the France Travail application; the secret is read from JOBPULSE_SOURCES_FRANCETRAVAIL_CLIENT_SECRET only"`
 	// ClientSecret is the application's secret, from the environment.
-	ClientSecret string   `mapstructure:"-"`
-	Scopes       []string `mapstructure:"scopes" doc:"OAuth2 scopes asked for the France Travail token"`
+	ClientSecret string `mapstructure:"-"`
+	Scope        string `mapstructure:"scope" doc:"OAuth2 scopes asked for the France Travail token, separated by spaces"`
 	// Departements are searched one by one, each a search of its own
 	// (departement=75, then 2A, ...); none searches all of France at once.
 	Departements []string `mapstructure:"departements" doc:"départements searched, one search each (e.g. 75,92,2A); none: all of France in one search"`
@@ -65,7 +65,7 @@ func DefaultFranceTravailConfig() FranceTravailConfig {
 		Enabled:  true,
 		URL:      "https://api.francetravail.io/partenaire/offresdemploi",
 		TokenURL: "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire",
-		Scopes:   []string{"api_offresdemploiv2", "o2dsoffre"},
+		Scope:    "api_offresdemploiv2 o2dsoffre",
 		MaxPages: DefaultFranceTravailMaxPages,
 		// The API allows a few calls a second per application; two a
 		// second stays well under it.
@@ -100,10 +100,8 @@ func (c FranceTravailConfig) Validate() error {
 	if strings.ContainsAny(c.ClientID, " \t\r\n") {
 		return errors.New("config: sources.francetravail.client_id: must not hold white space")
 	}
-	for _, s := range c.Scopes {
-		if strings.ContainsAny(s, " \t\r\n\"\\") {
-			return fmt.Errorf("config: sources.francetravail.scopes: %q is not one scope", s)
-		}
+	if strings.ContainsAny(c.Scope, "\t\r\n\"\\") {
+		return fmt.Errorf("config: sources.francetravail.scope: %q is not scopes separated by spaces", c.Scope)
 	}
 	for _, d := range c.Departements {
 		if !departementCode.MatchString(d) {
@@ -223,7 +221,7 @@ func (s *FranceTravail) tokenSource(ctx context.Context) oauth2.TokenSource {
 		ClientID:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret,
 		TokenURL:     s.cfg.TokenURL,
-		Scopes:       s.cfg.Scopes,
+		Scopes:       strings.Fields(s.cfg.Scope),
 		// France Travail takes the credentials in the form, as its
 		// documentation shows; said once, so no request is made twice.
 		AuthStyle: oauth2.AuthStyleInParams,

@@ -312,7 +312,7 @@ func TestFranceTravailConfigValidate(t *testing.T) {
 		{name: "bad query", set: func(c *FranceTravailConfig) { c.Query = "a=%zz" }, want: "sources.francetravail.query"},
 		{name: "published since", set: func(c *FranceTravailConfig) { c.PublishedSinceDays = 2 }, want: "sources.francetravail.published_since_days"},
 		{name: "max pages", set: func(c *FranceTravailConfig) { c.MaxPages = 0 }, want: "sources.francetravail.max_pages"},
-		{name: "scope", set: func(c *FranceTravailConfig) { c.Scopes = []string{"a b"} }, want: "sources.francetravail.scopes"},
+		{name: "scope", set: func(c *FranceTravailConfig) { c.Scope = "a\nb" }, want: "sources.francetravail.scope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultFranceTravailConfig()
