@@ -4,17 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/pflag"
 
+	"github.com/jobpulse/jobpulse/content"
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/ingest/scrape"
 	"github.com/jobpulse/jobpulse/internal/testenv"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -144,5 +149,34 @@ func TestFranceTravailSecretOnlyFromTheEnvironment(t *testing.T) {
 	r := newRedactor(cfg, pflag.NewFlagSet("x", pflag.ContinueOnError))
 	if got := r.r.Replace("token exchange refused for " + cmdFTSecret); strings.Contains(got, cmdFTSecret) {
 		t.Errorf("the redactor leaves the France Travail secret: %s", got)
+	}
+}
+
+// TestAPISourcesCredited: each source of the code (the boards of a
+// configuration aside) is credited on the Sources page with a link, as
+// its terms ask.
+func TestAPISourcesCredited(t *testing.T) {
+	page, err := fs.ReadFile(content.FS, "sources.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, credits, ok := strings.Cut(string(page), "## Credits")
+	if !ok {
+		t.Fatal("content/sources.md has no Credits section")
+	}
+	named := map[string]string{"remotive": "Remotive", "remoteok": "Remote OK", "arbeitnow": "Arbeitnow", "francetravail": "France Travail"}
+	a := &app{cfg: defaultConfig(), logger: slog.New(slog.DiscardHandler)}
+	for name := range a.allSources() {
+		if slices.ContainsFunc(a.cfg.Scrape, func(p scrape.Profile) bool { return p.Name == name }) || name == "fakejobs" {
+			continue
+		}
+		credit, ok := named[name]
+		if !ok {
+			t.Errorf("source %s: no credit known to this test: add it to the Sources page's Credits, and here", name)
+			continue
+		}
+		if !strings.Contains(credits, "- **["+credit+"](https://") {
+			t.Errorf("the Sources page's Credits do not name and link %s", credit)
+		}
 	}
 }
