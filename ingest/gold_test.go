@@ -128,8 +128,8 @@ func readGold(t *testing.T) []goldLabel {
 
 // readCapture returns the postings of a real capture as a run reads them:
 // through the source's parser for the sources jobpulse has, from the raw
-// fields for those it has not yet (Greenhouse, France Travail); normalized
-// either way. They are keyed by the source's id.
+// fields for those it has not yet (Greenhouse); normalized either way.
+// They are keyed by the source's id.
 func readCapture(t *testing.T, source, capture string) map[string]Posting {
 	t.Helper()
 	body := testenv.RealCapture(t, capture)
@@ -167,33 +167,7 @@ func readCapture(t *testing.T, source, capture string) map[string]Posting {
 			postings = append(postings, Posting{Source: source, SourceID: strconv.FormatInt(j.ID, 10), Title: j.Title, LocationText: j.Location.Name})
 		}
 	case "francetravail":
-		var raw struct {
-			Resultats []struct {
-				ID          string `json:"id"`
-				Intitule    string `json:"intitule"`
-				Description string `json:"description"`
-				LieuTravail struct {
-					Libelle string `json:"libelle"`
-				} `json:"lieuTravail"`
-				Salaire struct {
-					Libelle string `json:"libelle"`
-				} `json:"salaire"`
-				RomeCode string `json:"romeCode"`
-			} `json:"resultats"`
-		}
-		if err := json.Unmarshal(body, &raw); err != nil {
-			t.Fatal(err)
-		}
-		// France Travail gives each offer its place of work (lieuTravail)
-		// and no remote flag; telework, where granted, is said in the
-		// description. So the place is where the job is done unless the
-		// text says otherwise: the hint a France Travail source gives.
-		onsite := false
-		for _, o := range raw.Resultats {
-			postings = append(postings, Posting{Source: source, SourceID: o.ID, Title: o.Intitule, Description: o.Description,
-				LocationText: o.LieuTravail.Libelle, SalaryText: o.Salaire.Libelle, RemoteHint: &onsite,
-				OccupationCode: "rome:" + o.RomeCode})
-		}
+		parse(NewFranceTravail(DefaultFranceTravailConfig(), DefaultFetchConfig()))
 	default:
 		t.Fatalf("gold set of unknown source %q", source)
 	}

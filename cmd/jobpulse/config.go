@@ -60,6 +60,8 @@ func defaultConfig() Config {
 			Arbeitnow: ArbeitnowSource{ArbeitnowConfig: ingest.DefaultArbeitnowConfig(), Deadline: ingest.DefaultDeadline},
 			RemoteOK:  RemoteOKSource{RemoteOKConfig: ingest.DefaultRemoteOKConfig(), Deadline: ingest.DefaultDeadline},
 			FakeJobs:  fakeJobsSource(scrape.FakeJobs()),
+			FranceTravail: FranceTravailSource{FranceTravailConfig: ingest.DefaultFranceTravailConfig(),
+				Deadline: ingest.DefaultDeadline},
 		},
 		Fetch:   ingest.DefaultFetchConfig(),
 		Site:    site.DefaultBuildConfig(),
@@ -89,6 +91,8 @@ type SourcesConfig struct {
 	Arbeitnow ArbeitnowSource `mapstructure:"arbeitnow"`
 	RemoteOK  RemoteOKSource  `mapstructure:"remoteok"`
 	FakeJobs  FakeJobsSource  `mapstructure:"fakejobs"`
+	// FranceTravail runs only with its credentials (see [FranceTravailSource]).
+	FranceTravail FranceTravailSource `mapstructure:"francetravail"`
 	// Boards are the other entries, sources.<board>, each a scrape profile
 	// decoded by [scrape.DecodeProfile].
 	Boards map[string]any `mapstructure:",remain" key:"<board>.*" doc:"a job board to crawl, with its scrape profile"`
@@ -114,6 +118,15 @@ type RemoteOKSource struct {
 	ingest.RemoteOKConfig `mapstructure:",squash"`
 	Deadline              time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from RemoteOK, retries included"`
 	RedirectHosts         []string      `mapstructure:"redirect_hosts" doc:"hosts besides the url's that RemoteOK may redirect to"`
+}
+
+// FranceTravailSource is the section sources.francetravail. Its client
+// secret is no key: [Config.validate] reads it from
+// JOBPULSE_SOURCES_FRANCETRAVAIL_CLIENT_SECRET, so that it is never written
+// in jobpulse.yaml or on a command line.
+type FranceTravailSource struct {
+	ingest.FranceTravailConfig `mapstructure:",squash"`
+	Deadline                   time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from France Travail, token exchange and pages included"`
 }
 
 // FakeJobsSource is the section sources.fakejobs: the keys of the built-in
@@ -190,9 +203,11 @@ func (c *Config) validate() error {
 		{"remotive", src.Remotive.Deadline, src.Remotive.RedirectHosts},
 		{"arbeitnow", src.Arbeitnow.Deadline, src.Arbeitnow.RedirectHosts},
 		{"remoteok", src.RemoteOK.Deadline, src.RemoteOK.RedirectHosts},
+		{"francetravail", src.FranceTravail.Deadline, nil},
 	} {
 		errs = append(errs, ingest.ValidateDeadline(s.name, s.deadline), checkHosts(s.name, s.hosts))
 	}
+	src.FranceTravail.ClientSecret = os.Getenv(ingest.FranceTravailSecretEnv)
 	var err error
 	c.Scrape, err = boards(src.FakeJobs, src.Boards)
 	errs = append(errs, err)
@@ -209,7 +224,7 @@ func (c *Config) validate() error {
 		errs = append(errs, c.Warehouse.Validate())
 	}
 	errs = append(errs, checkS3URL("publish.target", c.Publish.Target))
-	errs = append(errs, src.Remotive.Validate(), src.Arbeitnow.Validate(), src.RemoteOK.Validate(),
+	errs = append(errs, src.Remotive.Validate(), src.Arbeitnow.Validate(), src.RemoteOK.Validate(), src.FranceTravail.Validate(),
 		c.Fetch.Validate(), c.Site.Validate(), c.Publish.ValidateOptions())
 	for _, p := range c.Scrape {
 		errs = append(errs, p.Validate())

@@ -64,6 +64,18 @@ var keyTests = map[string]struct {
 	"publish.invalidation_limit":       {[3]string{"0", "10", "3000"}, func(c Config) any { return c.Publish.InvalidationLimit }},
 	"serve.addr":                       {[3]string{"127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"}, func(c Config) any { return c.Serve.Addr }},
 	"log.level":                        {[3]string{"debug", "warn", "error"}, func(c Config) any { return c.Log.SlogLevel().String() }},
+
+	"sources.francetravail.enabled":              {[3]string{"false", "true", "false"}, func(c Config) any { return c.Sources.FranceTravail.Enabled }},
+	"sources.francetravail.url":                  {[3]string{"http://f", "http://e", "http://127.0.0.1:9"}, func(c Config) any { return c.Sources.FranceTravail.URL }},
+	"sources.francetravail.token_url":            {[3]string{"http://f/t?realm=%2Fp", "http://e/t", "http://127.0.0.1:9/t"}, func(c Config) any { return c.Sources.FranceTravail.TokenURL }},
+	"sources.francetravail.client_id":            {[3]string{"PAR_a", "PAR_b", "PAR_c"}, func(c Config) any { return c.Sources.FranceTravail.ClientID }},
+	"sources.francetravail.scope":                {[3]string{"a", "b", "c d"}, func(c Config) any { return c.Sources.FranceTravail.Scope }},
+	"sources.francetravail.departements":         {[3]string{"75", "13", "2A,971"}, func(c Config) any { return strings.Join(c.Sources.FranceTravail.Departements, ",") }},
+	"sources.francetravail.query":                {[3]string{"codeROME=M1805", "typeContrat=CDI", "motsCles=go&sort=1"}, func(c Config) any { return c.Sources.FranceTravail.Query }},
+	"sources.francetravail.published_since_days": {[3]string{"1", "7", "31"}, func(c Config) any { return c.Sources.FranceTravail.PublishedSinceDays }},
+	"sources.francetravail.max_pages":            {[3]string{"1", "2", "9999"}, func(c Config) any { return c.Sources.FranceTravail.MaxPages }},
+	"sources.francetravail.min_interval":         {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Sources.FranceTravail.MinInterval }},
+	"sources.francetravail.deadline":             {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Sources.FranceTravail.Deadline }},
 }
 
 // norm turns a configured value into what the Config field holds.

@@ -12,12 +12,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/spf13/pflag"
+
+	"github.com/jobpulse/jobpulse/ingest"
 )
 
 // redactor masks secrets in what jobpulse prints: the password of the
 // warehouse's connection string (also one that does not parse), PGPASSWORD,
-// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, and credentials written in the
-// lake and publish URLs. It is the last line: the code avoids putting
+// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, the France Travail client secret,
+// and credentials written in the lake and publish URLs. It is the last line: the code avoids putting
 // secrets in messages (pgconn masks passwords in its errors, the
 // configuration's errors never show the connection string or an S3 URL with
 // credentials); the redactor catches a whole secret that slips through, as
@@ -46,7 +48,8 @@ func newRedactor(cfg Config, flags *pflag.FlagSet) *redactor {
 			secrets = append(secrets, urlPassword(f.Value.String()))
 		}
 	})
-	for _, env := range []string{"PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+	secrets = append(secrets, cfg.Sources.FranceTravail.ClientSecret)
+	for _, env := range []string{"PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", ingest.FranceTravailSecretEnv} {
 		secrets = append(secrets, os.Getenv(env))
 	}
 	var forms []string

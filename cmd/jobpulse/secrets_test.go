@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/pflag"
 
+	"github.com/jobpulse/jobpulse/ingest"
 	"github.com/jobpulse/jobpulse/internal/objstore/s3test"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
@@ -31,8 +32,9 @@ import (
 // TestSecretsNeverShow runs the jobpulse binary through its commands, on
 // success and on failure, with distinctive secrets: the database password
 // (in DATABASE_URL, in warehouse.url, in PGPASSWORD, right and wrong), AWS
-// secret keys and session tokens (right and wrong), and credentials written
-// in the lake and publish URLs. No secret may show in what jobpulse prints
+// secret keys and session tokens (right and wrong), credentials written in
+// the lake and publish URLs, and the France Travail client secret (right,
+// and wrong with a server that echoes it). No secret may show in what jobpulse prints
 // (standard output and error, the --json summary, debug logs, the errors),
 // in the site it builds and publishes, in the lake, or in what the warehouse
 // records about runs.
@@ -57,6 +59,7 @@ func TestSecretsNeverShow(t *testing.T) {
 	dbPass, wrongPass, pgPass := secret("database password"), secret("wrong database password"), secret("PGPASSWORD")
 	awsWrong, awsToken := secret("wrong AWS secret key"), secret("AWS session token")
 	lakeCred, publishCred := secret("password in lake.url"), secret("password in publish.target")
+	ftSecret, ftWrong := secret("France Travail client secret"), secret("wrong France Travail client secret")
 	dbPlain := strings.TrimLeft(dbPass, "Pw:@/?#%& '\"\\") // a password for keyword forms, without quotes or spaces
 
 	// A role of the test database whose password is the secret.
@@ -110,6 +113,11 @@ func TestSecretsNeverShow(t *testing.T) {
 		http.Error(w, "upstream down", http.StatusInternalServerError)
 	}))
 	defer failing.Close()
+
+	franceTravail := realFranceTravail(t, ftSecret)
+	ftFlags := []string{"--sources.francetravail.min_interval=0s", "--sources.francetravail.client_id=" + cmdFTClientID,
+		"--sources.francetravail.url=" + franceTravail.URL + "/partenaire/offresdemploi",
+		"--sources.francetravail.token_url=" + franceTravail.URL + "/token"}
 
 	dir := t.TempDir()
 	folderLake, s3Lake := filepath.Join(dir, "lake"), "s3://"+lakeBucket+"/jobpulse"
@@ -167,13 +175,18 @@ func TestSecretsNeverShow(t *testing.T) {
 			"--lake=s3://" + url.UserPassword("AKIA", lakeCred).String() + "@" + lakeBucket}, fail: true},
 		{name: "credentials in publish --target", args: []string{"publish", "--json",
 			"--target=s3://AKIA:" + publishCred + "@" + siteBucket}, fail: true},
+		{name: "France Travail, secret in the environment", args: append([]string{"ingest", "--json", "--warehouse.url=" + dbURL,
+			"--lake.url=" + folderLake}, ftFlags...), env: []string{ingest.FranceTravailSecretEnv + "=" + ftSecret}},
+		{name: "France Travail, wrong secret echoed by the server", args: append([]string{"ingest", "--json", "--source=francetravail",
+			"--warehouse.url=" + dbURL, "--lake.url=" + s3Lake}, ftFlags...), env: []string{ingest.FranceTravailSecretEnv + "=" + ftWrong},
+			fail: true},
 		{name: "credentials in publish.target", args: []string{"publish", "--json",
 			"--publish.target=s3://" + url.UserPassword("AKIA", publishCred).String() + "@" + siteBucket}, fail: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, append(slices.Clone(offline), append(common, tt.args...)...)...)
-			cmd.Env = append(os.Environ(), "DATABASE_URL=", "PGPASSWORD=", "JOBPULSE_LAKE_URL=")
+			cmd.Env = append(os.Environ(), "DATABASE_URL=", "PGPASSWORD=", "JOBPULSE_LAKE_URL=", ingest.FranceTravailSecretEnv+"=")
 			cmd.Env = append(cmd.Env, tt.env...)
 			cmd.Dir = dir
 			var stdout, stderr bytes.Buffer

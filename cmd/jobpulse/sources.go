@@ -36,6 +36,7 @@ func (a *app) allSources() map[string]configuredSource {
 		"remoteok": {ingest.WithDeadline(ingest.NewRemoteOK(remoteok.RemoteOKConfig, api(remoteok.RedirectHosts), opts...), remoteok.Deadline),
 			remoteok.Enabled},
 	}
+	all["francetravail"] = a.franceTravail(opts)
 	for _, p := range a.cfg.Scrape {
 		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger, scrape.WithLimiter(limiter)), p.Deadline), p.Enabled}
 	}
@@ -50,7 +51,7 @@ func (a *app) selectSources(names []string) ([]ingest.Source, error) {
 	var out []ingest.Source
 	if len(names) == 0 {
 		for _, name := range known {
-			if all[name].enabled {
+			if all[name].enabled && a.runnable(name) {
 				out = append(out, all[name].source)
 			}
 		}
