@@ -50,6 +50,9 @@ fetched on several machines.`,
 				err = fmt.Errorf("run: --wait %s: must not be negative", wait)
 			}
 			var day time.Time
+			if err == nil && night != "" && len(sources) > 0 {
+				err = fmt.Errorf("run: --night loads every source the night's shards fetched: --source does not apply")
+			}
 			if err == nil && night != "" {
 				if day, err = parseNight(night); err != nil {
 					err = fmt.Errorf("run: %w", err)
