@@ -156,6 +156,19 @@ func TestShardedNight(t *testing.T) {
 		t.Errorf("loading the night again changed the warehouse:\n%s", diff)
 	}
 
+	// run --night, the nightly workflow's last job: the same load (a no-op
+	// now), then build and publish.
+	out, err = jobpulse(t, with("run", "--json", "--lake.url="+lakeURL, "--warehouse.url="+shardsDB, "--night="+night,
+		"--site.out="+filepath.Join(dir, "public"), "--site.echarts="+echartsPath(t),
+		"--publish.target="+filepath.Join(dir, "published"))...)
+	last := decodeRun(t, out, err)
+	if last.err != nil || len(last.rep.Runs) != 1 || last.rep.Runs[0].ID != night1.rep.Runs[0].ID || last.rep.Build == nil || last.rep.Publish == nil {
+		t.Fatalf("run --night: %v, want the night loaded again, built and published\n%s", last.err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "published", "index.html")); err != nil {
+		t.Errorf("run --night published no site: %v", err)
+	}
+
 	// A replay restores the night as one run.
 	replayDB := pgtest.URL(t)
 	if out, err := jobpulse(t, with("replay", "--lake.url="+lakeURL, "--warehouse.url="+replayDB)...); err != nil {
