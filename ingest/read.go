@@ -23,9 +23,13 @@ const (
 )
 
 // partition returns the lake prefix of the raw pages of a source in a run:
-// raw/source=<s>/date=<d>/run=<id>/.
-func partition(source string, run jobdata.Run) string {
-	return path.Dir(RawKey(source, run.StartedAt, run.ID, "x")) + "/"
+// raw/source=<s>/date=<d>/run=<id>/, or the source's own Partition (a night
+// fetched in shards, see [MergeNight]) when it is one of that source's.
+func partition(s jobdata.SourceRun, run jobdata.Run) string {
+	if s.Partition != "" && validPartition(s.Source, s.Partition) {
+		return s.Partition
+	}
+	return path.Dir(RawKey(s.Source, run.StartedAt, run.ID, "x")) + "/"
 }
 
 // RunReader reads one run back from the lake, as both ingest and replay
@@ -140,7 +144,7 @@ func (r *RunReader) finish(parsed []sourceParse) {
 	var lastFetch time.Time
 	for i := range run.Sources {
 		if parsed[i].loaded {
-			parsed[i].apply(&run.Sources[i], partition(run.Sources[i].Source, run))
+			parsed[i].apply(&run.Sources[i], partition(run.Sources[i], run))
 			rejects = append(rejects, parsed[i].rejects...)
 		}
 		if parsed[i].lastFetch.After(lastFetch) {

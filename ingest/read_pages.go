@@ -65,7 +65,7 @@ func parseRun(ctx context.Context, lake Lake, sources map[string]Source, run job
 			if !ok {
 				continue
 			}
-			prefix := partition(sr.Source, run)
+			prefix := partition(sr, run)
 			keys, err := lake.List(ctx, prefix)
 			if err != nil {
 				listErr = fmt.Errorf("list %s: %w", prefix, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,11 @@ type ReplayOptions struct {
 // incomplete (its ingest never reached the end, where the manifest is
 // written), so each of its sources is failed, saying so: its postings are
 // loaded, but it never decides what is open or gone.
+//
+// A night fetched in shards is one run, restored from the manifest that
+// loading it wrote (see [MergeNight]); the pages of a shard whose night was
+// never loaded are left out, with a warning, as the warehouse never had
+// them.
 //
 // With opts.Sources, only those sources are parsed: runs without any of them
 // are left out, and a run's other sources keep what its manifest says. A
@@ -119,7 +125,16 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("ingest: replay: list runs/ of %s: %w", lake, err)
 	}
+	shards := map[string]string{} // shard run id: "shard i/n of night D"
 	for _, key := range manifests {
+		if strings.HasPrefix(key, "runs/night=") && path.Ext(key) == ".json" {
+			if rec, err := readShard(ctx, lake, key); err == nil {
+				shards[rec.Run.ID] = fmt.Sprintf("shard %d/%d of night %s", rec.Shard, rec.Of, rec.Night)
+			} else {
+				logger.Error("unreadable shard manifest", "key", key, "err", err)
+			}
+			continue
+		}
 		id, ok := strings.CutPrefix(key, "runs/run=")
 		if id, ok = strings.CutSuffix(id, ".json"); !ok || strings.Contains(id, "/") {
 			continue
@@ -132,6 +147,17 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 		}
 		runs[id] = &lakeRun{run: run, manifest: true}
 	}
+	// The pages of a night fetched in shards are in the shards' partitions,
+	// which the night's run names: they are that run's, not runs of their own.
+	claimed := map[string]bool{}
+	for _, lr := range runs {
+		for _, s := range lr.run.Sources {
+			if s.Partition != "" {
+				claimed[s.Partition] = true
+			}
+		}
+	}
+	unloaded := map[string]bool{}
 	prefixes := []string{"raw/"}
 	if len(only) > 0 {
 		prefixes = nil
@@ -146,7 +172,17 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 		}
 		for _, key := range keys {
 			source, date, id, ok := parseRawKey(key)
-			if !ok {
+			if !ok || claimed[path.Dir(key)+"/"] {
+				continue
+			}
+			if shard, ok := shards[id]; ok {
+				// Loaded only with the whole night (jobpulse load --night),
+				// which did not happen: the warehouse never had it either.
+				if !unloaded[id] {
+					unloaded[id] = true
+					logger.Warn("pages of a shard whose night was not loaded: not replayed (jobpulse load --night loads them)",
+						"shard", shard, "run", id)
+				}
 				continue
 			}
 			lr := runs[id]

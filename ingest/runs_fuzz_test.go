@@ -64,3 +64,30 @@ func FuzzParseRawKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMergeNight reads any bytes as the one shard manifest of a night: an
+// error, or a run whose id is the night's and whose every source reads its
+// pages in a raw partition of its own name, never a panic.
+func FuzzMergeNight(f *testing.F) {
+	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"list":{"sources":1,"sha256":"x"},"run":{"id":"20261205T031700Z-beef-s1of1","started_at":"2026-12-05T03:17:00Z","finished_at":"2026-12-05T03:20:00Z","status":"ok","sources":[{"source":"remotive","status":"ok","pages":1}]}}`))
+	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z","sources":[{"source":"a","partition":"raw/source=b/date=2026-12-05/run=x/"}]}}`))
+	f.Add([]byte(`{"night":"2026-12-05","shard":2,"of":1,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z"}}`))
+	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"run":{"id":"../x","started_at":"2026-12-05T03:17:00Z"}}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		night := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+		lake := oneObjectLake{key: ShardKey(night, Shard{1, 1}), body: body}
+		run, err := MergeNight(context.Background(), lake, night)
+		if err != nil {
+			return
+		}
+		if run.ID != NightRunID(run.StartedAt, 1) {
+			t.Fatalf("MergeNight(%q): run id %q", body, run.ID)
+		}
+		for _, s := range run.Sources {
+			if p := partition(s, run); !validPartition(s.Source, p) && s.Source != "" {
+				t.Fatalf("MergeNight(%q): source %q reads %q", body, s.Source, p)
+			}
+		}
+	})
+}

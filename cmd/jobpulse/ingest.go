@@ -23,6 +23,7 @@ func newIngestCommand(a *app) *cobra.Command {
 		out     outputFlags
 		sources []string
 		wait    time.Duration
+		shard   shardFlags
 	)
 	cmd := &cobra.Command{
 		Annotations: reads("lake.", "warehouse.", "sources.", "fetch.", "log."),
@@ -39,7 +40,14 @@ recorded in the warehouse. ingest fails only when every source failed.
 ingest holds the run lock in the warehouse while it fetches and loads, as run does, so that an
 ingest never overlaps a run or another ingest (two of them would fetch the same sources at
 once, outside their pace). When another holds it, ingest refuses at once, naming the holder,
-and changes nothing; --wait DURATION waits up to that long instead.`,
+and changes nothing; --wait DURATION waits up to that long instead.
+
+--shard i/n fetches only the i-th of n shards of the sources (a source is in shard
+FNV-1a(name) mod n + 1, so adding a board moves no other), for the night --night DATE
+(default: today, UTC), into the lake alone: no warehouse, no run lock. Each shard records
+itself in the lake (runs/night=DATE/shard=<i>-of-<n>.json); a shard already recorded is
+refused before anything is fetched. load --night DATE (or run --night DATE) loads the night
+once every shard is in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -48,7 +56,13 @@ and changes nothing; --wait DURATION waits up to that long instead.`,
 			if err == nil && wait < 0 {
 				err = fmt.Errorf("ingest: --wait %s: must not be negative", wait)
 			}
+			s, night, sharded, serr := shard.parse(a.clock()())
 			if err == nil {
+				err = serr
+			}
+			if err == nil && sharded {
+				err = a.ingestShard(ctx, &rep, srcs, s, night)
+			} else if err == nil {
 				err = a.withRunLock(ctx, "ingest", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, _ *warehouse.RunLock) error {
 					return a.ingestInto(ctx, &rep, wh, a.cfg.Lake.URL, srcs, false)
 				})
@@ -59,5 +73,7 @@ and changes nothing; --wait DURATION waits up to that long instead.`,
 	out.register(cmd)
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "collect only this source (repeatable; default: every enabled source)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for a run or ingest that holds the run lock (default: refuse at once)")
+	cmd.Flags().StringVar(&shard.shard, "shard", "", "fetch only shard i/n of the sources into the lake, for load --night (e.g. 2/4)")
+	cmd.Flags().StringVar(&shard.night, "night", "", "with --shard: the night the shard belongs to (YYYY-MM-DD; default: today, UTC)")
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 // with --json.
 type report struct {
 	Runs    []runReport       `json:"runs,omitempty"`
+	Shard   *shardReport      `json:"shard,omitempty"` // ingest --shard: its run is in the lake only
 	Build   *site.BuildResult `json:"build,omitempty"`
 	Publish *publishReport    `json:"publish,omitempty"`
 	Error   string            `json:"error,omitempty"`
@@ -59,6 +60,10 @@ func (r *report) write(out io.Writer, asJSON bool, err error) error {
 				fmt.Fprintf(out, "  %s", s.Error)
 			}
 			fmt.Fprintln(out)
+		}
+		if sh := r.Shard; sh != nil {
+			fmt.Fprintf(out, "  shard %s of night %s recorded at %s: load --night %s loads it with the others\n", sh.Shard, sh.Night, sh.Key, sh.Night)
+			continue
 		}
 		l := run.Loaded
 		fmt.Fprintf(out, "  loaded: %d new, %d updated, %d unchanged, %d sightings\n", l.Inserted, l.Updated, l.Unchanged, l.Sightings)

@@ -19,6 +19,7 @@ func newRunCommand(a *app) *cobra.Command {
 		out     outputFlags
 		sources []string
 		wait    time.Duration
+		night   string
 	)
 	cmd := &cobra.Command{
 		Annotations: reads("lake.", "warehouse.", "sources.", "fetch.", "site.", "publish.", "log."),
@@ -35,7 +36,11 @@ Its publish takes the target's own lock as publish does, and --wait bounds that 
 
 A source that fails does not stop the run (the run is then "partial" and the summary says
 which source failed and why); a run fails only when every source failed. A failed build
-stops it before anything is published, and the run exits non-zero.`,
+stops it before anything is published, and the run exits non-zero.
+
+run --night DATE loads the night fetched in shards (ingest --shard i/n --night DATE) instead
+of ingesting, as load --night does, then builds and publishes: the last job of a night
+fetched on several machines.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -44,8 +49,20 @@ stops it before anything is published, and the run exits non-zero.`,
 			if err == nil && wait < 0 {
 				err = fmt.Errorf("run: --wait %s: must not be negative", wait)
 			}
+			var day time.Time
+			if err == nil && night != "" && len(sources) > 0 {
+				err = fmt.Errorf("run: --night loads every source the night's shards fetched: --source does not apply")
+			}
+			if err == nil && night != "" {
+				if day, err = parseNight(night); err != nil {
+					err = fmt.Errorf("run: %w", err)
+				}
+			}
 			if err == nil {
 				err = a.withRunLock(ctx, "run", a.cfg.Warehouse, wait, func(wh *warehouse.Warehouse, lock *warehouse.RunLock) error {
+					if !day.IsZero() {
+						return a.runLockedNight(ctx, &rep, wh, lock, day, wait)
+					}
 					return a.runLocked(ctx, &rep, wh, lock, srcs, wait)
 				})
 			}
@@ -55,6 +72,7 @@ stops it before anything is published, and the run exits non-zero.`,
 	out.register(cmd)
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "collect only this source (repeatable; default: every enabled source)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for another run to end (default: refuse at once)")
+	cmd.Flags().StringVar(&night, "night", "", "load this night's shards (YYYY-MM-DD, see ingest --shard) instead of ingesting")
 	return cmd
 }
 
@@ -65,6 +83,20 @@ func (a *app) runLocked(ctx context.Context, rep *report, wh *warehouse.Warehous
 	if err := a.ingestInto(ctx, rep, wh, a.cfg.Lake.URL, srcs, false); err != nil {
 		return err
 	}
+	return a.buildAndPublish(ctx, rep, wh, lock, wait)
+}
+
+// runLockedNight is run --night: the night's shards loaded (see
+// [app.loadNight]), then built and published, under the run lock.
+func (a *app) runLockedNight(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, night time.Time, wait time.Duration) error {
+	if err := a.loadNight(ctx, rep, wh, night); err != nil {
+		return err
+	}
+	return a.buildAndPublish(ctx, rep, wh, lock, wait)
+}
+
+// buildAndPublish is the end of a run, once its night is loaded.
+func (a *app) buildAndPublish(ctx context.Context, rep *report, wh *warehouse.Warehouse, lock *warehouse.RunLock, wait time.Duration) error {
 	var err error
 	if rep.Build, err = a.build(ctx, wh, a.cfg.Site); err != nil {
 		return fmt.Errorf("run: build failed, nothing published: %w", err)

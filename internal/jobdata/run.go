@@ -41,6 +41,11 @@ type SourceRun struct {
 	Postings int      `json:"postings"`        // postings parsed
 	Rejected int      `json:"rejected"`        // records that could not be parsed
 	LakeKeys []string `json:"lake_keys"`       // raw pages of this source in this run
+	// Partition is the lake prefix of this source's raw pages when they are
+	// not in the run's own partition: in a night fetched in shards, each
+	// source's pages are in its shard's partition
+	// (raw/source=<s>/date=<d>/run=<shard run>/). Empty: the run's own.
+	Partition string `json:"partition,omitempty"`
 }
 
 // NewRunID returns a new run id for a run started at t: the UTC time to the

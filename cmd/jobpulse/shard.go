@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/warehouse"
+)
+
+// shardFlags are ingest's flags for fetching one shard of a night.
+type shardFlags struct {
+	shard string // "i/n"; empty: not sharded
+	night string // YYYY-MM-DD; empty: today (UTC) by the app's clock
+}
+
+// parse returns the shard and its night; ok is false when not sharded.
+func (f shardFlags) parse(now time.Time) (s ingest.Shard, night time.Time, ok bool, err error) {
+	if f.shard == "" {
+		if f.night != "" {
+			return s, night, false, fmt.Errorf("ingest: --night %s: only with --shard (load --night loads a night)", f.night)
+		}
+		return s, night, false, nil
+	}
+	if s, err = ingest.ParseShard(f.shard); err != nil {
+		return s, night, false, fmt.Errorf("ingest: --shard: %w", err)
+	}
+	night = now.UTC().Truncate(24 * time.Hour)
+	if f.night != "" {
+		if night, err = parseNight(f.night); err != nil {
+			return s, night, false, fmt.Errorf("ingest: %w", err)
+		}
+	}
+	return s, night, true, nil
+}
+
+// parseNight parses the --night flag's date.
+func parseNight(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--night %q: want a date as YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// shardReport is what ingest --shard did: its run is in the lake, not in
+// the warehouse, until the night is loaded.
+type shardReport struct {
+	Night string `json:"night"`
+	Shard string `json:"shard"` // i/n
+	Key   string `json:"key"`   // the shard's manifest in the lake
+}
+
+// ingestShard fetches the sources of list in shard s into the lake, for
+// night, and records the shard there (see [ingest.WriteShard]). It needs no
+// warehouse: shards run on machines that share the lake only, and the
+// night is loaded once all are in (load --night). A shard already recorded
+// is refused before anything is fetched. It fails when the shard had
+// sources and every one failed, after recording it: the night then loads
+// without them, saying why.
+func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source, s ingest.Shard, night time.Time) error {
+	lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
+	if err != nil {
+		return err
+	}
+	if err := ingest.CheckShardFree(ctx, lake, night, s); err != nil {
+		return err
+	}
+	date := night.Format(time.DateOnly)
+	mine := s.Select(list)
+	now := a.clock()
+	started := now().UTC()
+	run := warehouse.Run{ID: ingest.ShardRunID(started, s), StartedAt: started}
+	logger := a.logger.With(slog.Group("ingest", "run", run.ID, "shard", s.String(), "night", date))
+	logger.Info("shard started", "lake", lake.String(), "sources", len(mine), "of", len(list))
+	prog := a.newProgress(len(mine))
+	prog.list(mine)
+	fetched := ingest.FetchWith(ctx, lake, mine, run.ID, started,
+		ingest.FetchOptions{Concurrency: a.cfg.Fetch.Concurrency, Progress: prog.fetched, Done: prog.sourceDone}, logger)
+	prog.done()
+	failed := 0
+	for _, r := range fetched {
+		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
+		if r.Err != nil {
+			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
+			failed++
+		}
+		run.Sources = append(run.Sources, sr)
+	}
+	run.FinishedAt = now().UTC()
+	run.Status = warehouse.RunOK
+	switch {
+	case failed > 0 && failed == len(mine):
+		run.Status = warehouse.RunFailed
+	case failed > 0:
+		run.Status = warehouse.RunPartial
+	}
+	rec := ingest.ShardRecord{Night: date, Shard: s.I, Of: s.N, List: ingest.ListOf(list), Run: run}
+	rep.addRun(run, warehouse.LoadStats{})
+	if err := ingest.WriteShard(ctx, lake, rec); err != nil {
+		return err
+	}
+	rep.Shard = &shardReport{Night: date, Shard: s.String(), Key: ingest.ShardKey(night, s)}
+	if run.Status == warehouse.RunFailed {
+		return fmt.Errorf("ingest: shard %s of night %s: every source failed (first: %s); the shard is recorded, "+
+			"and the night loads without it", s, date, run.Sources[0].Error)
+	}
+	return nil
+}
+
+// loadNight loads the night fetched in shards into the warehouse, in one
+// transaction, once every shard is in the lake (see [ingest.MergeNight]),
+// and records the night's run in rep. Before the load it writes the
+// night's run manifest (runs/run=<id>.json), so that a replay restores the
+// night as one run; loading a night again finds it written and loads the
+// same run again, which changes nothing.
+func (a *app) loadNight(ctx context.Context, rep *report, wh *warehouse.Warehouse, night time.Time) error {
+	lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
+	if err != nil {
+		return err
+	}
+	run, err := ingest.MergeNight(ctx, lake, night)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	logger := a.logger.With(slog.Group("load", "run", run.ID, "night", night.Format(time.DateOnly)))
+	if err := ingest.WriteManifest(ctx, lake, run); errors.Is(err, ingest.ErrExist) {
+		logger.Info("night already recorded: loading it again changes nothing")
+	} else if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	all := a.allSources()
+	parsers := make(map[string]ingest.Source, len(all))
+	for name, cs := range all {
+		parsers[name] = cs.source
+	}
+	prog := a.newProgress(len(run.Sources))
+	run, stats, err := warehouse.LoadStream(ctx, wh.Pool, ingest.ReadRun(lake, parsers, run, prog.loaded))
+	prog.done()
+	if err != nil {
+		run.Status = warehouse.RunFailed
+		rep.addRun(run, stats)
+		return fmt.Errorf("load: night run %s: %w (its shards are in %s: load again)", run.ID, err, lake)
+	}
+	rep.addRun(run, stats)
+	if run.Status == warehouse.RunFailed {
+		return fmt.Errorf("load: night run %s: every source failed", run.ID)
+	}
+	if err := warehouse.Analyze(ctx, wh.Pool); err != nil {
+		logger.Warn("statistics not refreshed", "err", err)
+	}
+	return nil
+}
