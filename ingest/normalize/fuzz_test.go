@@ -185,8 +185,9 @@ func FuzzFingerprint(f *testing.F) {
 	})
 }
 
-// FuzzPlainTextMatchesTokenizer checks that PlainText's own scanner reads
-// HTML as the golang.org/x/net/html tokenizer does (plainTextRef).
+// FuzzPlainTextMatchesTokenizer checks that PlainText gives the text of
+// plainTextRef, the tokenizer's tokens written rune by rune: it holds
+// plainWriter's runs of words, written in one piece, to the simple writer.
 func FuzzPlainTextMatchesTokenizer(f *testing.F) {
 	for _, s := range []string{"<p>a</p>", "<ul><li>x<li>y</ul>", "<script>a</script>b", "a<svg><g>b</svg>c", "&amp;<b>x</b>", "<!-- x -->y", "<a href='>'>z</a>", "<p title=\"a>b\">c</p>", "</", "<sCript!>0", "<!-->a", "<textarea>x</textarea >y"} {
 		f.Add(s)

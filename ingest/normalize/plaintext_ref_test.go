@@ -9,10 +9,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// plainTextRef is PlainText written over the golang.org/x/net/html
-// tokenizer and refWriter: slower, but with the tokenizer's reading of HTML
-// and the writer PlainText had before it wrote runs of words in one piece.
-// Tests check that PlainText gives the same text.
+// plainTextRef is PlainText written with refWriter, the writer PlainText had
+// before it wrote runs of words in one piece: slower, and simple enough to
+// read. Tests check that PlainText gives the same text.
 func plainTextRef(s string) string {
 	var w refWriter
 	w.b.Grow(len(s))

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/net/html/atom"
 )
 
 func TestPlainText(t *testing.T) {
@@ -65,7 +64,7 @@ func TestPlainTextHostile(t *testing.T) {
 
 // TestPlainTextReal converts every captured real description: no tag, no
 // entity and no script may be left, the text must stay, and it must be what
-// the x/net/html tokenizer reads (plainTextRef).
+// the simple writer gives (plainTextRef).
 func TestPlainTextReal(t *testing.T) {
 	n := 0
 	for _, p := range realPostings(t) {
@@ -76,7 +75,7 @@ func TestPlainTextReal(t *testing.T) {
 		got := PlainText(p.Description)
 		checkPlainText(t, p.Description, got)
 		if diff := cmp.Diff(plainTextRef(p.Description), got); diff != "" {
-			t.Errorf("PlainText of %q differs from the tokenizer's reading (-tokenizer +got):\n%s", p.Title, diff)
+			t.Errorf("PlainText of %q differs from plainTextRef's (-ref +got):\n%s", p.Title, diff)
 		}
 		for _, bad := range []string{"<p>", "<li>", "</", "&amp;", "&nbsp;", "<script", "stylesheet"} {
 			if strings.Contains(got, bad) {
@@ -106,46 +105,6 @@ func checkPlainText(t *testing.T, in, out string) {
 	}
 	if strings.Contains(out, "\n\n\n") || strings.Contains(out, "  ") {
 		t.Errorf("PlainText(%q) = %q has runs of spaces or blank lines", in, out)
-	}
-}
-
-// TestLookupTag checks that the tag table says of every HTML element what
-// htmlBreaks and rawTextElements say, whatever the case of its name. An atom
-// is an offset and a length in the atom package's text; those whose name
-// looks up to themselves are all the elements and attributes it knows.
-func TestLookupTag(t *testing.T) {
-	seen := 0
-	for off := range 1 << 16 {
-		for n := 1; n < 32; n++ {
-			a := atom.Atom(off<<8 | n)
-			name := a.String()
-			if name == "" || atom.Lookup([]byte(name)) != a {
-				continue
-			}
-			seen++
-			var want tagClass
-			if brk, raw := htmlBreaks[a], rawTextElements[a]; brk != 0 || raw {
-				want = tagClass{key: packElemName(name), name: a, brk: brk, raw: raw}
-			}
-			for _, spelling := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
-				var got tagClass
-				if c := lookupTag(packElemName(spelling)); c != nil {
-					got = *c
-				}
-				if got != want {
-					t.Errorf("lookupTag(%q) = %+v, want %+v", spelling, got, want)
-				}
-			}
-		}
-	}
-	t.Logf("%d atoms", seen)
-	if seen < 300 {
-		t.Errorf("only %d atoms", seen)
-	}
-	for _, name := range []string{"", "p\x00", "pp", "li ", "\x00", "blockquotes", "figcaptionfigcaption", "p\xc3\xa9"} {
-		if got := lookupTag(packElemName(name)); got != nil {
-			t.Errorf("lookupTag(%q) = %+v, want nil", name, *got)
-		}
 	}
 }
 

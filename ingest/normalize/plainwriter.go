@@ -4,16 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/html"
 )
 
 // plainWriter collects plain text, holding separators back until the next
 // visible character so that none leads, trails or repeats.
 //
 // As long as the text written is one piece (a single write), it is only
-// remembered, not copied: a description that is one paragraph comes out of
-// PlainText as a substring of its input, with no copy and no allocation.
+// remembered, not copied: a plain-text description comes out of PlainText as
+// a substring of its input, and one that is a single HTML paragraph as the
+// string of its one text token, with no further copy.
 type plainWriter struct {
 	b       strings.Builder
 	first   string // the only piece written so far, while b is empty
@@ -172,14 +171,6 @@ func wordChunk(x uint64) bool {
 	v |= v >> 8
 	spaces := (v - lanes01) & ^v & lanes80
 	return below|above|spaces == 0
-}
-
-// htmlText writes a run of HTML text, decoding its entities.
-func (w *plainWriter) htmlText(s string) {
-	if strings.IndexByte(s, '&') >= 0 {
-		s = html.UnescapeString(s)
-	}
-	w.text(s, false)
 }
 
 // flush writes the pending separators before a visible character.
