@@ -13,7 +13,8 @@ import (
 // given twice, a value of another type, invalid UTF-8, data after the
 // document...) makes it give up, and [parseRemotiveSlow] parses the page
 // and decides, with its error messages. FuzzParseRemotiveFastMatchesSlow
-// holds the two paths to the same results.
+// holds the two paths to the same results. It stays because the end-to-end
+// replay takes 56% longer with encoding/json alone (see [ParseRemotive]).
 
 // remotiveField is a field of a job that the fast path reads.
 type remotiveField uint8
