@@ -19,6 +19,16 @@ import (
 // here, instead of handing pgx a []any per row, spares an interface value and
 // a codec lookup per column: about a third of a load's CPU time in Go.
 //
+// Whether that earns its place (issue 16: at least 15% on the end-to-end
+// replay) is not settled. On a host with a load average of 10-25 on 2
+// cores, BenchmarkReplay200k with pgx.CopyFrom in its place was 7% and 12%
+// slower by the medians of two sessions of three alternating rounds (Go CPU
+// 3.3 → 4.3 s and 3.5 → 5.0 s), and, with the HTML tokenizer also the
+// library's, 35% slower than with both of ours, at 145 MB against 126 MB of
+// peak RSS, close to the replay's 150 MB limit. Measured again on a quiet
+// host, it stays or goes by that figure (branch i16-libs, commit 4edb52c,
+// has the library version).
+//
 // Values are encoded as the columns' types expect them (the schema is
 // ours): text as UTF-8 bytes, uuid as 16 bytes, bigint big-endian,
 // timestamptz as microseconds since 2000-01-01 UTC, text[] as a
