@@ -69,7 +69,7 @@ func BenchmarkLoad(b *testing.B) {
 		var cpu cpuTimes
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings"); err != nil {
+			if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies"); err != nil {
 				b.Fatal(err)
 			}
 			run := testRun(warehouse.NewRunID(t1), t1)

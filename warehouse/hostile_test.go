@@ -65,7 +65,7 @@ func TestLoadHostileStrings(t *testing.T) {
 	pool := pgtest.New(t)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := pool.Exec(context.Background(), "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings"); err != nil {
+			if _, err := pool.Exec(context.Background(), "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies"); err != nil {
 				t.Fatal(err)
 			}
 			run := testRun(warehouse.NewRunID(t1), t1)

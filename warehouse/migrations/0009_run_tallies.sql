@@ -57,7 +57,7 @@ CREATE FUNCTION tally_run(run text) RETURNS void LANGUAGE sql VOLATILE AS $$
         UNION ALL
         SELECT 'place', pl.place FROM posting_places pl WHERE pl.posting_id = p.id
     ) AS k (kind, key)
-    WHERE p.id = ANY ((SELECT posting_ids FROM run_sightings WHERE run_id = run))
+    WHERE p.id = ANY ((SELECT posting_ids FROM run_sightings WHERE run_id = run)::uuid[])
     GROUP BY k.kind, k.key;
 
     INSERT INTO week_tallies (week, postings)
