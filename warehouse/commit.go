@@ -231,7 +231,7 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) 
 	}
 	if l.stats.Sightings > 0 {
 		// What the run saw, counted for the report's trends (migration
-		// 0009): they read these few rows a day, never the sightings.
+		// 0010): they read these few rows a day, never the sightings.
 		if _, err := l.tx.Exec(ctx, `SELECT tally_run($1)`, l.run.ID); err != nil {
 			return fmt.Errorf("count what run %s saw: %w", l.run.ID, err)
 		}

@@ -1,4 +1,4 @@
--- 0009: what a run saw, counted once, when it is loaded.
+-- 0010: what a run saw, counted once, when it is loaded.
 --
 -- The report's trends count what each day's run saw: postings in all, per
 -- role, per skill and per place, and per week the distinct postings seen.
