@@ -21,7 +21,8 @@ type configuredSource struct {
 // not: replay parses the pages of a source that is no longer enabled.
 func (a *app) allSources() map[string]configuredSource {
 	fetcher := ingest.NewFetcher(a.cfg.Fetch, &http.Client{}, a.logger)
-	opts := []ingest.SourceOption{ingest.WithLimiter(ingest.NewHostLimiter()), ingest.WithLogger(a.logger)}
+	limiter := ingest.NewHostLimiter()
+	opts := []ingest.SourceOption{ingest.WithLimiter(limiter), ingest.WithLogger(a.logger)}
 	// Each API source redirects only to its own hosts, and stops at its deadline.
 	api := func(hosts []string) *ingest.Fetcher { return fetcher.WithRedirectHosts(hosts...) }
 	remotive, arbeitnow, remoteok := a.cfg.Sources.Remotive, a.cfg.Sources.Arbeitnow, a.cfg.Sources.RemoteOK
@@ -36,6 +37,7 @@ func (a *app) allSources() map[string]configuredSource {
 	for _, p := range a.cfg.Scrape {
 		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger), p.Deadline), p.Enabled}
 	}
+	a.addBoards(all, fetcher, limiter) // boards.list and boards.file: boards.go
 	return all
 }
 

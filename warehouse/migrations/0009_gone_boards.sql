@@ -1,4 +1,5 @@
--- 0009: a company board that answered 404 is "gone", not failed.
+-- 0009: company boards. One that answers 404 is "gone", not failed; and
+-- the views that name the boards and the kinds of source, for the report.
 --
 -- A company that leaves an applicant tracking system leaves its board there
 -- answering 404. That is news about the company, not a failure of the night:
@@ -39,3 +40,32 @@ FROM (
     WHERE r.status <> 'running'
     ORDER BY r.started_at::date, r.started_at DESC, r.id DESC
 ) AS d;
+
+-- The company boards among the sources, for the report: each source named
+-- "<kind>-<board>" (ingest/boards) whose kind is a system below, with the
+-- system's name and the company's own board page, which the report links
+-- to. source_kinds gives every source the kind of source it is, for
+-- comparing what each kind contributes: "Greenhouse boards" for every
+-- Greenhouse board, the source's own name for an aggregator or a crawled
+-- board. The pages are those of ingest/boards.Board.Page (a test of
+-- cmd/jobpulse holds them together).
+CREATE VIEW board_systems (kind, system, page_prefix, page_suffix) AS
+VALUES ('greenhouse', 'Greenhouse', 'https://boards.greenhouse.io/', ''),
+       ('lever', 'Lever', 'https://jobs.lever.co/', ''),
+       ('ashby', 'Ashby', 'https://jobs.ashbyhq.com/', ''),
+       ('smartrecruiters', 'SmartRecruiters', 'https://jobs.smartrecruiters.com/', ''),
+       ('recruitee', 'Recruitee', 'https://', '.recruitee.com/'),
+       ('workable', 'Workable', 'https://apply.workable.com/', '/'),
+       ('personio', 'Personio', 'https://', '.jobs.personio.de/');
+
+CREATE VIEW company_boards AS
+SELECT s.source, k.kind, k.system, b.board, k.page_prefix || b.board || k.page_suffix AS board_page
+FROM (SELECT DISTINCT source FROM run_sources) AS s
+JOIN board_systems k ON starts_with(s.source, k.kind || '-')
+CROSS JOIN LATERAL (SELECT substr(s.source, length(k.kind) + 2) AS board) AS b
+WHERE b.board <> '';
+
+CREATE VIEW source_kinds AS
+SELECT s.source, coalesce(b.system || ' boards', s.source) AS kind, b.source IS NOT NULL AS company_board
+FROM (SELECT DISTINCT source FROM run_sources) AS s
+LEFT JOIN company_boards b ON b.source = s.source;
