@@ -55,7 +55,7 @@ func TestRunBoards(t *testing.T) {
 		t.Fatal(err)
 	}
 	type row struct {
-		Source, Status string
+		Source, Status  string
 		Pages, Postings int
 		Gone            bool
 	}
