@@ -14,6 +14,7 @@ import (
 
 	companyboards "github.com/jobpulse/jobpulse/ingest/boards"
 	"github.com/jobpulse/jobpulse/internal/testenv"
+	"github.com/jobpulse/jobpulse/warehouse"
 	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
@@ -117,5 +118,35 @@ func TestBoardListErrors(t *testing.T) {
 	_, err = jobpulse(t, "ingest", "--boards.list=greenhouse sumup,greenhouse SumUp", "--lake.url="+filepath.Join(dir, "lake"))
 	if err == nil || !strings.Contains(err.Error(), "boards.list entry 2: board greenhouse SumUp is listed already") {
 		t.Errorf("error %v: want the duplicate named", err)
+	}
+}
+
+// TestBoardPagesMatchWarehouse: the warehouse's view board_systems, from
+// which the report links each company board, gives every kind of board
+// and the same board page as ingest/boards.
+func TestBoardPagesMatchWarehouse(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if err := warehouse.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := pool.Query(ctx, "SELECT kind, page_prefix || 'acme-1' || page_suffix FROM board_systems ORDER BY kind")
+	got := map[string]string{}
+	for rows.Next() {
+		var kind, page string
+		if err := rows.Scan(&kind, &page); err != nil {
+			t.Fatal(err)
+		}
+		got[kind] = page
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, kind := range companyboards.Kinds() {
+		want[kind] = companyboards.Board{Kind: kind, Name: "acme-1"}.Page()
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("board pages (-ingest/boards +board_systems):\n%s", d)
 	}
 }

@@ -32,8 +32,14 @@ type Board struct {
 func (b Board) Source() string { return b.Kind + "-" + strings.ToLower(b.Name) }
 
 // Page returns the company's own board page on the system, which the report
-// links to: https://boards.greenhouse.io/sumup.
-func (b Board) Page() string { return kinds[b.Kind].page(b.Name) }
+// links to: https://boards.greenhouse.io/sumup; "" for an unknown kind.
+func (b Board) Page() string {
+	k, ok := kinds[b.Kind]
+	if !ok {
+		return ""
+	}
+	return k.page(b.Name)
+}
 
 // KindOf returns the kind and board of a source name made by [Board.Source],
 // and false for any other name.

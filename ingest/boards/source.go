@@ -32,26 +32,22 @@ var kinds map[string]kind
 
 func init() {
 	kinds = map[string]kind{
-		"greenhouse": {title: "Greenhouse", site: "https://www.greenhouse.com", ext: ".json", parse: parseGreenhouse,
+		"greenhouse": {title: "Greenhouse", ext: ".json", parse: parseGreenhouse,
 			page: func(b string) string { return "https://boards.greenhouse.io/" + b }},
-		"lever": {title: "Lever", site: "https://www.lever.co", ext: ".json", parse: parseLever,
+		"lever": {title: "Lever", ext: ".json", parse: parseLever,
 			page: func(b string) string { return "https://jobs.lever.co/" + b }},
-		"ashby": {title: "Ashby", site: "https://www.ashbyhq.com", ext: ".json", parse: parseAshby,
+		"ashby": {title: "Ashby", ext: ".json", parse: parseAshby,
 			page: func(b string) string { return "https://jobs.ashbyhq.com/" + b }},
-		"smartrecruiters": {title: "SmartRecruiters", site: "https://www.smartrecruiters.com", ext: ".json", parse: parseSmartRecruiters,
+		"smartrecruiters": {title: "SmartRecruiters", ext: ".json", parse: parseSmartRecruiters,
 			page: func(b string) string { return "https://jobs.smartrecruiters.com/" + b }, paged: smartRecruitersPage},
-		"recruitee": {title: "Recruitee", site: "https://recruitee.com", ext: ".json", parse: parseRecruitee,
+		"recruitee": {title: "Recruitee", ext: ".json", parse: parseRecruitee,
 			page: func(b string) string { return "https://" + b + ".recruitee.com/" }},
-		"workable": {title: "Workable", site: "https://www.workable.com", ext: ".json", parse: parseWorkable,
+		"workable": {title: "Workable", ext: ".json", parse: parseWorkable,
 			page: func(b string) string { return "https://apply.workable.com/" + b + "/" }},
-		"personio": {title: "Personio", site: "https://www.personio.com", ext: ".xml", parse: parsePersonio,
+		"personio": {title: "Personio", ext: ".xml", parse: parsePersonio,
 			page: func(b string) string { return "https://" + b + ".jobs.personio.de/" }},
 	}
 }
-
-// Title returns the name of the system of a kind as the report credits it
-// ("SmartRecruiters"), and its home page; "" for an unknown kind.
-func Title(kind string) (title, site string) { return kinds[kind].title, kinds[kind].site }
 
 // Source is one company's board as an [ingest.Source].
 type Source struct {
