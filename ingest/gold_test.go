@@ -11,9 +11,9 @@ import (
 	"maps"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -126,10 +126,15 @@ func readGold(t *testing.T) []goldLabel {
 	return out
 }
 
+// GoldParsers are the parsers of the gold sets' sources that live outside
+// package ingest, by source: a company board's kind, whose parser (package
+// ingest/boards) imports ingest, so that only an external test file can
+// hand it in (gold_boards_test.go). Each parses one page of the board named.
+var GoldParsers = map[string]func(board string, body []byte, lakeKey string) ([]Posting, error){}
+
 // readCapture returns the postings of a real capture as a run reads them:
-// through the source's parser for the sources jobpulse has, from the raw
-// fields for those it has not yet (Greenhouse); normalized either way.
-// They are keyed by the source's id.
+// through the source's parser (a company board's through [GoldParsers]),
+// normalized. They are keyed by the source's id.
 func readCapture(t *testing.T, source, capture string) map[string]Posting {
 	t.Helper()
 	body := testenv.RealCapture(t, capture)
@@ -151,21 +156,16 @@ func readCapture(t *testing.T, source, capture string) map[string]Posting {
 	case "remoteok":
 		parse(NewRemoteOK(DefaultRemoteOKConfig(), nil))
 	case "greenhouse":
-		var raw struct {
-			Jobs []struct {
-				ID       int64  `json:"id"`
-				Title    string `json:"title"`
-				Location struct {
-					Name string `json:"name"`
-				} `json:"location"`
-			} `json:"jobs"`
+		parse, ok := GoldParsers[source]
+		if !ok {
+			t.Fatalf("gold set of %s: no parser registered in GoldParsers (gold_boards_test.go)", source)
 		}
-		if err := json.Unmarshal(body, &raw); err != nil {
-			t.Fatal(err)
+		board := strings.TrimSuffix(path.Base(capture), path.Ext(capture))
+		ps, err := parse(board, body, "raw/source="+source+"-"+board+"/page-0001.json")
+		if err != nil {
+			t.Fatalf("parse %s: %v", capture, err)
 		}
-		for _, j := range raw.Jobs {
-			postings = append(postings, Posting{Source: source, SourceID: strconv.FormatInt(j.ID, 10), Title: j.Title, LocationText: j.Location.Name})
-		}
+		postings = ps
 	case "francetravail":
 		parse(NewFranceTravail(DefaultFranceTravailConfig(), DefaultFetchConfig()))
 	default:

@@ -161,12 +161,13 @@ func (r *RunReader) finish(parsed []sourceParse) {
 	r.run, r.rejects = run, rejects
 }
 
-// runStatus is ok when every source is, partial when some are, failed
-// otherwise (no source at all included).
+// runStatus is ok when every source is (a gone board counts as ok: the
+// company left that system, the night did not fail), partial when some are,
+// failed otherwise (no source at all included).
 func runStatus(sources []jobdata.SourceRun) string {
 	ok := 0
 	for _, s := range sources {
-		if s.Status == jobdata.SourceOK {
+		if s.Status == jobdata.SourceOK || s.Status == jobdata.SourceGone {
 			ok++
 		}
 	}
@@ -204,6 +205,13 @@ func (p *sourceParse) apply(s *jobdata.SourceRun, prefix string) {
 		case strings.TrimSpace(line) != "":
 			lines = append(lines, line)
 		}
+	}
+	if s.Status == jobdata.SourceGone {
+		// A board that answered 404: its kept answer is the news, no failure.
+		s.Error = strings.Join(lines, "\n")
+		s.Pages, s.LakeKeys = len(p.keys), p.keys
+		s.Postings, s.Rejected = p.postings, len(p.rejects)
+		return
 	}
 	failed := s.Status == jobdata.SourceFailed && (len(lines) > 0 || !dropped)
 	if len(lines) == 0 {

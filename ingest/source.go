@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
@@ -74,3 +75,9 @@ func SourceKind(src Source) string {
 	}
 	return ""
 }
+
+// ErrGone is wrapped by the fetch error of a source that is no longer there:
+// a company's job board that answers 404 because the company left that
+// system. The run records such a source as gone ([jobdata.SourceGone]), not
+// failed: its postings close, and the night does not fail because of it.
+var ErrGone = errors.New("board gone")

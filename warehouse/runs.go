@@ -25,6 +25,7 @@ const (
 const (
 	SourceOK     = jobdata.SourceOK
 	SourceFailed = jobdata.SourceFailed
+	SourceGone   = jobdata.SourceGone
 )
 
 // Run is one ingest run and its per-source results, as the warehouse stores
@@ -66,8 +67,8 @@ func validateRun(r Run) error {
 			return fmt.Errorf("run %s: source with an empty name", r.ID)
 		case seen[name]:
 			return fmt.Errorf("run %s: source %q listed twice", r.ID, s.Source)
-		case s.Status != SourceOK && s.Status != SourceFailed:
-			return fmt.Errorf("run %s: source %s: status %q: want ok or failed", r.ID, name, s.Status)
+		case s.Status != SourceOK && s.Status != SourceFailed && s.Status != SourceGone:
+			return fmt.Errorf("run %s: source %s: status %q: want ok, failed or gone", r.ID, name, s.Status)
 		}
 		seen[name] = true
 	}

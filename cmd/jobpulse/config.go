@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	companyboards "github.com/jobpulse/jobpulse/ingest/boards"
 	"github.com/jobpulse/jobpulse/ingest/scrape"
 	"github.com/jobpulse/jobpulse/internal/objstore"
 	"github.com/jobpulse/jobpulse/site"
@@ -33,11 +34,12 @@ import (
 // of a stage are that stage's own structs, tagged where they are declared
 // and checked by their own Validate.
 type Config struct {
-	Lake      LakeConfig         `mapstructure:"lake"`
-	Warehouse warehouse.Config   `mapstructure:"warehouse"`
-	Sources   SourcesConfig      `mapstructure:"sources"`
-	Fetch     ingest.FetchConfig `mapstructure:"fetch"`
-	Site      site.BuildConfig   `mapstructure:"site"`
+	Lake      LakeConfig           `mapstructure:"lake"`
+	Warehouse warehouse.Config     `mapstructure:"warehouse"`
+	Sources   SourcesConfig        `mapstructure:"sources"`
+	Boards    companyboards.Config `mapstructure:"boards"`
+	Fetch     ingest.FetchConfig   `mapstructure:"fetch"`
+	Site      site.BuildConfig     `mapstructure:"site"`
 	// Publish holds publish.target and the publish options; its Source is
 	// site.out, set where a publish starts.
 	Publish publish.Config `mapstructure:"publish"`
@@ -47,6 +49,9 @@ type Config struct {
 	// Scrape are the boards to crawl, made from the configuration when it
 	// is read: fakejobs, then every sources.<board> of the file by name.
 	Scrape []scrape.Profile `mapstructure:"-"`
+	// BoardList are the company job boards of boards.list and boards.file,
+	// read when the configuration is (see boards.go).
+	BoardList []companyboards.Board `mapstructure:"-"`
 }
 
 // defaultConfig returns every key's default: the stages' own defaults, and
@@ -63,6 +68,7 @@ func defaultConfig() Config {
 			FranceTravail: FranceTravailSource{FranceTravailConfig: ingest.DefaultFranceTravailConfig(),
 				Deadline: ingest.DefaultDeadline},
 		},
+		Boards:  companyboards.DefaultConfig(),
 		Fetch:   ingest.DefaultFetchConfig(),
 		Site:    site.DefaultBuildConfig(),
 		Publish: publish.DefaultConfig(),
@@ -229,6 +235,7 @@ func (c *Config) validate() error {
 	for _, p := range c.Scrape {
 		errs = append(errs, p.Validate())
 	}
+	errs = append(errs, c.readBoards())
 	return errors.Join(errs...)
 }
 

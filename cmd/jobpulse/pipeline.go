@@ -63,7 +63,10 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	for i, r := range fetched {
 		bySource[r.Source] = sources[i]
 		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
-		if r.Err != nil {
+		switch {
+		case errors.Is(r.Err, ingest.ErrGone): // a company board that answered 404: no failure
+			sr.Status, sr.Error = warehouse.SourceGone, oneLine(r.Err.Error())
+		case r.Err != nil:
 			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
 		}
 		run.Sources = append(run.Sources, sr)

@@ -40,6 +40,7 @@ func (a *app) allSources() map[string]configuredSource {
 	for _, p := range a.cfg.Scrape {
 		all[p.Name] = configuredSource{ingest.WithDeadline(scrape.New(p, a.cfg.Fetch, a.logger, scrape.WithLimiter(limiter)), p.Deadline), p.Enabled}
 	}
+	a.addBoards(all, fetcher, limiter) // boards.list and boards.file: boards.go
 	return all
 }
 

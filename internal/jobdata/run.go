@@ -9,7 +9,7 @@ import (
 // Run statuses, as the runs table allows them.
 const (
 	RunRunning = "running" // not finished yet
-	RunOK      = "ok"      // every source succeeded
+	RunOK      = "ok"      // every source succeeded (or is gone)
 	RunPartial = "partial" // some sources failed
 	RunFailed  = "failed"  // no source succeeded, or the run itself failed
 )
@@ -18,6 +18,10 @@ const (
 const (
 	SourceOK     = "ok"
 	SourceFailed = "failed"
+	// SourceGone is a company board that answered 404: the company no longer
+	// publishes on that system. The fetch is done and saw no posting (so
+	// the board's postings close); it is no failure, and says so in Error.
+	SourceGone = "gone"
 )
 
 // Run is one ingest run and its per-source results. Its JSON form is the
@@ -35,8 +39,8 @@ type Run struct {
 // SourceRun is what one source did in a run.
 type SourceRun struct {
 	Source   string   `json:"source"`          // source name, e.g. "remotive"
-	Status   string   `json:"status"`          // [SourceOK] or [SourceFailed]
-	Error    string   `json:"error,omitempty"` // why it failed; empty when ok
+	Status   string   `json:"status"`          // [SourceOK], [SourceFailed] or [SourceGone]
+	Error    string   `json:"error,omitempty"` // why it failed (or is gone); empty when ok
 	Pages    int      `json:"pages"`           // raw pages written to the lake
 	Postings int      `json:"postings"`        // postings parsed
 	Rejected int      `json:"rejected"`        // records that could not be parsed
