@@ -39,13 +39,14 @@ const (
 
 // feedPairsSQL pairs each successful run of a source with the successful
 // run of that source before it, and keeps the latest $1 runs that compare
-// a source (recent).
+// a source (recent). A board found gone is a successful fetch, of nothing
+// (its postings are gone), as in the view source_run_pairs.
 const feedPairsSQL = `
 pairs AS (
     SELECT rs.run_id, rs.source, r.started_at,
            lag(rs.run_id) OVER w AS prev_run, lag(r.started_at) OVER w AS prev_started
     FROM run_sources rs JOIN runs r ON r.id = rs.run_id
-    WHERE rs.status = 'ok' AND r.status <> 'running'
+    WHERE rs.status IN ('ok', 'gone') AND r.status <> 'running'
     WINDOW w AS (PARTITION BY rs.source ORDER BY r.started_at, r.id)
 ), recent AS MATERIALIZED (
     SELECT run_id, min(started_at) AS started_at FROM pairs WHERE prev_run IS NOT NULL
