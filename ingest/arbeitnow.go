@@ -238,17 +238,7 @@ func ParseArbeitnow(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	if page.Data == nil {
 		return nil, nil, fmt.Errorf("arbeitnow: parse %s: %w: no \"data\" array", lakeKey, ErrMalformed)
 	}
-	postings := make([]Posting, 0, len(page.Data))
-	var rejects []Reject
-	for i, raw := range page.Data {
-		p, err := parseArbeitnowJob(raw)
-		if err != nil {
-			rejects = append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
-			continue
-		}
-		p.LakeKey = lakeKey
-		postings = append(postings, p)
-	}
+	postings, rejects := parseRecords(page.Data, lakeKey, parseArbeitnowJob)
 	return postings, rejects, nil
 }
 

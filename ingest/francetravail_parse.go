@@ -73,17 +73,7 @@ func ParseFranceTravail(body []byte, lakeKey string) ([]Posting, []Reject, error
 	if page.Resultats == nil {
 		return nil, nil, fmt.Errorf("francetravail: parse %s: %w: no \"resultats\" array", lakeKey, ErrMalformed)
 	}
-	postings := make([]Posting, 0, len(page.Resultats))
-	var rejects []Reject
-	for i, raw := range page.Resultats {
-		p, err := parseFranceTravailOffer(raw)
-		if err != nil {
-			rejects = append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
-			continue
-		}
-		p.LakeKey = lakeKey
-		postings = append(postings, p)
-	}
+	postings, rejects := parseRecords(page.Resultats, lakeKey, parseFranceTravailOffer)
 	return postings, rejects, nil
 }
 

@@ -22,3 +22,21 @@ func decodeDocument(body []byte, v any) error {
 	}
 	return nil
 }
+
+// parseRecords parses each record of a page with parse: the postings, with
+// the page's lake key, and a [Reject] for each record that parse refuses,
+// at its index. One bad record never costs the others.
+func parseRecords(records []json.RawMessage, lakeKey string, parse func(json.RawMessage) (Posting, error)) ([]Posting, []Reject) {
+	postings := make([]Posting, 0, len(records))
+	var rejects []Reject
+	for i, raw := range records {
+		p, err := parse(raw)
+		if err != nil {
+			rejects = append(rejects, Reject{LakeKey: lakeKey, Index: i, Reason: err.Error()})
+			continue
+		}
+		p.LakeKey = lakeKey
+		postings = append(postings, p)
+	}
+	return postings, rejects
+}
