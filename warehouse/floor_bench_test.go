@@ -22,8 +22,8 @@ const truncateAll = "TRUNCATE runs, run_sources, rejects, postings, listings, ru
 // cleaned rows, as the replay wrote them, written by psql \copy as CSV into
 // jobpulse's own tables, with their keys, in one transaction
 // (testdata/replay_floor.sh). The target: the replay at most 1.25 times
-// the floor, at most 150 MB. The sub-benchmarks alternate with -count, on
-// one server.
+// the floor, at most 150 MB. With -count N, go test runs each
+// sub-benchmark N times in a row (they do not alternate), on one server.
 //
 // With JOBPULSE_BENCH_ANCHORS set to the folder of the shared reference
 // scripts (gen_jobs_csv.py, load_psql_copy.sh), "copy14" also runs the
