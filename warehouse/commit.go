@@ -191,6 +191,11 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) 
 	}
 	at := l.at
 	if l.staged[postingStage] {
+		// The names the changed postings gave until now (migration 0012);
+		// saveNames adds those they give once changed.
+		if _, err := l.tx.Exec(ctx, `SELECT count_names(ARRAY(SELECT id FROM `+postingStage+`), -1)`); err != nil {
+			return fmt.Errorf("count the names of changed postings: %w", err)
+		}
 		if _, err := l.tx.Exec(ctx, mergeChangedSQL, run.ID, at); err != nil {
 			return fmt.Errorf("update changed postings: %w", err)
 		}
@@ -226,15 +231,16 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) 
 	if err := l.restoreKeys(ctx); err != nil {
 		return err
 	}
+	if err := l.saveNames(ctx); err != nil {
+		return err
+	}
 	if err := l.saveSightings(ctx); err != nil {
 		return err
 	}
-	if l.stats.Sightings > 0 {
-		// What the run saw, counted for the report's trends (migration
-		// 0010): they read these few rows a day, never the sightings.
-		if _, err := l.tx.Exec(ctx, `SELECT tally_run($1)`, l.run.ID); err != nil {
-			return fmt.Errorf("count what run %s saw: %w", l.run.ID, err)
-		}
+	// What the run saw, counted for the report's trends (migration 0010):
+	// they read these few rows a day, never the sightings.
+	if err := l.saveTallies(ctx); err != nil {
+		return err
 	}
 	n, err := saveRejects(ctx, l.tx, run.ID, rejects)
 	if err != nil {

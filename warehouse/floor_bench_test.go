@@ -15,7 +15,7 @@ import (
 )
 
 // truncateAll empties every table a replay writes.
-const truncateAll = "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies, search_names"
+const truncateAll = "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies, search_names, posting_names"
 
 // BenchmarkReplayFloor holds the replay of the benchmark lake (200,000
 // postings into an empty warehouse) against its floor (issue 16): the same

@@ -76,6 +76,10 @@ type Loader struct {
 	keyHash  [2]maphash.Hash // for listing keys
 	rowHash  maphash.Hash    // for listing rows
 
+	countries map[string]string // country code to the name posting_places gives it
+	names     tally             // names of the postings added or changed (posting_names)
+	seen      tally             // names of the postings the run saw in this load (run_tallies)
+
 	seg     segment
 	staged  map[string]bool // staging tables created
 	stats   LoadStats
@@ -103,6 +107,8 @@ func BeginLoad(ctx context.Context, pool *pgxpool.Pool, run Run) (*Loader, error
 		sighted:  map[[16]byte]bool{},
 		pageRefs: map[string]int32{},
 		staged:   map[string]bool{},
+		names:    tally{},
+		seen:     tally{},
 	}
 	seed := maphash.MakeSeed()
 	l.keyHash[0].SetSeed(seed)
@@ -130,6 +136,9 @@ func (l *Loader) begin(ctx context.Context) error {
 		return err
 	}
 	if err := l.readSightings(ctx); err != nil {
+		return err
+	}
+	if err := l.readCountries(ctx); err != nil {
 		return err
 	}
 	return l.deferKeys(ctx)
@@ -279,6 +288,10 @@ func (l *Loader) add(id [16]byte, p *jobdata.Posting, c *copyBuf) {
 	}
 	if first && !l.sighted[id] {
 		l.stats.Sightings++
+		l.seen.add(p, l.countries, false)
+	}
+	if first && (st.seen == seenNew || st.touch == touchStage) {
+		l.names.add(p, l.countries, true)
 	}
 	l.postings[id] = st
 	l.addListing(id, p)

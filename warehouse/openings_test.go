@@ -1,6 +1,8 @@
 package warehouse_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,4 +98,84 @@ func TestCompaniesView(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("postings of SumUp (-want +got):\n%s", diff)
 	}
+}
+
+// TestPostingNames checks posting_names (migration 0012), which the loader
+// keeps: after a first load into an empty warehouse, after a night that
+// adds postings and changes others (their company's spelling, role, skills
+// and places), and after a night that changes nothing, it holds what
+// counting every posting again gives, and the views that read it (companies,
+// the report's lists) follow the changes.
+func TestPostingNames(t *testing.T) {
+	pool := pgtest.New(t)
+	names := func() []string {
+		return texts(t, pool, `SELECT kind || ' ' || key || ' ' || detail || ' ' || postings FROM posting_names ORDER BY 1`)
+	}
+	recounted := func() []string {
+		return texts(t, pool, `SELECT kind || ' ' || key || ' ' || detail || ' ' || count(*)
+			FROM posting_name_rows GROUP BY kind, key, detail ORDER BY 1`)
+	}
+	tallies := func(run string) []string {
+		return texts(t, pool, `SELECT kind || ' ' || key || ' ' || n FROM run_tallies WHERE run_id = $1 ORDER BY 1`, run)
+	}
+	var last string
+	check := func(when string) {
+		t.Helper()
+		if diff := cmp.Diff(recounted(), names()); diff != "" {
+			t.Errorf("%s: posting_names against a count of every posting (-recounted +kept):\n%s", when, diff)
+		}
+		// The loader counted what the run saw as it streamed it: the same
+		// as tally_run counts from the run's sightings.
+		counted := tallies(last)
+		if _, err := pool.Exec(t.Context(), `SELECT tally_run($1)`, last); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tallies(last), counted); diff != "" {
+			t.Errorf("%s: run_tallies of %s against tally_run (-tally_run +loader):\n%s", when, last, diff)
+		}
+		if len(counted) < 5 {
+			t.Errorf("%s: run_tallies of %s: %v, want the run's roles, skills and places", when, last, counted)
+		}
+	}
+	a := listing("remotive", "a", "Go Developer", 1, "SUMUP GMBH")
+	b := listing("remotive", "b", "Data Engineer", 2, "SUMUP GMBH")
+	c := listing("remotive", "c", "Sales Manager", 3, "Acme Inc.")
+	last = "20261128T012823Z-aaaa"
+	load(t, pool, testRun(last, t1), a, b, c)
+	check("after the first load")
+	if got := texts(t, pool, `SELECT name FROM companies WHERE company_key = 'sumup'`); fmt.Sprint(got) != "[SUMUP]" {
+		t.Errorf("after the first load, SumUp is named %v, want [SUMUP]", got)
+	}
+
+	// Night 2: a and b are spelled in mixed case; b becomes a product role
+	// open worldwide with other skills; c is listed unchanged; d is new.
+	a2 := listing("remotive", "a", "Go Developer", 1, "SumUp")
+	b2 := listing("remotive", "b", "Product Manager", 2, "SumUp")
+	b2.Role, b2.Skills, b2.Location.Scope, b2.Location.Countries = "Product Manager", []string{"jira"}, normalize.ScopeWorldwide, nil
+	d := listing("remotive", "d", "Designer", 4, "Metabase")
+	d.Role = "Product Designer"
+	// A company's name is the outside's text: 20,000 bytes of it are
+	// counted as any other (a B-tree row holds about 2,700).
+	e := listing("remotive", "e", "Engineer", 5, strings.Repeat("Hostile Company ", 1250))
+	last = "20261129T012823Z-bbbb"
+	load(t, pool, testRun(last, t2), a2, b2, c, d, e)
+	check("after a night that adds and changes postings")
+	if got := texts(t, pool, `SELECT name FROM companies WHERE company_key = 'sumup'`); fmt.Sprint(got) != "[SumUp]" {
+		t.Errorf("after night 2, SumUp is named %v, want [SumUp]", got)
+	}
+	for _, q := range []string{
+		`SELECT count(*) FROM posting_names WHERE kind = 'company' AND detail = 'SUMUP'`,
+		`SELECT count(*) FROM posting_names WHERE kind = 'role' AND key = 'Data Engineer'`,
+	} {
+		if n := count(t, pool, q); n != 0 {
+			t.Errorf("after night 2, %s = %d, want 0: no posting gives it any more", q, n)
+		}
+	}
+	if got := texts(t, pool, `SELECT key || ' ' || detail || ' ' || postings FROM posting_names WHERE kind = 'place' ORDER BY 1`); fmt.Sprint(got) != "[Canada country 4 United States country 4 Worldwide worldwide 1]" {
+		t.Errorf("after night 2, places %v", got)
+	}
+
+	last = "20261130T012823Z-cccc"
+	load(t, pool, testRun(last, t3), a2, b2, c, d, e)
+	check("after a night that changes nothing")
 }

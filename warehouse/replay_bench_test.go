@@ -257,7 +257,7 @@ func BenchmarkReplay200k(b *testing.B) {
 	var cpu cpuTimes
 	for b.Loop() {
 		b.StopTimer()
-		if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies"); err != nil {
+		if _, err := pool.Exec(ctx, "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies, posting_names"); err != nil {
 			b.Fatal(err)
 		}
 		debug.FreeOSMemory() // what earlier benchmarks left must not count

@@ -11,7 +11,7 @@
 # beside each replay, and compares the times.
 set -eu
 what=$1 url=$2 dir=$3
-tables="runs run_sources postings listings run_sightings run_tallies week_tallies search_names"
+tables="runs run_sources postings listings run_sightings run_tallies week_tallies search_names posting_names"
 case $what in
 make)
 	for t in $tables; do
