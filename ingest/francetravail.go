@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -166,9 +167,12 @@ func (s *FranceTravail) Name() string { return "francetravail" }
 // A search that finds more offers than the API pages through is split into
 // windows of creation dates until each fits (see fetchSearch). It stops
 // after MaxPages pages with a log line, not an error. The token is asked
-// again when it expires; it is sent to the API's host only, and neither the
-// token exchange nor the secret reaches the lake. Pages received before a
-// failure are kept.
+// again when it expires, and when the API refuses it in the middle of a
+// run (401: revoked, or expired before its time): the credentials are then
+// exchanged again and the page asked once more, and a second 401 for that
+// page fails the source (see franceTravailFetch.get). The token is sent to
+// the API's host only, and neither the token exchange nor the secret
+// reaches the lake or a log. Pages received before a failure are kept.
 func (s *FranceTravail) Fetch(ctx context.Context, keep func(context.Context, RawPage) error) error {
 	if !s.cfg.HasCredentials() {
 		return fmt.Errorf("francetravail: %w: sources.francetravail.client_id and %s are needed", ErrNoCredentials, FranceTravailSecretEnv)
@@ -177,12 +181,12 @@ func (s *FranceTravail) Fetch(ctx context.Context, keep func(context.Context, Ra
 	if err != nil {
 		return fmt.Errorf("francetravail: base url %q: %w", s.cfg.URL, err)
 	}
-	tokens := s.tokenSource(ctx)
+	tokens := newFranceTravailTokens(func() oauth2.TokenSource { return s.tokenSource(ctx) })
 	if _, err := tokens.Token(); err != nil {
 		return fmt.Errorf("francetravail: token exchange at %s: %w", RedactURL(s.cfg.TokenURL), s.mask(err))
 	}
 	tr := newBearerTransport(base, tokens, s.mask)
-	f := &franceTravailFetch{src: s, keep: keep, base: base, tr: tr,
+	f := &franceTravailFetch{src: s, keep: keep, base: base, tr: tr, tokens: tokens,
 		fetcher: NewFetcher(s.fetch, &http.Client{Transport: tr}, s.opts.logger)}
 	criteria, _ := url.ParseQuery(s.cfg.Query) // checked by Validate
 	if s.cfg.PublishedSinceDays > 0 {
@@ -227,6 +231,44 @@ func (s *FranceTravail) tokenSource(ctx context.Context) oauth2.TokenSource {
 		AuthStyle: oauth2.AuthStyleInParams,
 	}
 	return oauth2.ReuseTokenSource(nil, cc.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, client)))
+}
+
+// franceTravailTokens gives a run's tokens: those of one client
+// credentials exchange, each reused until it expires (golang.org/x/oauth2
+// asks a new one shortly before), and after [franceTravailTokens.renew]
+// those of a new exchange. A new exchange needs a new token source: the
+// one in use would give the token it holds until that expires, refused or
+// not.
+type franceTravailTokens struct {
+	exchange func() oauth2.TokenSource // a new exchange's tokens
+
+	mu  sync.Mutex
+	src oauth2.TokenSource
+}
+
+func newFranceTravailTokens(exchange func() oauth2.TokenSource) *franceTravailTokens {
+	return &franceTravailTokens{exchange: exchange, src: exchange()}
+}
+
+// Token returns the token of the current exchange.
+func (t *franceTravailTokens) Token() (*oauth2.Token, error) {
+	t.mu.Lock()
+	src := t.src
+	t.mu.Unlock()
+	return src.Token()
+}
+
+// renew exchanges the credentials again, and gives the tokens of that
+// exchange from now on; when it fails, those of the one before stay.
+func (t *franceTravailTokens) renew() error {
+	src := t.exchange()
+	if _, err := src.Token(); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.src = src
+	t.mu.Unlock()
+	return nil
 }
 
 // mask returns err with the client secret, wherever its message holds it

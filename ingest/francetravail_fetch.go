@@ -32,6 +32,7 @@ type franceTravailFetch struct {
 	keep    func(context.Context, RawPage) error
 	base    *url.URL // the search endpoint
 	tr      *bearerTransport
+	tokens  *franceTravailTokens
 	fetcher *Fetcher
 	pages   int // pages asked for so far
 }
@@ -147,14 +148,7 @@ func (f *franceTravailFetch) page(ctx context.Context, q url.Values, lo, hi time
 	u := *f.base
 	u.RawQuery = q.Encode()
 	name := fmt.Sprintf("page-%04d.json", f.pages)
-	var body []byte
-	status := 0
-	err = f.fetcher.Get(ctx, f.src.Name(), u.String(), name, func(ctx context.Context, p RawPage) error {
-		if p.Name == name {
-			body, status = p.Body, p.Meta.Status
-		}
-		return f.keep(ctx, p)
-	}, Pace{f.src.opts.limiter, f.src.cfg.MinInterval})
+	body, status, err := f.get(ctx, &u, name)
 	contentRange := f.tr.contentRange(u.RawQuery)
 	if err != nil {
 		return 0, 0, fmt.Errorf("francetravail: page %d (%s): %w", f.pages, q.Encode(), err)
@@ -169,6 +163,53 @@ func (f *franceTravailFetch) page(ctx context.Context, q url.Values, lo, hi time
 		total = t
 	}
 	return total, n, nil
+}
+
+// get fetches u, the page name, and keeps every response: the final one
+// as name, those before it as its attempts (name.attempt-N.json). It
+// returns the final response's body and status.
+//
+// A 401 means the API no longer takes the run's token (revoked, or expired
+// before its time), not that the search is wrong: that response is kept
+// as an attempt, the credentials are exchanged again, and the page is
+// asked once more with the new token. A second 401 for the page is its
+// final response, and an error that names it: the source fails, as the
+// API refuses even a new token.
+func (f *franceTravailFetch) get(ctx context.Context, u *url.URL, name string) (body []byte, status int, err error) {
+	attempts := 0 // responses kept as attempts of the page
+	for try := 1; ; try++ {
+		refused := false // the final response was a 401, kept as an attempt
+		err = f.fetcher.Get(ctx, f.src.Name(), u.String(), name, func(ctx context.Context, p RawPage) error {
+			switch {
+			case p.Name != name: // an attempt the fetcher kept (a retry, a redirect)
+			case p.Meta.Status == http.StatusUnauthorized && try == 1:
+				refused = true
+			default:
+				body, status = p.Body, p.Meta.Status
+				return f.keep(ctx, p)
+			}
+			attempts++ // numbered across both tries, so no name is kept twice
+			p.Name = attemptName(name, attempts)
+			if err := f.keep(ctx, p); err != nil {
+				refused = false
+				return err
+			}
+			return nil
+		}, Pace{f.src.opts.limiter, f.src.cfg.MinInterval})
+		switch {
+		case refused:
+		case try > 1 && status == http.StatusUnauthorized:
+			return body, status, fmt.Errorf("the API refused a token of a new exchange too: %w", err)
+		default:
+			return body, status, err
+		}
+		f.src.opts.logger.WarnContext(ctx, "the API refused the run's token (401): exchanging the credentials again, the page asked once more",
+			"page", name)
+		f.tr.contentRange(u.RawQuery) // the refused response's, if any
+		if err := f.tokens.renew(); err != nil {
+			return nil, 0, fmt.Errorf("token exchange at %s after a 401: %w", RedactURL(f.src.cfg.TokenURL), f.src.mask(err))
+		}
+	}
 }
 
 // countOffers returns the number of offers of a search response: none

@@ -39,17 +39,28 @@ type ftOffer struct {
 // most 150 offers a page, no index past 3149, 206 Partial Content while
 // more follow, Content-Range: offres 0-149/N, 204 for a search that finds
 // nothing) and filters by creation dates and département. Every violation
-// fails the test.
+// fails the test. It can also withdraw a token before it expires, as the
+// API may (revokeAfter), or the application's access (refuseAfter): a
+// search then gets 401, which is no violation.
 type ftServer struct {
 	t         *testing.T
 	offers    []ftOffer
 	filters   json.RawMessage
 	expiresIn int // seconds, in each token
+	// revokeAfter, when above 0, is how many searches each token serves:
+	// the next search with it gets 401, as if it had been revoked.
+	revokeAfter int
+	// refuseAfter, when above 0, is how many searches the server serves in
+	// all: every later one gets 401, whatever its token.
+	refuseAfter int
 
 	mu       sync.Mutex
 	tokens   []string // issued, the last one valid
-	searches []string // raw queries of the searches served
+	searches []string // raw queries of the searches asked, refused ones included
 	bodies   []string // the token requests' bodies
+	served   int      // searches answered with offers (or 204)
+	byToken  int      // of those, answered with the last token issued
+	refused  int      // searches answered 401 by revokeAfter or refuseAfter
 }
 
 // ftCapture reads the offers of the real capture.
@@ -173,6 +184,7 @@ func (s *ftServer) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	tok := fmt.Sprintf("tok-%d", len(s.tokens)+1)
 	s.tokens = append(s.tokens, tok)
+	s.byToken = 0
 	s.mu.Unlock()
 	json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer",
 		"expires_in": s.expiresIn, "scope": ftScope})
@@ -182,9 +194,24 @@ func (s *ftServer) search(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	valid := len(s.tokens) > 0 && r.Header.Get("Authorization") == "Bearer "+s.tokens[len(s.tokens)-1]
 	s.searches = append(s.searches, r.URL.RawQuery)
+	withdrawn := valid && (s.revokeAfter > 0 && s.byToken >= s.revokeAfter || s.refuseAfter > 0 && s.served >= s.refuseAfter)
+	switch {
+	case withdrawn:
+		s.refused++
+	case valid:
+		s.served++
+		s.byToken++
+	}
 	s.mu.Unlock()
 	if !valid {
 		s.fail(w, http.StatusUnauthorized, "search with Authorization %q: not the last token issued", r.Header.Get("Authorization"))
+		return
+	}
+	if withdrawn {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error": "invalid_token", "error_description": "access token revoked"}`))
 		return
 	}
 	q := r.URL.Query()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 // staticToken is a token source that always gives the token tok.
@@ -200,6 +203,130 @@ func TestFranceTravailTokenRefresh(t *testing.T) {
 			tokens, searches := s.counts()
 			if searches != 3 || tokens != tc.want(searches) {
 				t.Errorf("%d tokens for %d searches, want %d for 3", tokens, searches, tc.want(3))
+			}
+		})
+	}
+}
+
+// TestFranceTravailTokenRevoked: a token the API stops taking in the
+// middle of a run (401 before it expires) is exchanged for a new one and
+// the page asked once more: the run completes, every offer read, with two
+// token exchanges, the refused answer kept as an attempt of its page, so
+// that reading the run back from the lake finds the source fetched whole.
+// When the API refuses the new token too, the source fails with an error
+// that names the 401. Neither the secret nor a token reaches a log line,
+// the lake or the error.
+func TestFranceTravailTokenRevoked(t *testing.T) {
+	const prefix = "raw/source=francetravail/date=2026-12-05/run=r1/"
+	for _, tc := range []struct {
+		name          string
+		revokeAfter   int // each token serves this many searches
+		refuseAfter   int // the server serves this many searches in all
+		wantKeys      []string
+		wantStatus    string // of the source, read back from the lake
+		wantPostings  int
+		wantErr       string // in the fetch's error; "" for none
+		wantTokens    int
+		wantSearches  int
+		wantRefused   int
+		wantAttempt   int // status of page-0003.attempt-1.json
+		wantLastFinal int // status of page-0003.json
+	}{{
+		name:        "revoked after two searches",
+		revokeAfter: 2,
+		wantKeys:    []string{"page-0001.json", "page-0002.json", "page-0003.attempt-1.json", "page-0003.json"},
+		wantStatus:  jobdata.SourceOK, wantPostings: 450,
+		wantTokens: 2, wantSearches: 4, wantRefused: 1,
+		wantAttempt: http.StatusUnauthorized, wantLastFinal: http.StatusOK,
+	}, {
+		name:        "refused whatever the token after two searches",
+		refuseAfter: 2,
+		wantKeys:    []string{"page-0001.json", "page-0002.json", "page-0003.attempt-1.json", "page-0003.json"},
+		wantStatus:  jobdata.SourceFailed, wantPostings: 300, wantErr: "401 Unauthorized",
+		wantTokens: 2, wantSearches: 4, wantRefused: 2,
+		wantAttempt: http.StatusUnauthorized, wantLastFinal: http.StatusUnauthorized,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, srv := newFTServer(t, 450, false)
+			s.revokeAfter, s.refuseAfter = tc.revokeAfter, tc.refuseAfter
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			src := NewFranceTravail(s.config(srv), DefaultFetchConfig(), WithLimiter(NewHostLimiter()), WithLogger(logger))
+			lake, err := NewFolderLake(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			started := time.Date(2026, 12, 5, 3, 0, 0, 0, time.UTC)
+			res := FetchWith(t.Context(), lake, []Source{src}, "r1", started, FetchOptions{}, logger)[0]
+
+			var names []string
+			for _, k := range res.Keys {
+				names = append(names, strings.TrimPrefix(k, prefix))
+			}
+			if diff := cmp.Diff(tc.wantKeys, names); diff != "" {
+				t.Errorf("pages kept (-want +got):\n%s", diff)
+			}
+			switch {
+			case tc.wantErr == "" && res.Err != nil:
+				t.Errorf("fetch: %v, want no error", res.Err)
+			case tc.wantErr != "" && (res.Err == nil || !strings.Contains(res.Err.Error(), tc.wantErr)):
+				t.Errorf("fetch: %v, want an error naming %q", res.Err, tc.wantErr)
+			}
+			s.mu.Lock()
+			tokens, searches, refused := len(s.tokens), len(s.searches), s.refused
+			s.mu.Unlock()
+			if tokens != tc.wantTokens || searches != tc.wantSearches || refused != tc.wantRefused {
+				t.Errorf("%d token exchanges, %d searches (%d refused), want %d, %d (%d)",
+					tokens, searches, refused, tc.wantTokens, tc.wantSearches, tc.wantRefused)
+			}
+			for name, want := range map[string]int{"page-0003.attempt-1.json": tc.wantAttempt, "page-0003.json": tc.wantLastFinal} {
+				if _, meta, err := lake.Get(t.Context(), prefix+name); err != nil || meta.Status != want {
+					t.Errorf("%s: status %d, err %v; want %d", name, meta.Status, err, want)
+				}
+			}
+
+			// Read back from the lake, as ingest loads a run.
+			sr := jobdata.SourceRun{Source: src.Name(), Status: jobdata.SourceOK, Pages: len(res.Keys), LakeKeys: res.Keys}
+			if res.Err != nil {
+				sr.Status, sr.Error = jobdata.SourceFailed, res.Err.Error()
+			}
+			reader := ReadRun(lake, map[string]Source{src.Name(): src},
+				jobdata.Run{ID: "r1", StartedAt: started, FinishedAt: started.Add(time.Minute), Sources: []jobdata.SourceRun{sr}}, nil)
+			ids := map[string]bool{}
+			for p, err := range reader.Postings(t.Context()) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[p.SourceID] = true
+			}
+			got := reader.Run().Sources[0]
+			if got.Status != tc.wantStatus || len(ids) != tc.wantPostings || got.Rejected != 0 {
+				t.Errorf("read back: source %s (%q), %d offers, %d rejected; want %s, %d offers, none rejected",
+					got.Status, got.Error, len(ids), got.Rejected, tc.wantStatus, tc.wantPostings)
+			}
+			if tc.wantStatus == jobdata.SourceOK && got.Error != "" {
+				t.Errorf("read back: error %q, want none", got.Error)
+			}
+
+			if !strings.Contains(logs.String(), "refused the run's token (401)") {
+				t.Errorf("no log line says the token was refused:\n%s", logs.String())
+			}
+			var kept []byte
+			for _, k := range res.Keys {
+				body, meta, _ := lake.Get(t.Context(), k)
+				m, _ := json.Marshal(meta)
+				kept = append(append(kept, body...), m...)
+			}
+			errText := ""
+			if res.Err != nil {
+				errText = res.Err.Error()
+			}
+			for where, text := range map[string]string{"log": logs.String(), "lake": string(kept), "error": errText} {
+				for _, leak := range []string{ftSecret, url.QueryEscape(ftSecret), "M5e1c2e3t4", "tok-1", "tok-2", "access_token"} {
+					if strings.Contains(text, leak) {
+						t.Errorf("the %s holds %q", where, leak)
+					}
+				}
 			}
 		})
 	}

@@ -1,5 +1,7 @@
 package warehouse
 
+import "github.com/jobpulse/jobpulse/internal/jobdata"
+
 // CleanKey exposes cleanKey to the tests.
 var CleanKey = cleanKey
 
@@ -10,4 +12,10 @@ func WithoutDeniedNames() (restore func()) {
 	names, prefixes := deniedNames, deniedPrefixes
 	deniedNames, deniedPrefixes = nil, nil
 	return func() { deniedNames, deniedPrefixes = names, prefixes }
+}
+
+// ContentHash returns the content hash a load gives p, a clean posting.
+func ContentHash(p jobdata.Posting) int64 {
+	var c copyBuf
+	return encodeHead(&c, [16]byte{}, &p)
 }

@@ -7,15 +7,84 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/testenv"
+	"github.com/jobpulse/jobpulse/warehouse/pgtest"
 )
 
 // truncateAll empties every table a replay writes.
 const truncateAll = "TRUNCATE runs, run_sources, rejects, postings, listings, run_sightings, run_tallies, week_tallies, search_names, posting_names"
+
+// TestReplayFloorScript: the floor writes the rows a load wrote, every
+// column of them (postings.occupation_code of migration 0011 included):
+// each table the script copies holds, after make, truncate and copy, what
+// it held before. The floor and the replay must write the same rows for
+// their times to compare.
+func TestReplayFloorScript(t *testing.T) {
+	if _, err := exec.LookPath("psql"); err != nil {
+		testenv.Missing(t, "psql is not installed (bash .ci/setup installs PostgreSQL's client)")
+	}
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	run := testRun("20261128T012823Z-aaaa", t1)
+	offer := posting("189JHKY", "Vendeur / Vendeuse en boulangerie (H/F)", 2)
+	offer.Source, offer.OccupationCode = "francetravail", "rome:D1106"
+	load(t, pool, run, posting("1", "Go Engineer", 1), offer)
+	script, err := filepath.Abs(filepath.Join("testdata", "replay_floor.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string // those the script copies: its line tables="..."
+	for line := range strings.Lines(string(text)) {
+		if list, ok := strings.CutPrefix(strings.TrimSpace(line), "tables="); ok {
+			tables = strings.Fields(strings.Trim(list, `"`))
+		}
+	}
+	if len(tables) == 0 {
+		t.Fatal("replay_floor.sh names no tables (a line tables=\"...\")")
+	}
+	contents := func() map[string]string {
+		m := map[string]string{}
+		for _, table := range tables {
+			var rows string
+			q := "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM " + pgx.Identifier{table}.Sanitize() + " t"
+			if err := pool.QueryRow(ctx, q).Scan(&rows); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			m[table] = rows
+		}
+		return m
+	}
+	before := contents()
+	if !strings.Contains(before["postings"], "rome:D1106") {
+		t.Fatalf("the load did not store the occupation code: %s", before["postings"])
+	}
+	url, dir := pool.Config().ConnString(), t.TempDir()
+	if out, err := exec.Command(script, "make", url, dir).CombinedOutput(); err != nil {
+		t.Fatalf("replay_floor.sh make: %v\n%s", err, out)
+	}
+	if _, err := pool.Exec(ctx, truncateAll); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(script, "copy", url, dir).CombinedOutput(); err != nil {
+		t.Fatalf("replay_floor.sh copy: %v\n%s", err, out)
+	}
+	after := contents()
+	for _, table := range tables {
+		if before[table] != after[table] {
+			t.Errorf("%s after the floor's copy:\n%s\nwant, as the load wrote it:\n%s", table, after[table], before[table])
+		}
+	}
+}
 
 // BenchmarkReplayFloor holds the replay of the benchmark lake (200,000
 // postings into an empty warehouse) against its floor (issue 16): the same

@@ -42,6 +42,14 @@ func TestLoadHostileStrings(t *testing.T) {
 		in:   func(p *ingest.Posting) { p.Company, p.LocationText, p.Role = "Ac\xffme", "\xc3(", "\xffDev" },
 		want: func(r *row) { r.Company, r.Location, r.Role = "Ac\uFFFDme", "\uFFFD(", "\uFFFDDev" },
 	}, {
+		name: "occupation code with NUL bytes and invalid UTF-8",
+		in:   func(p *ingest.Posting) { p.OccupationCode = "rome:\x00D11\xff06" },
+		want: func(r *row) { r.OccupationCode = new("rome:D11\uFFFD06") },
+	}, {
+		name: "occupation code of NUL bytes only: none",
+		in:   func(p *ingest.Posting) { p.OccupationCode = "\x00\x00" },
+		want: func(r *row) { r.OccupationCode = nil },
+	}, {
 		name: "1 MiB description",
 		in:   func(p *ingest.Posting) { p.DescriptionText = huge },
 		want: func(r *row) { r.DescriptionText = huge },

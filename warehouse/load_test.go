@@ -65,6 +65,7 @@ type row struct {
 	JobType, Location, Salary        string
 	Tags                             []string
 	PublishedAt                      *time.Time
+	OccupationCode                   *string
 	Role, Seniority, Scope           string
 	Countries, Regions               []string
 	Workplace                        string
@@ -81,14 +82,14 @@ type row struct {
 func postingRows(t *testing.T, pool *pgxpool.Pool) []row {
 	t.Helper()
 	rows, _ := pool.Query(context.Background(), `SELECT replace(id::text, '-', ''), source, source_id, url, title,
-		company, company_logo, category, company_name, company_key, job_type, location_text, salary_text, tags, published_at, role, seniority,
+		company, company_logo, category, company_name, company_key, job_type, location_text, salary_text, tags, published_at, occupation_code, role, seniority,
 		scope, countries, regions, workplace, salary_min::float8, salary_annual_max::float8, currency, period,
 		skills, description_text, first_seen_run, last_seen_run, first_seen_at, last_seen_at, lake_key
 		FROM postings ORDER BY id`)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var p row
 		err := r.Scan(&p.ID, &p.Source, &p.SourceID, &p.URL, &p.Title, &p.Company, &p.CompanyLogo, &p.Category,
-			&p.CompanyName, &p.CompanyKey, &p.JobType, &p.Location, &p.Salary, &p.Tags, &p.PublishedAt, &p.Role, &p.Seniority, &p.Scope,
+			&p.CompanyName, &p.CompanyKey, &p.JobType, &p.Location, &p.Salary, &p.Tags, &p.PublishedAt, &p.OccupationCode, &p.Role, &p.Seniority, &p.Scope,
 			&p.Countries, &p.Regions, &p.Workplace, &p.SalaryMin, &p.SalaryAnnualMax, &p.Currency, &p.Period,
 			&p.Skills, &p.DescriptionText, &p.FirstSeenRun, &p.LastSeenRun, &p.FirstSeenAt, &p.LastSeenAt, &p.LakeKey)
 		if p.PublishedAt != nil {
@@ -124,6 +125,9 @@ func want(p ingest.Posting, first string, f time.Time, last string, l time.Time)
 	}
 	if !p.PublishedAt.IsZero() {
 		r.PublishedAt = &p.PublishedAt
+	}
+	if p.OccupationCode != "" {
+		r.OccupationCode = &p.OccupationCode
 	}
 	return r
 }
@@ -170,6 +174,7 @@ func TestLoadTypedRows(t *testing.T) {
 	pool := pgtest.New(t)
 	run := testRun("20261128T012823Z-aaaa", t1)
 	p1, p2 := posting("1", "Senior Go Engineer", 1), posting("2", "Data Analyst", 2)
+	p1.OccupationCode = "rome:M1805"                                  // as France Travail files it
 	p2.PublishedAt, p2.Tags = time.Time{}, nil                        // unknown publication time, no tags
 	p2.Salary, p2.Location = normalize.Salary{}, normalize.Location{} // nothing known
 

@@ -16,8 +16,8 @@ import (
 var postingColumns = []string{"id", "role", "seniority", "scope", "countries", "regions", "workplace",
 	"salary_min", "salary_max", "currency", "period", "salary_annual_min", "salary_annual_max", "skills",
 	"description_text", "source", "source_id", "url", "title", "company", "company_name", "company_key",
-	"company_logo", "category", "job_type", "location_text", "salary_text", "tags", "published_at", "lake_key",
-	"content_hash", "first_seen_run", "last_seen_run", "first_seen_at", "last_seen_at"}
+	"company_logo", "category", "job_type", "location_text", "salary_text", "tags", "published_at",
+	"occupation_code", "lake_key", "content_hash", "first_seen_run", "last_seen_run", "first_seen_at", "last_seen_at"}
 
 // contentColumns are the columns of postings that a newer run's content
 // replaces: all but the identity, the lineage and the hash itself. The
@@ -46,7 +46,7 @@ var (
 func cleanPosting(p *jobdata.Posting) error {
 	p.Source, p.SourceID = cleanKey(p.Source), cleanKey(p.SourceID)
 	for _, s := range []*string{&p.URL, &p.Title, &p.Company, &p.CompanyName, &p.CompanyKey, &p.CompanyLogo, &p.Category, &p.JobType,
-		&p.LocationText, &p.SalaryText, &p.LakeKey, &p.Role, &p.Seniority, &p.DescriptionText} {
+		&p.LocationText, &p.SalaryText, &p.LakeKey, &p.Role, &p.Seniority, &p.DescriptionText, &p.OccupationCode} {
 		*s = clean(*s)
 	}
 	p.Tags, p.Skills = cleanAll(p.Tags), cleanAll(p.Skills)
@@ -83,10 +83,13 @@ func isCurrency(s string) bool {
 }
 
 // encodeHead appends the start of p's row to c: the row header, id and the
-// columns the content hash covers (role to published_at). It returns that
+// columns the content hash covers (role to occupation_code). It returns that
 // hash: of those columns' bytes as encoded, which say every value and its
 // length, so equal hashes mean equal content (but for a 64-bit collision).
-// Never 0, the schema's "unknown".
+// Never 0, the schema's "unknown". The occupation code (NULL when there is
+// none) is hashed only when set, so that a posting without one has the hash
+// it had before the column was added (migration 0011), and the first load
+// after it does not rewrite every posting.
 func encodeHead(c *copyBuf, id [16]byte, p *jobdata.Posting) int64 {
 	c.row(len(postingColumns))
 	c.uuid(id)
@@ -119,7 +122,14 @@ func encodeHead(c *copyBuf, id [16]byte, p *jobdata.Posting) int64 {
 	c.text(p.SalaryText)
 	c.texts(p.Tags)
 	c.time(p.PublishedAt)
-	h := int64(xxhash.Sum64(c.b[start:]))
+	end := len(c.b)
+	if p.OccupationCode == "" {
+		c.null()
+	} else {
+		c.text(p.OccupationCode)
+		end = len(c.b)
+	}
+	h := int64(xxhash.Sum64(c.b[start:end]))
 	if h == 0 {
 		h = 1
 	}

@@ -68,7 +68,8 @@ func realFranceTravail(t *testing.T, secret string) *httptest.Server {
 
 // TestFranceTravailIngest ingests the real capture through the CLI: the
 // client id from a flag, the secret from the environment; the offers are
-// loaded, and an offer whose title names no role takes its ROME code's.
+// loaded, and an offer whose title names no role takes its ROME code's,
+// which the warehouse keeps.
 func TestFranceTravailIngest(t *testing.T) {
 	ctx := context.Background()
 	dbURL := pgtest.URL(t)
@@ -96,6 +97,14 @@ func TestFranceTravailIngest(t *testing.T) {
 	var role string
 	if err := conn.QueryRow(ctx, `SELECT role FROM postings WHERE source = 'francetravail' AND title = 'Préparateur matériels (H/F)'`).Scan(&role); err != nil || role != "Skilled Trades" {
 		t.Errorf("role of a posting read from its ROME code: %q, %v; want Skilled Trades", role, err)
+	}
+	// Its code is kept on the posting; every offer of the capture has one.
+	var code string
+	if err := conn.QueryRow(ctx, `SELECT occupation_code FROM postings WHERE source = 'francetravail' AND title = 'Préparateur matériels (H/F)'`).Scan(&code); err != nil || code != "rome:I1611" {
+		t.Errorf("occupation code of the posting: %q, %v; want rome:I1611", code, err)
+	}
+	if n := count(t, conn, "SELECT count(*) FROM postings WHERE source = 'francetravail' AND occupation_code IS NULL"); n != 0 {
+		t.Errorf("%d France Travail postings without their occupation code, want none", n)
 	}
 	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -32,7 +32,8 @@ type Posting struct {
 	// OccupationCode is the publisher's own occupation label, as
 	// "scheme:code" (France Travail's ROME code as "rome:D1507"); "" when the
 	// source gives none. Its role is the role where the title names none
-	// (see ingest's Normalize).
+	// (see ingest's Normalize); the warehouse keeps it in
+	// postings.occupation_code, NULL for "".
 	OccupationCode string
 
 	// Normalized fields, filled by Normalize.
