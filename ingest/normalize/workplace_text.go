@@ -85,6 +85,7 @@ var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
 	"anywh", "site", "onsit", "ort", "büro", "buro", "fullr",
 	"offre", "franchis", "indep", "indép",
+	"présenti", "presenti", "presenci", "präsenz", "prasenz", "semipresen", "casa", "ofici",
 }
 
 // workplaceWindow is how far before and after a stem a phrase holding it

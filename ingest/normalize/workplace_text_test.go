@@ -44,6 +44,19 @@ func TestTextWorkplace(t *testing.T) {
 		{"Berlin - Hybrid oder Remote in Deutschland", false, Remote},
 		{"Work on-site or remote, as you prefer.", false, Remote},
 		{"in unseren Büros in Hamburg, Berlin & München zu arbeiten und/oder remote", false, Hybrid},
+		// Where the work is done, said as the role's kind, in four languages.
+		{"This is an on-site role at our Austin plant.", true, Onsite},
+		{"You must work on-site at the store every shift.", true, Onsite},
+		{"Poste en présentiel à Nantes, du lundi au vendredi.", true, Onsite},
+		{"Modalidad: presencial en Madrid.", true, Onsite},
+		{"Es besteht Präsenzpflicht am Standort Köln.", true, Onsite},
+		{"Hybrid schedule: 2 days a week on site in Boston.", true, Hybrid},
+		{"Du arbeitest 3 Tage pro Woche vor Ort in Leipzig.", false, Hybrid},
+		{"Deux jours en présentiel par semaine.", false, Hybrid},
+		{"Trabajo semipresencial en Barcelona.", false, Hybrid},
+		{"This is a work from home position open across the US.", false, Remote},
+		{"Poste en télétravail à 100 %.", false, Remote},
+		{"Present your work to the team; presenting matters.", false, ""},
 		{"", false, ""},
 	}
 	for _, tt := range tests {
