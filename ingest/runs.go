@@ -22,6 +22,10 @@ type ReplayOptions struct {
 	Sources []string  // only these sources; empty: every source a run has
 	// Progress, if not nil, is told of each page parsed (see [ReadRun]).
 	Progress func(runID, source string, pages, postings int)
+	// Parser, if not nil, gives the parser of a run's source that the
+	// sources given to [Replay] lack (a company board no longer listed),
+	// from what the run recorded of it; nil when it has none.
+	Parser func(run string, source jobdata.SourceRun) Source
 }
 
 // Replay finds the runs the lake holds and returns a [RunReader] for each, in
@@ -47,8 +51,10 @@ type ReplayOptions struct {
 //
 // With opts.Sources, only those sources are parsed: runs without any of them
 // are left out, and a run's other sources keep what its manifest says. A
-// source that sources lacks (no parser configured) is not read, and a
-// warning says so.
+// source that sources lacks (no parser configured) is parsed by what
+// opts.Parser gives for it, from what the run recorded (a company board
+// removed from the list since, say); when it gives none, the source is not
+// read, and a warning says so.
 func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts ReplayOptions,
 	logger *slog.Logger) ([]*RunReader, error) {
 	if logger == nil {
@@ -79,9 +85,22 @@ func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts Repl
 		}) {
 			continue
 		}
+		parsers, cloned := selected, false
 		for _, s := range lr.run.Sources {
-			_, ok := sources[s.Source]
-			if !ok && !warned[s.Source] && (len(opts.Sources) == 0 || slices.Contains(opts.Sources, s.Source)) {
+			if _, ok := sources[s.Source]; ok || (len(opts.Sources) > 0 && !slices.Contains(opts.Sources, s.Source)) {
+				continue
+			}
+			if opts.Parser != nil {
+				if src := opts.Parser(lr.run.ID, s); src != nil && src.Name() == s.Source {
+					if !cloned {
+						parsers, cloned = make(map[string]Source, len(selected)+1), true
+						maps.Copy(parsers, selected)
+					}
+					parsers[s.Source] = src
+					continue
+				}
+			}
+			if !warned[s.Source] {
 				warned[s.Source] = true
 				logger.Warn("no parser for source: its pages are not loaded", "source", s.Source, "run", lr.run.ID)
 			}
@@ -91,7 +110,7 @@ func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts Repl
 			id := lr.run.ID
 			progress = func(source string, pages, postings int) { opts.Progress(id, source, pages, postings) }
 		}
-		r := ReadRun(lake, selected, lr.run, progress)
+		r := ReadRun(lake, parsers, lr.run, progress)
 		r.manifest = lr.manifest
 		out = append(out, r)
 	}

@@ -81,3 +81,22 @@ func SourceKind(src Source) string {
 // system. The run records such a source as gone ([jobdata.SourceGone]), not
 // failed: its postings close, and the night does not fail because of it.
 var ErrGone = errors.New("board gone")
+
+// BoardRefOf returns the company board src reads, as a run's manifest
+// records it ([jobdata.SourceRun].Board): what its method Ref()
+// jobdata.BoardRef returns, looked for through wrappers as in
+// [SourceKind]; nil for a source that reads no company board.
+func BoardRefOf(src Source) *jobdata.BoardRef {
+	for src != nil {
+		if r, ok := src.(interface{ Ref() jobdata.BoardRef }); ok {
+			ref := r.Ref()
+			return &ref
+		}
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return nil
+		}
+		src = w.Unwrap()
+	}
+	return nil
+}

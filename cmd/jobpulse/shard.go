@@ -89,10 +89,9 @@ func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source
 		ingest.FetchOptions{Concurrency: a.cfg.Fetch.Concurrency, Progress: prog.fetched, Done: prog.sourceDone}, logger)
 	prog.done()
 	failed := 0
-	for _, r := range fetched {
-		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
-		if r.Err != nil {
-			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
+	for i, r := range fetched {
+		sr := sourceRun(r, mine[i])
+		if sr.Status == warehouse.SourceFailed {
 			failed++
 		}
 		run.Sources = append(run.Sources, sr)
@@ -151,6 +150,7 @@ func (a *app) loadNight(ctx context.Context, rep *report, wh *warehouse.Warehous
 		parsers[name] = cs.source
 	}
 	prog := a.newProgress(len(run.Sources))
+	parsers = a.parsersOf(run, parsers) // a board unlisted since its shard fetched it
 	run, stats, err := warehouse.LoadStream(ctx, wh.Pool, ingest.ReadRun(lake, parsers, run, prog.loaded))
 	prog.done()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,10 +41,15 @@ func TestShardedNight(t *testing.T) {
 	s3srv.Setenv(t)
 	dir := t.TempDir()
 	// FNV-1a mod 4 puts these in shards 1: fakejobs; 2: remoteok, board-a,
-	// board-500; 3: remotive, arbeitnow; 4: board-c.
+	// board-500; 3: remotive, arbeitnow; 4: board-c, lever-leftus (a
+	// company board that answers 404: gone, no failure, in a shard too).
+	gone := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(gone.Close)
 	args := []string{
 		"--config=" + filepath.Join(dir, "jobpulse.yaml"),
 		"--fetch.timeout=5s", "--fetch.retries=1", "--fetch.retry_delay=10ms",
+		"--boards.list=lever leftus", "--boards.min_interval=0s",
+		"--boards.url.lever=" + gone.URL + "/v0/postings/{board}?mode=json",
 	}
 	var yaml strings.Builder
 	yaml.WriteString("sources:\n")
@@ -133,8 +140,9 @@ func TestShardedNight(t *testing.T) {
 	if got := tableRows(t, shardsDB, "runs"); len(got) != 0 {
 		t.Fatalf("a refused load left runs in the warehouse: %v", got)
 	}
-	if out, err := shard(4); err != nil {
-		t.Fatalf("ingest --shard 4/4: %v\n%s", err, out)
+	out, err = shard(4)
+	if r := decodeRun(t, out, err); r.err != nil || len(r.rep.Runs) != 1 || r.rep.Runs[0].Status != warehouse.RunOK {
+		t.Fatalf("ingest --shard 4/4: %v, want ok (its gone board is no failure)\n%s", r.err, out)
 	}
 	out, err = shard(1)
 	if !errors.Is(err, ingest.ErrShardRecorded) || !strings.Contains(err.Error(), "nothing fetched") {
@@ -185,8 +193,8 @@ func TestShardedNight(t *testing.T) {
 		t.Fatalf("load --night after shard 2/4 was fetched again: %v, want the same run, partial\n%s", night1.err, out)
 	}
 	want := warehouseTables(t, oneDB)
-	if len(want["postings"]) == 0 || len(want["listings"]) == 0 || len(want["run_sources"]) != 7 {
-		t.Fatalf("the unsharded run loaded %d postings, %d listings, %d sources; want some, some, 7",
+	if len(want["postings"]) == 0 || len(want["listings"]) == 0 || len(want["run_sources"]) != 8 {
+		t.Fatalf("the unsharded run loaded %d postings, %d listings, %d sources; want some, some, 8",
 			len(want["postings"]), len(want["listings"]), len(want["run_sources"]))
 	}
 	got := warehouseTables(t, shardsDB)
