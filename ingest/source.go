@@ -100,3 +100,24 @@ func BoardRefOf(src Source) *jobdata.BoardRef {
 	}
 	return nil
 }
+
+// IsOptionalPage reports whether the page named name of src only completes
+// the postings of its other pages, and so a final response kept there with
+// an error does not fail the source when its run is read back: what its
+// method OptionalPage(name string) bool says, looked for through wrappers
+// as in [SourceKind]; false when it has none. (A SmartRecruiters board's
+// detail pages are optional: its list says what is open, a detail only
+// adds the description.)
+func IsOptionalPage(src Source, name string) bool {
+	for src != nil {
+		if o, ok := src.(interface{ OptionalPage(string) bool }); ok {
+			return o.OptionalPage(name)
+		}
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return false
+		}
+		src = w.Unwrap()
+	}
+	return false
+}
