@@ -6,7 +6,7 @@ import (
 
 	"github.com/jobpulse/jobpulse/ingest"
 	companyboards "github.com/jobpulse/jobpulse/ingest/boards"
-	"github.com/jobpulse/jobpulse/internal/jobdata"
+	"github.com/jobpulse/jobpulse/warehouse"
 )
 
 // readBoards checks the section boards and reads its list and file into
@@ -49,7 +49,7 @@ func (a *app) addBoards(all map[string]configuredSource, f *ingest.Fetcher, limi
 // spells it (see [companyboards.FromRun]); nil for a source that is no
 // company board's. It only parses (replay and load read the lake; nothing
 // is fetched).
-func (a *app) unlistedBoard(runID string, sr jobdata.SourceRun) ingest.Source {
+func (a *app) unlistedBoard(runID string, sr warehouse.SourceRun) ingest.Source {
 	b, ok := companyboards.FromRun(sr.Source, sr.Board, "run "+runID)
 	if !ok {
 		return nil
@@ -60,7 +60,7 @@ func (a *app) unlistedBoard(runID string, sr jobdata.SourceRun) ingest.Source {
 // parsersOf returns parsers with, added, one for each source of run that
 // it lacks and that read a company board no longer listed (see
 // [app.unlistedBoard]).
-func (a *app) parsersOf(run jobdata.Run, parsers map[string]ingest.Source) map[string]ingest.Source {
+func (a *app) parsersOf(run warehouse.Run, parsers map[string]ingest.Source) map[string]ingest.Source {
 	for _, sr := range run.Sources {
 		if _, ok := parsers[sr.Source]; !ok {
 			if src := a.unlistedBoard(run.ID, sr); src != nil {
