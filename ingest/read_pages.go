@@ -106,7 +106,7 @@ func parseRun(ctx context.Context, lake Lake, sources map[string]Source, run job
 		}
 		switch {
 		case res.meta.Error != "":
-			if !isAttempt(job.key) {
+			if !isAttempt(job.key) && !IsOptionalPage(job.src, path.Base(job.key)) {
 				p.fetchLines = append(p.fetchLines, fetchLine+job.key+": "+oneLine(res.meta.Error))
 			}
 		case res.parseErr != nil:

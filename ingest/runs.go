@@ -9,6 +9,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,10 @@ type ReplayOptions struct {
 	Sources []string  // only these sources; empty: every source a run has
 	// Progress, if not nil, is told of each page parsed (see [ReadRun]).
 	Progress func(runID, source string, pages, postings int)
+	// Parser, if not nil, gives the parser of a run's source that the
+	// sources given to [Replay] lack (a company board no longer listed),
+	// from what the run recorded of it; nil when it has none.
+	Parser func(run string, source jobdata.SourceRun) Source
 }
 
 // Replay finds the runs the lake holds and returns a [RunReader] for each, in
@@ -37,14 +42,19 @@ type ReplayOptions struct {
 // loaded, but it never decides what is open or gone.
 //
 // A night fetched in shards is one run, restored from the manifest that
-// loading it wrote (see [MergeNight]); the pages of a shard whose night was
-// never loaded are left out, with a warning, as the warehouse never had
-// them.
+// loading it wrote (see [MergeNight]); a night loaded again after a shard
+// was fetched again is that run once per load (see
+// [NightRun.ManifestKey]), the earlier loads first, as the warehouse loaded
+// them. The pages of a shard whose night was never loaded are left out,
+// with a warning, as the warehouse never had them, and so are those of an
+// attempt fetched again before any load took it.
 //
 // With opts.Sources, only those sources are parsed: runs without any of them
 // are left out, and a run's other sources keep what its manifest says. A
-// source that sources lacks (no parser configured) is not read, and a
-// warning says so.
+// source that sources lacks (no parser configured) is parsed by what
+// opts.Parser gives for it, from what the run recorded (a company board
+// removed from the list since, say); when it gives none, the source is not
+// read, and a warning says so.
 func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts ReplayOptions,
 	logger *slog.Logger) ([]*RunReader, error) {
 	if logger == nil {
@@ -75,9 +85,22 @@ func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts Repl
 		}) {
 			continue
 		}
+		parsers, cloned := selected, false
 		for _, s := range lr.run.Sources {
-			_, ok := sources[s.Source]
-			if !ok && !warned[s.Source] && (len(opts.Sources) == 0 || slices.Contains(opts.Sources, s.Source)) {
+			if _, ok := sources[s.Source]; ok || (len(opts.Sources) > 0 && !slices.Contains(opts.Sources, s.Source)) {
+				continue
+			}
+			if opts.Parser != nil {
+				if src := opts.Parser(lr.run.ID, s); src != nil && src.Name() == s.Source {
+					if !cloned {
+						parsers, cloned = make(map[string]Source, len(selected)+1), true
+						maps.Copy(parsers, selected)
+					}
+					parsers[s.Source] = src
+					continue
+				}
+			}
+			if !warned[s.Source] {
 				warned[s.Source] = true
 				logger.Warn("no parser for source: its pages are not loaded", "source", s.Source, "run", lr.run.ID)
 			}
@@ -87,7 +110,7 @@ func Replay(ctx context.Context, lake Lake, sources map[string]Source, opts Repl
 			id := lr.run.ID
 			progress = func(source string, pages, postings int) { opts.Progress(id, source, pages, postings) }
 		}
-		r := ReadRun(lake, selected, lr.run, progress)
+		r := ReadRun(lake, parsers, lr.run, progress)
 		r.manifest = lr.manifest
 		out = append(out, r)
 	}
@@ -115,28 +138,63 @@ func WriteManifest(ctx context.Context, lake Lake, run jobdata.Run) error {
 type lakeRun struct {
 	run      jobdata.Run
 	manifest bool
+	// earlier are the manifests of the loads of a night fetched in shards
+	// before the newest one (see [NightRun.ManifestKey]), in the order they
+	// were written: a replay loads them first, as the warehouse did.
+	earlier []jobdata.Run
+}
+
+// manifestID returns the run id of a manifest key (see [ManifestKey] and
+// [NightRun.ManifestKey]) and the retries of a night's load it names.
+func manifestID(key string) (id string, retries int, ok bool) {
+	id, ok = strings.CutPrefix(key, "runs/run=")
+	if id, ok = strings.CutSuffix(id, ".json"); !ok {
+		return "", 0, false
+	}
+	id, k, night := strings.Cut(id, "/retries=")
+	if night {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 1 || key != (NightRun{Run: jobdata.Run{ID: id}, Retries: n}).ManifestKey() {
+			return "", 0, false
+		}
+		retries = n
+	}
+	if id == "" || strings.Contains(id, "/") {
+		return "", 0, false
+	}
+	return id, retries, true
 }
 
 // findRuns returns the runs of the lake in run-id order: those with a
 // manifest, and those with raw pages of the given sources (all when empty).
+// A night loaded again after a shard was fetched again is returned once per
+// load, the earlier loads first.
 func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger) ([]lakeRun, error) {
 	runs := map[string]*lakeRun{}
 	manifests, err := lake.List(ctx, "runs/")
 	if err != nil {
 		return nil, fmt.Errorf("ingest: replay: list runs/ of %s: %w", lake, err)
 	}
-	shards := map[string]string{} // shard run id: "shard i/n of night D"
+	shards := map[string]ShardRecord{} // by the run id of the attempt
+	newestAttempt := map[string]int{}  // by "night i/n"
+	type revision struct {
+		retries int
+		run     jobdata.Run
+	}
+	revisions := map[string][]revision{} // of nights' loads, by run id
 	for _, key := range manifests {
 		if strings.HasPrefix(key, "runs/night=") && path.Ext(key) == ".json" {
 			if rec, err := readShard(ctx, lake, key); err == nil {
-				shards[rec.Run.ID] = fmt.Sprintf("shard %d/%d of night %s", rec.Shard, rec.Of, rec.Night)
+				shards[rec.Run.ID] = rec
+				at := fmt.Sprintf("%s %d/%d", rec.Night, rec.Shard, rec.Of)
+				newestAttempt[at] = max(newestAttempt[at], rec.Attempt)
 			} else {
 				logger.Error("unreadable shard manifest", "key", key, "err", err)
 			}
 			continue
 		}
-		id, ok := strings.CutPrefix(key, "runs/run=")
-		if id, ok = strings.CutSuffix(id, ".json"); !ok || strings.Contains(id, "/") {
+		id, retries, ok := manifestID(key)
+		if !ok {
 			continue
 		}
 		run, err := readManifest(ctx, lake, key, id)
@@ -145,15 +203,25 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 			logger.Error("unreadable run manifest: deriving the run from its raw pages", "key", key, "err", err)
 			continue
 		}
-		runs[id] = &lakeRun{run: run, manifest: true}
+		revisions[id] = append(revisions[id], revision{retries, run})
+	}
+	for id, revs := range revisions {
+		slices.SortFunc(revs, func(a, b revision) int { return a.retries - b.retries })
+		lr := &lakeRun{run: revs[len(revs)-1].run, manifest: true}
+		for _, r := range revs[:len(revs)-1] {
+			lr.earlier = append(lr.earlier, r.run)
+		}
+		runs[id] = lr
 	}
 	// The pages of a night fetched in shards are in the shards' partitions,
 	// which the night's run names: they are that run's, not runs of their own.
 	claimed := map[string]bool{}
 	for _, lr := range runs {
-		for _, s := range lr.run.Sources {
-			if s.Partition != "" {
-				claimed[s.Partition] = true
+		for _, run := range append([]jobdata.Run{lr.run}, lr.earlier...) {
+			for _, s := range run.Sources {
+				if s.Partition != "" {
+					claimed[s.Partition] = true
+				}
 			}
 		}
 	}
@@ -175,13 +243,20 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 			if !ok || claimed[path.Dir(key)+"/"] {
 				continue
 			}
-			if shard, ok := shards[id]; ok {
+			if rec, ok := shards[id]; ok {
 				// Loaded only with the whole night (jobpulse load --night),
-				// which did not happen: the warehouse never had it either.
+				// which did not load this attempt: the warehouse never had
+				// it either.
 				if !unloaded[id] {
 					unloaded[id] = true
-					logger.Warn("pages of a shard whose night was not loaded: not replayed (jobpulse load --night loads them)",
-						"shard", shard, "run", id)
+					shard := fmt.Sprintf("shard %d/%d of night %s, attempt %d", rec.Shard, rec.Of, rec.Night, rec.Attempt)
+					if rec.Attempt < newestAttempt[fmt.Sprintf("%s %d/%d", rec.Night, rec.Shard, rec.Of)] {
+						logger.Info("pages of a shard attempt fetched again before its night was loaded: not replayed",
+							"shard", shard, "run", id)
+					} else {
+						logger.Warn("pages of a shard whose night was not loaded: not replayed (jobpulse load --night loads them)",
+							"shard", shard, "run", id)
+					}
 				}
 				continue
 			}
@@ -201,6 +276,9 @@ func findRuns(ctx context.Context, lake Lake, only []string, logger *slog.Logger
 	}
 	out := make([]lakeRun, 0, len(runs))
 	for _, id := range slices.Sorted(maps.Keys(runs)) {
+		for _, run := range runs[id].earlier {
+			out = append(out, lakeRun{run: run, manifest: true})
+		}
 		out = append(out, *runs[id])
 	}
 	return out, nil

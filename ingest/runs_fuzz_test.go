@@ -73,13 +73,19 @@ func FuzzMergeNight(f *testing.F) {
 	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z","sources":[{"source":"a","partition":"raw/source=b/date=2026-12-05/run=x/"}]}}`))
 	f.Add([]byte(`{"night":"2026-12-05","shard":2,"of":1,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z"}}`))
 	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"run":{"id":"../x","started_at":"2026-12-05T03:17:00Z"}}`))
+	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"attempt":2,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z"}}`))
+	f.Add([]byte(`{"night":"2026-12-05","shard":1,"of":1,"attempt":-1,"run":{"id":"r","started_at":"2026-12-05T03:17:00Z"}}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		night := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-		lake := oneObjectLake{key: ShardKey(night, Shard{1, 1}), body: body}
-		run, err := MergeNight(context.Background(), lake, night)
+		lake := oneObjectLake{key: ShardKey(night, Shard{1, 1}, 1), body: body}
+		merged, err := MergeNight(context.Background(), lake, night)
 		if err != nil {
 			return
+		}
+		run := merged.Run
+		if merged.Retries != 0 || merged.ManifestKey() != ManifestKey(run.ID) {
+			t.Fatalf("MergeNight(%q): %d retries, manifest %q, from a first attempt", body, merged.Retries, merged.ManifestKey())
 		}
 		if run.ID != NightRunID(run.StartedAt, 1) {
 			t.Fatalf("MergeNight(%q): run id %q", body, run.ID)

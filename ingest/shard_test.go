@@ -132,7 +132,8 @@ func TestMergeNight(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			run, err := MergeNight(ctx, lake, night)
+			merged, err := MergeNight(ctx, lake, night)
+			run := merged.Run
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("MergeNight: err = %v, want %q", err, tt.err)
@@ -157,17 +158,134 @@ func TestMergeNight(t *testing.T) {
 			if diff := cmp.Diff(want, run); diff != "" {
 				t.Errorf("MergeNight (-want +got):\n%s", diff)
 			}
+			if merged.Retries != 0 || merged.ManifestKey() != "runs/run=20261205T031800Z-night3.json" {
+				t.Errorf("MergeNight: %d retries, manifest at %s; want 0, the run's manifest", merged.Retries, merged.ManifestKey())
+			}
 			// A shard recorded twice is refused, as is its fetch.
 			if err := WriteShard(ctx, lake, tt.records[0]); !errors.Is(err, ErrShardRecorded) {
 				t.Errorf("WriteShard again: err = %v, want ErrShardRecorded", err)
 			}
-			if err := CheckShardFree(ctx, lake, night, Shard{2, 3}); !errors.Is(err, ErrShardRecorded) {
-				t.Errorf("CheckShardFree of a recorded shard: err = %v, want ErrShardRecorded", err)
+			if _, err := NextAttempt(ctx, lake, night, Shard{2, 3}); !errors.Is(err, ErrShardRecorded) {
+				t.Errorf("NextAttempt at a recorded shard: err = %v, want ErrShardRecorded", err)
 			}
-			if err := CheckShardFree(ctx, lake, night, Shard{2, 4}); err != nil {
-				t.Errorf("CheckShardFree of a shard not recorded: %v", err)
+			if k, err := NextAttempt(ctx, lake, night, Shard{2, 4}); err != nil || k != 1 {
+				t.Errorf("NextAttempt at a shard not recorded: %d, %v; want 1", k, err)
 			}
 		})
+	}
+}
+
+// TestShardFetchedAgain records a night of 3 shards whose second failed
+// wholesale, then fetches that shard again, twice: each attempt is
+// recorded at a key of its own, and the night merges the newest attempt at
+// each shard, under the same run id, with a manifest key of its own; a
+// shard that fetched anything is never fetched again.
+func TestShardFetchedAgain(t *testing.T) {
+	ctx := context.Background()
+	night := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	list := ListOf([]Source{named("a"), named("b"), named("c"), named("d")})
+	start := time.Date(2026, 12, 5, 3, 17, 0, 0, time.UTC)
+	record := func(i, attempt int, at time.Time, status map[string]string) ShardRecord {
+		run := jobdata.Run{ID: fmt.Sprintf("%s-beef-s%dof3", at.Format("20060102T150405Z"), i), StartedAt: at,
+			FinishedAt: at.Add(10 * time.Minute)}
+		for _, s := range []string{"a", "b", "c", "d"} {
+			if st, ok := status[s]; ok {
+				run.Sources = append(run.Sources, jobdata.SourceRun{Source: s, Status: st, Pages: 1})
+			}
+		}
+		run.Status = runStatus(run.Sources)
+		return ShardRecord{Night: "2026-12-05", Shard: i, Of: 3, Attempt: attempt, List: list, Run: run}
+	}
+	lake, err := NewFolderLake(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(rec ShardRecord) {
+		t.Helper()
+		if err := WriteShard(ctx, lake, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed, ok := jobdata.SourceFailed, jobdata.SourceOK
+	write(record(1, 1, start, map[string]string{"a": ok}))
+	write(record(2, 1, start.Add(time.Minute), map[string]string{"b": failed, "c": failed}))
+	write(record(3, 1, start.Add(2*time.Minute), map[string]string{"d": failed}))
+	first, err := MergeNight(ctx, lake, night)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Run.Status != jobdata.RunPartial || first.Retries != 0 {
+		t.Fatalf("night before a fetch again: %s, %d retries; want partial, 0", first.Run.Status, first.Retries)
+	}
+
+	// Shard 1 fetched its source: never again. Shards 2 and 3 failed
+	// wholesale: fetched again as attempt 2.
+	if _, err := NextAttempt(ctx, lake, night, Shard{1, 3}); !errors.Is(err, ErrShardRecorded) ||
+		!strings.Contains(err.Error(), "1 of 1 sources fetched") {
+		t.Errorf("NextAttempt at a shard that fetched: err = %v, want ErrShardRecorded", err)
+	}
+	for _, i := range []int{2, 3} {
+		if k, err := NextAttempt(ctx, lake, night, Shard{i, 3}); err != nil || k != 2 {
+			t.Errorf("NextAttempt at shard %d/3, failed wholesale: %d, %v; want 2", i, k, err)
+		}
+	}
+	// Attempt 2 at shard 2 fails wholesale again, attempt 3 fetches part.
+	write(record(2, 2, start.Add(time.Hour), map[string]string{"b": failed, "c": failed}))
+	if k, err := NextAttempt(ctx, lake, night, Shard{2, 3}); err != nil || k != 3 {
+		t.Errorf("NextAttempt after attempt 2 failed wholesale: %d, %v; want 3", k, err)
+	}
+	third := record(2, 3, start.Add(2*time.Hour), map[string]string{"b": ok, "c": failed})
+	write(third)
+	if err := WriteShard(ctx, lake, third); !errors.Is(err, ErrShardRecorded) {
+		t.Errorf("WriteShard of attempt 3 again: err = %v, want ErrShardRecorded", err)
+	}
+	if _, err := NextAttempt(ctx, lake, night, Shard{2, 3}); !errors.Is(err, ErrShardRecorded) {
+		t.Errorf("NextAttempt after a partial attempt 3: err = %v, want ErrShardRecorded", err)
+	}
+	for _, key := range []string{
+		"runs/night=2026-12-05/shard=2-of-3.json",
+		"runs/night=2026-12-05/shard=2-of-3/attempt=2.json",
+		"runs/night=2026-12-05/shard=2-of-3/attempt=3.json",
+	} {
+		if _, _, err := lake.Get(ctx, key); err != nil {
+			t.Errorf("attempt at %s: %v", key, err)
+		}
+	}
+
+	again, err := MergeNight(ctx, lake, night)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := jobdata.Run{
+		ID: first.Run.ID, StartedAt: start, FinishedAt: start.Add(2*time.Hour + 10*time.Minute), Status: jobdata.RunPartial,
+		Sources: []jobdata.SourceRun{
+			{Source: "a", Status: ok, Pages: 1, Partition: "raw/source=a/date=2026-12-05/run=20261205T031700Z-beef-s1of3/"},
+			{Source: "b", Status: ok, Pages: 1, Partition: "raw/source=b/date=2026-12-05/run=20261205T051700Z-beef-s2of3/"},
+			{Source: "c", Status: failed, Pages: 1, Partition: "raw/source=c/date=2026-12-05/run=20261205T051700Z-beef-s2of3/"},
+			{Source: "d", Status: failed, Pages: 1, Partition: "raw/source=d/date=2026-12-05/run=20261205T031900Z-beef-s3of3/"},
+		},
+	}
+	if diff := cmp.Diff(want, again.Run); diff != "" {
+		t.Errorf("the night merged after shard 2 was fetched again (-want +got):\n%s", diff)
+	}
+	if again.Retries != 2 || again.ManifestKey() != "runs/run=20261205T031700Z-night3/retries=2.json" {
+		t.Errorf("night after retries: %d retries, manifest at %s; want 2, its own", again.Retries, again.ManifestKey())
+	}
+	for _, n := range []NightRun{first, again} {
+		if err := WriteNightManifest(ctx, lake, n); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteNightManifest(ctx, lake, n); !errors.Is(err, ErrExist) {
+			t.Errorf("WriteNightManifest again: err = %v, want ErrExist", err)
+		}
+	}
+	// A replay loads the night as each load did, the first first.
+	runs, err := findRuns(ctx, lake, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || !cmp.Equal(runs[0].run, first.Run) || !cmp.Equal(runs[1].run, again.Run) {
+		t.Errorf("findRuns = %+v, want the night's two loads in turn", runs)
 	}
 }
 

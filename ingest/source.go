@@ -81,3 +81,43 @@ func SourceKind(src Source) string {
 // system. The run records such a source as gone ([jobdata.SourceGone]), not
 // failed: its postings close, and the night does not fail because of it.
 var ErrGone = errors.New("board gone")
+
+// BoardRefOf returns the company board src reads, as a run's manifest
+// records it ([jobdata.SourceRun].Board): what its method Ref()
+// jobdata.BoardRef returns, looked for through wrappers as in
+// [SourceKind]; nil for a source that reads no company board.
+func BoardRefOf(src Source) *jobdata.BoardRef {
+	for src != nil {
+		if r, ok := src.(interface{ Ref() jobdata.BoardRef }); ok {
+			ref := r.Ref()
+			return &ref
+		}
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return nil
+		}
+		src = w.Unwrap()
+	}
+	return nil
+}
+
+// IsOptionalPage reports whether the page named name of src only completes
+// the postings of its other pages, and so a final response kept there with
+// an error does not fail the source when its run is read back: what its
+// method OptionalPage(name string) bool says, looked for through wrappers
+// as in [SourceKind]; false when it has none. (A SmartRecruiters board's
+// detail pages are optional: its list says what is open, a detail only
+// adds the description.)
+func IsOptionalPage(src Source, name string) bool {
+	for src != nil {
+		if o, ok := src.(interface{ OptionalPage(string) bool }); ok {
+			return o.OptionalPage(name)
+		}
+		w, ok := src.(interface{ Unwrap() Source })
+		if !ok {
+			return false
+		}
+		src = w.Unwrap()
+	}
+	return false
+}

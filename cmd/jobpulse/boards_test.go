@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +150,108 @@ func TestBoardPagesMatchWarehouse(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("board pages (-ingest/boards +board_systems):\n%s", d)
+	}
+}
+
+// TestReplayUnlistedBoard ingests a Lever board listed as "lever Acme Acme
+// Corp" (the written page of ingest/boards/testdata/written, whose jobs
+// name no company), then removes it from the list and replays the lake: the
+// board's pages are parsed as the run recorded the board (its kind, its
+// name and the company's name the list gave), so the replayed warehouse is
+// the ingested one; --source names the unlisted board too. From a manifest
+// that recorded no board (written before it was recorded), the board is
+// read from its source name: the same postings, the company then named by
+// the board.
+func TestReplayUnlistedBoard(t *testing.T) {
+	page, err := os.ReadFile("../../ingest/boards/testdata/written/lever.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v0/postings/Acme" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(page)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	original := pgtest.URL(t)
+	out, err := jobpulse(t, "ingest", "--warehouse.url="+original, "--lake.url="+lakeDir,
+		"--sources.remotive.url="+realRemotive(t).URL, "--boards.list=lever Acme Acme Corp",
+		"--boards.min_interval=0s", "--boards.url.lever="+srv.URL+"/v0/postings/{board}?mode=json")
+	if err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	want := digest(t, original)
+	companies := func(dbURL string) []string {
+		return tableRows(t, dbURL, "(SELECT DISTINCT company AS j FROM postings WHERE source = 'lever-acme' ORDER BY 1) y")
+	}
+	if got := companies(original); !cmp.Equal(got, []string{"Acme Corp"}) {
+		t.Fatalf("companies of lever-acme = %v, want the list's Acme Corp", got)
+	}
+
+	// The board is no longer listed (no --boards.list).
+	for _, args := range [][]string{nil, {"--source=lever-acme", "--source=remotive"}} {
+		replayed := pgtest.URL(t)
+		out, err := jobpulse(t, append([]string{"replay", "--log.level=warn", "--warehouse.url=" + replayed, "--lake.url=" + lakeDir}, args...)...)
+		if err != nil {
+			t.Fatalf("replay %v: %v\n%s", args, err, out)
+		}
+		if strings.Contains(out, "no parser") {
+			t.Errorf("replay %v of an unlisted board warns:\n%s", args, out)
+		}
+		if diff := cmp.Diff(want, digest(t, replayed)); diff != "" {
+			t.Errorf("replay %v with the board unlisted differs from the ingest (-ingested +replayed):\n%s", args, diff)
+		}
+	}
+
+	// A manifest that recorded no board.
+	manifests, err := filepath.Glob(filepath.Join(lakeDir, "runs", "run=*.json"))
+	manifests = slices.DeleteFunc(manifests, func(p string) bool { return strings.HasSuffix(p, ".meta.json") })
+	if err != nil || len(manifests) != 1 {
+		t.Fatalf("manifests %v, %v: want one", manifests, err)
+	}
+	body, err := os.ReadFile(manifests[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run map[string]any
+	if err := json.Unmarshal(body, &run); err != nil {
+		t.Fatal(err)
+	}
+	recorded := 0
+	for _, s := range run["sources"].([]any) {
+		s := s.(map[string]any)
+		if b, ok := s["board"]; ok {
+			if !cmp.Equal(b, map[string]any{"kind": "lever", "name": "Acme", "company": "Acme Corp"}) {
+				t.Errorf("the manifest records the board as %v", b)
+			}
+			recorded++
+			delete(s, "board")
+		}
+	}
+	if recorded != 1 {
+		t.Fatalf("the manifest records %d boards, want 1:\n%s", recorded, body)
+	}
+	if body, err = json.Marshal(run); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(manifests[0], body, 0o644); err != nil { // as a manifest of an older jobpulse
+		t.Fatal(err)
+	}
+	older := pgtest.URL(t)
+	if out, err := jobpulse(t, "replay", "--log.level=warn", "--warehouse.url="+older, "--lake.url="+lakeDir); err != nil ||
+		strings.Contains(out, "no parser") {
+		t.Fatalf("replay of a manifest without the board: %v\n%s", err, out)
+	}
+	count := "(SELECT count(*) AS j FROM postings WHERE source = 'lever-acme') y"
+	if got, want := tableRows(t, older, count), tableRows(t, original, count); !cmp.Equal(got, want) || want[0] == "0" {
+		t.Errorf("postings of lever-acme replayed from its name: %v, want %v", got, want)
+	}
+	if got := companies(older); !cmp.Equal(got, []string{"acme"}) {
+		t.Errorf("companies of lever-acme replayed from its name = %v, want the board's name", got)
 	}
 }

@@ -50,6 +50,7 @@ var keyTests = map[string]struct {
 	"boards.min_interval":              {[3]string{"1s", "2s", "3s"}, func(c Config) any { return c.Boards.MinInterval }},
 	"boards.deadline":                  {[3]string{"1m", "2m", "3m"}, func(c Config) any { return c.Boards.Deadline }},
 	"boards.max_pages":                 {[3]string{"1", "2", "3"}, func(c Config) any { return c.Boards.MaxPages }},
+	"boards.max_details":               {[3]string{"0", "2", "3"}, func(c Config) any { return c.Boards.MaxDetails }},
 	"boards.url.greenhouse":            {[3]string{"http://f/{board}", "http://e/{board}", "http://127.0.0.1:9/{board}"}, func(c Config) any { return c.Boards.URL.Greenhouse }},
 	"boards.url.lever":                 {[3]string{"http://f/{board}", "http://e/{board}", "http://127.0.0.1:9/{board}"}, func(c Config) any { return c.Boards.URL.Lever }},
 	"boards.url.ashby":                 {[3]string{"http://f/{board}", "http://e/{board}", "http://127.0.0.1:9/{board}"}, func(c Config) any { return c.Boards.URL.Ashby }},

@@ -46,8 +46,10 @@ and changes nothing; --wait DURATION waits up to that long instead.
 FNV-1a(name) mod n + 1, so adding a board moves no other), for the night --night DATE
 (default: today, UTC), into the lake alone: no warehouse, no run lock. Each shard records
 itself in the lake (runs/night=DATE/shard=<i>-of-<n>.json); a shard already recorded is
-refused before anything is fetched. load --night DATE (or run --night DATE) loads the night
-once every shard is in.`,
+refused before anything is fetched, unless every source of it failed (the runner's network
+was down, say): the same command then fetches it again as a new attempt, in a run partition
+of its own (runs/night=DATE/shard=<i>-of-<n>/attempt=<k>.json), which the night loads
+instead. load --night DATE (or run --night DATE) loads the night once every shard is in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

@@ -22,12 +22,15 @@ func newLoadCommand(a *app) *cobra.Command {
 		Long: `load --night DATE loads the night that ingest --shard i/n --night DATE fetched into the lake
 in n shards, on as many machines: it checks that every shard of that night is in the lake
 (runs/night=DATE/shard=<i>-of-<n>.json), merges them into one run and loads it in one
-transaction, as ingest loads its own run, with every source of every shard. While a shard is
+transaction, as ingest loads its own run, with every source of every shard (of its newest
+attempt, when a shard whose every source failed was fetched again). While a shard is
 missing it refuses, naming the missing shards, and changes nothing.
 
-Before loading it writes the night's run manifest (runs/run=<id>.json), from which replay
-restores the night as one run. Loading the same night again loads the same run, which
-changes nothing. load holds the run lock as ingest and run do (--wait as theirs).
+Before loading it writes the night's run manifest (runs/run=<id>.json; after a shard was
+fetched again, runs/run=<id>/retries=<k>.json), from which replay restores the night as one
+run. Loading the same night again loads the same run, which changes nothing; loading it
+after a shard was fetched again loads the same run (the same id) with that shard's new
+attempt, which updates it. load holds the run lock as ingest and run do (--wait as theirs).
 run --night DATE does the same load, then builds and publishes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

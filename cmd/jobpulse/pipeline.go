@@ -62,14 +62,7 @@ func (a *app) collect(ctx context.Context, wh *warehouse.Warehouse, lakeURL stri
 	bySource := make(map[string]ingest.Source, len(sources))
 	for i, r := range fetched {
 		bySource[r.Source] = sources[i]
-		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
-		switch {
-		case errors.Is(r.Err, ingest.ErrGone): // a company board that answered 404: no failure
-			sr.Status, sr.Error = warehouse.SourceGone, oneLine(r.Err.Error())
-		case r.Err != nil:
-			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
-		}
-		run.Sources = append(run.Sources, sr)
+		run.Sources = append(run.Sources, sourceRun(r, sources[i]))
 	}
 	run.FinishedAt = now().UTC()
 	// The manifest goes to the lake before the load, so that a replay can
@@ -125,4 +118,20 @@ func (a *app) publish(ctx context.Context, dir, target string, wait time.Duratio
 	cfg := a.cfg.Publish
 	cfg.Source, cfg.Target, cfg.Wait, cfg.Holder = dir, target, wait, runLockName("run")
 	return a.publishWith(ctx, cfg)
+}
+
+// sourceRun returns what the fetch r of src did, as its run records it: ok,
+// gone (a company board that answered 404: no failure) or failed, and the
+// board it read, if any, so that a replay parses its pages when the board
+// has left the list since.
+func sourceRun(r ingest.FetchResult, src ingest.Source) warehouse.SourceRun {
+	sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys,
+		Board: ingest.BoardRefOf(src)}
+	switch {
+	case errors.Is(r.Err, ingest.ErrGone):
+		sr.Status, sr.Error = warehouse.SourceGone, oneLine(r.Err.Error())
+	case r.Err != nil:
+		sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
+	}
+	return sr
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	companyboards "github.com/jobpulse/jobpulse/ingest/boards"
 	"github.com/jobpulse/jobpulse/warehouse"
 )
 
@@ -24,7 +25,8 @@ func newReplayCommand(a *app) *cobra.Command {
 in the order they ran, each in its own transaction: pages are parsed and normalized exactly as
 ingest does. Into an empty warehouse it gives the warehouse the ingests gave; into the same
 warehouse again it changes nothing. After a parser fix, replay re-reads what was received
-without fetching it again.
+without fetching it again. A company board removed from the list since is still read, as
+its runs recorded it (its kind, its name and the company's name).
 
 --since DATE (YYYY-MM-DD) replays only the runs started on or after that day; --source NAME
 (repeatable) only those sources.`,
@@ -45,10 +47,15 @@ without fetching it again.
 				parsers[name] = cs.source
 			}
 			for _, name := range sources {
-				if _, ok := parsers[name]; !ok {
-					return fmt.Errorf("replay: --source %q: no such source", name)
+				// A company board no longer listed is parsed as its runs
+				// recorded it (see unlistedBoard).
+				if _, _, board := companyboards.KindOf(name); !board {
+					if _, ok := parsers[name]; !ok {
+						return fmt.Errorf("replay: --source %q: no such source", name)
+					}
 				}
 			}
+			opts.Parser = a.unlistedBoard
 			prog := a.newProgress(len(parsers))
 			opts.Progress = func(runID, source string, pages, postings int) {
 				prog.loaded(runID+" "+source, pages, postings)

@@ -62,7 +62,12 @@ func (r *report) write(out io.Writer, asJSON bool, err error) error {
 			fmt.Fprintln(out)
 		}
 		if sh := r.Shard; sh != nil {
-			fmt.Fprintf(out, "  shard %s of night %s recorded at %s: load --night %s loads it with the others\n", sh.Shard, sh.Night, sh.Key, sh.Night)
+			again := ""
+			if sh.Attempt > 1 {
+				again = fmt.Sprintf(" (attempt %d)", sh.Attempt)
+			}
+			fmt.Fprintf(out, "  shard %s of night %s%s recorded at %s: load --night %s loads it with the others\n",
+				sh.Shard, sh.Night, again, sh.Key, sh.Night)
 			continue
 		}
 		l := run.Loaded

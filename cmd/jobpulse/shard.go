@@ -49,24 +49,28 @@ func parseNight(s string) (time.Time, error) {
 // shardReport is what ingest --shard did: its run is in the lake, not in
 // the warehouse, until the night is loaded.
 type shardReport struct {
-	Night string `json:"night"`
-	Shard string `json:"shard"` // i/n
-	Key   string `json:"key"`   // the shard's manifest in the lake
+	Night   string `json:"night"`
+	Shard   string `json:"shard"`   // i/n
+	Attempt int    `json:"attempt"` // 1, or more when the shard is fetched again
+	Key     string `json:"key"`     // the attempt's manifest in the lake
 }
 
 // ingestShard fetches the sources of list in shard s into the lake, for
 // night, and records the shard there (see [ingest.WriteShard]). It needs no
 // warehouse: shards run on machines that share the lake only, and the
 // night is loaded once all are in (load --night). A shard already recorded
-// is refused before anything is fetched. It fails when the shard had
-// sources and every one failed, after recording it: the night then loads
-// without them, saying why.
+// is refused before anything is fetched, unless every source of its newest
+// attempt failed: it is then fetched again as the next attempt (see
+// [ingest.NextAttempt]), which the night loads instead. It fails when the
+// shard had sources and every one failed, after recording it: the night
+// then loads without them, saying why, until the job is run again.
 func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source, s ingest.Shard, night time.Time) error {
 	lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
 	if err != nil {
 		return err
 	}
-	if err := ingest.CheckShardFree(ctx, lake, night, s); err != nil {
+	attempt, err := ingest.NextAttempt(ctx, lake, night, s)
+	if err != nil {
 		return err
 	}
 	date := night.Format(time.DateOnly)
@@ -74,7 +78,10 @@ func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source
 	now := a.clock()
 	started := now().UTC()
 	run := warehouse.Run{ID: ingest.ShardRunID(started, s), StartedAt: started}
-	logger := a.logger.With(slog.Group("ingest", "run", run.ID, "shard", s.String(), "night", date))
+	logger := a.logger.With(slog.Group("ingest", "run", run.ID, "shard", s.String(), "night", date, "attempt", attempt))
+	if attempt > 1 {
+		logger.Warn("shard fetched again: every source of its previous attempt failed", "previous", attempt-1)
+	}
 	logger.Info("shard started", "lake", lake.String(), "sources", len(mine), "of", len(list))
 	prog := a.newProgress(len(mine))
 	prog.list(mine)
@@ -82,10 +89,9 @@ func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source
 		ingest.FetchOptions{Concurrency: a.cfg.Fetch.Concurrency, Progress: prog.fetched, Done: prog.sourceDone}, logger)
 	prog.done()
 	failed := 0
-	for _, r := range fetched {
-		sr := warehouse.SourceRun{Source: r.Source, Status: warehouse.SourceOK, Pages: len(r.Keys), LakeKeys: r.Keys}
-		if r.Err != nil {
-			sr.Status, sr.Error = warehouse.SourceFailed, oneLine(r.Err.Error())
+	for i, r := range fetched {
+		sr := sourceRun(r, mine[i])
+		if sr.Status == warehouse.SourceFailed {
 			failed++
 		}
 		run.Sources = append(run.Sources, sr)
@@ -98,15 +104,16 @@ func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source
 	case failed > 0:
 		run.Status = warehouse.RunPartial
 	}
-	rec := ingest.ShardRecord{Night: date, Shard: s.I, Of: s.N, List: ingest.ListOf(list), Run: run}
+	rec := ingest.ShardRecord{Night: date, Shard: s.I, Of: s.N, Attempt: attempt, List: ingest.ListOf(list), Run: run}
 	rep.addRun(run, warehouse.LoadStats{})
 	if err := ingest.WriteShard(ctx, lake, rec); err != nil {
 		return err
 	}
-	rep.Shard = &shardReport{Night: date, Shard: s.String(), Key: ingest.ShardKey(night, s)}
+	rep.Shard = &shardReport{Night: date, Shard: s.String(), Attempt: attempt, Key: ingest.ShardKey(night, s, attempt)}
 	if run.Status == warehouse.RunFailed {
-		return fmt.Errorf("ingest: shard %s of night %s: every source failed (first: %s); the shard is recorded, "+
-			"and the night loads without it", s, date, run.Sources[0].Error)
+		return fmt.Errorf("ingest: shard %s of night %s, attempt %d: every source failed (first: %s); the shard is recorded, "+
+			"and the night loads without it until this shard is fetched again (the same command: attempt %d)",
+			s, date, attempt, run.Sources[0].Error, attempt+1)
 	}
 	return nil
 }
@@ -114,20 +121,25 @@ func (a *app) ingestShard(ctx context.Context, rep *report, list []ingest.Source
 // loadNight loads the night fetched in shards into the warehouse, in one
 // transaction, once every shard is in the lake (see [ingest.MergeNight]),
 // and records the night's run in rep. Before the load it writes the
-// night's run manifest (runs/run=<id>.json), so that a replay restores the
-// night as one run; loading a night again finds it written and loads the
-// same run again, which changes nothing.
+// night's run manifest (runs/run=<id>.json, or, once a shard was fetched
+// again, runs/run=<id>/retries=<k>.json: see [ingest.NightRun.ManifestKey]),
+// so that a replay restores the night as one run, loaded as often as it
+// was; loading a night again finds it written and loads the same run
+// again, which changes nothing. Loaded again after a shard whose every
+// source failed was fetched again, the night is the same run (the same id)
+// with that shard's newest attempt: the load updates it.
 func (a *app) loadNight(ctx context.Context, rep *report, wh *warehouse.Warehouse, night time.Time) error {
 	lake, err := ingest.OpenLake(ctx, a.cfg.Lake.URL)
 	if err != nil {
 		return err
 	}
-	run, err := ingest.MergeNight(ctx, lake, night)
+	merged, err := ingest.MergeNight(ctx, lake, night)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
-	logger := a.logger.With(slog.Group("load", "run", run.ID, "night", night.Format(time.DateOnly)))
-	if err := ingest.WriteManifest(ctx, lake, run); errors.Is(err, ingest.ErrExist) {
+	run := merged.Run
+	logger := a.logger.With(slog.Group("load", "run", run.ID, "night", night.Format(time.DateOnly), "retries", merged.Retries))
+	if err := ingest.WriteNightManifest(ctx, lake, merged); errors.Is(err, ingest.ErrExist) {
 		logger.Info("night already recorded: loading it again changes nothing")
 	} else if err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -138,6 +150,7 @@ func (a *app) loadNight(ctx context.Context, rep *report, wh *warehouse.Warehous
 		parsers[name] = cs.source
 	}
 	prog := a.newProgress(len(run.Sources))
+	parsers = a.parsersOf(run, parsers) // a board unlisted since its shard fetched it
 	run, stats, err := warehouse.LoadStream(ctx, wh.Pool, ingest.ReadRun(lake, parsers, run, prog.loaded))
 	prog.done()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,30 +29,46 @@ import (
 // nightly workflow would, and loads it with load --night: the warehouse
 // then holds what one unsharded ingest of the same sources gives, as one
 // run, with the failing board failed the same way. While a shard is
-// missing, load refuses, names it and changes nothing; a shard fetched
-// again is refused before it fetches; loading the night again changes
-// nothing; and a replay of the lake restores the night as one run.
+// missing, load refuses, names it and changes nothing. Shard 2's first
+// attempt fails wholesale (its sources' servers are down): the night loads
+// without it, and the same command fetches it again as attempt 2, which the
+// night, loaded again, takes instead: the same run, equal to the unsharded
+// one. A shard that fetched anything is refused before it fetches; loading
+// the night again changes nothing; and a replay of the lake restores the
+// night as one run, loaded as the warehouse was.
 func TestShardedNight(t *testing.T) {
 	s3srv := s3test.Start(t)
 	s3srv.Setenv(t)
 	dir := t.TempDir()
 	// FNV-1a mod 4 puts these in shards 1: fakejobs; 2: remoteok, board-a,
-	// board-500; 3: remotive, arbeitnow; 4: board-c.
+	// board-500; 3: remotive, arbeitnow; 4: board-c, lever-leftus (a
+	// company board that answers 404: gone, no failure, in a shard too).
+	gone := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(gone.Close)
 	args := []string{
 		"--config=" + filepath.Join(dir, "jobpulse.yaml"),
 		"--fetch.timeout=5s", "--fetch.retries=1", "--fetch.retry_delay=10ms",
+		"--boards.list=lever leftus", "--boards.min_interval=0s",
+		"--boards.url.lever=" + gone.URL + "/v0/postings/{board}?mode=json",
 	}
 	var yaml strings.Builder
 	yaml.WriteString("sources:\n")
+	var shard2 []*faultServer
 	for _, src := range []struct{ name, kind string }{
 		{"remotive", "remotive"}, {"remoteok", "remoteok"}, {"arbeitnow", "arbeitnow"},
 		{"fakejobs", "board"}, {"board-a", "board"}, {"board-c", "board"}, {"board-500", "board"},
 	} {
 		f := healthy
-		if src.name == "board-500" {
+		if src.name == "board-500" || src.name == "remoteok" || src.name == "board-a" {
 			f = serverError
 		}
 		srv := newFaultServer(t, src.kind, f)
+		if src.name == "remoteok" || src.name == "board-a" {
+			// Up, but for shard 2's first attempt: shard 2 holds these
+			// two and board-500, which never is.
+			srv.healthy.Store(true)
+			shard2 = append(shard2, srv)
+		}
 		switch {
 		case src.kind != "board":
 			args = append(args, "--sources."+src.name+".enabled=true", "--sources."+src.name+".url="+srv.URL,
@@ -66,6 +84,11 @@ func TestShardedNight(t *testing.T) {
 		t.Fatal(err)
 	}
 	with := func(extra ...string) []string { return append(slices.Clone(args), extra...) }
+	network := func(up bool) {
+		for _, srv := range shard2 {
+			srv.healthy.Store(up)
+		}
+	}
 
 	// One runner: the reference.
 	oneLake := "--lake.url=s3://" + s3srv.NewBucket(t, "one") + "/jobpulse"
@@ -91,9 +114,19 @@ func TestShardedNight(t *testing.T) {
 	}
 	fetched := map[string]int{}
 	for i := 1; i <= 3; i++ {
+		if i == 2 {
+			network(false)
+		}
 		out, err := shard(i)
+		network(true)
 		r := decodeRun(t, out, err)
-		if r.err != nil || r.rep.Shard == nil || len(r.rep.Runs) != 1 {
+		if i == 2 {
+			// Every source failed: recorded, and the job fails.
+			if r.err == nil || !strings.Contains(r.err.Error(), "every source failed") || r.rep.Shard == nil ||
+				r.rep.Shard.Attempt != 1 || len(r.rep.Runs) != 1 || r.rep.Runs[0].Status != warehouse.RunFailed {
+				t.Fatalf("ingest --shard 2/4, its servers down: %v, want it recorded as failed\n%s", r.err, out)
+			}
+		} else if r.err != nil || r.rep.Shard == nil || r.rep.Shard.Attempt != 1 || len(r.rep.Runs) != 1 {
 			t.Fatalf("ingest --shard %d/4: %v\n%s", i, r.err, out)
 		}
 		for _, s := range r.rep.Runs[0].Sources {
@@ -107,12 +140,13 @@ func TestShardedNight(t *testing.T) {
 	if got := tableRows(t, shardsDB, "runs"); len(got) != 0 {
 		t.Fatalf("a refused load left runs in the warehouse: %v", got)
 	}
-	if out, err := shard(4); err != nil {
-		t.Fatalf("ingest --shard 4/4: %v\n%s", err, out)
+	out, err = shard(4)
+	if r := decodeRun(t, out, err); r.err != nil || len(r.rep.Runs) != 1 || r.rep.Runs[0].Status != warehouse.RunOK {
+		t.Fatalf("ingest --shard 4/4: %v, want ok (its gone board is no failure)\n%s", r.err, out)
 	}
-	out, err = shard(2)
+	out, err = shard(1)
 	if !errors.Is(err, ingest.ErrShardRecorded) || !strings.Contains(err.Error(), "nothing fetched") {
-		t.Fatalf("ingest --shard 2/4 again: err = %v, want it refused before fetching\n%s", err, out)
+		t.Fatalf("ingest --shard 1/4 again: err = %v, want it refused before fetching\n%s", err, out)
 	}
 	if want := map[string]int{"fakejobs": 1, "remoteok": 2, "board-a": 2, "board-500": 2, "remotive": 3, "arbeitnow": 3}; !cmp.Equal(fetched, want) {
 		t.Errorf("sources of shards 1-3 = %v, want %v", fetched, want)
@@ -128,14 +162,39 @@ func TestShardedNight(t *testing.T) {
 		t.Errorf("replay of unloaded shards loaded runs: %v", got)
 	}
 
+	// As the nightly workflow does when a shard job failed: the night
+	// loads without shard 2's sources, failed.
+	out, err = load()
+	without := decodeRun(t, out, err)
+	if without.err != nil || len(without.rep.Runs) != 1 || without.rep.Runs[0].Status != warehouse.RunPartial {
+		t.Fatalf("load --night with shard 2/4 failed: %v, want one partial run\n%s", without.err, out)
+	}
+	failed := tableRows(t, shardsDB, "(SELECT source AS j FROM run_sources WHERE status = 'failed' ORDER BY source) y")
+	if want := []string{"board-500", "board-a", "remoteok"}; !cmp.Equal(failed, want) {
+		t.Errorf("failed sources of the night without shard 2/4 = %v, want %v", failed, want)
+	}
+	// The operator re-runs the failed shard job: attempt 2, then no more.
+	out, err = shard(2)
+	retried := decodeRun(t, out, err)
+	if retried.err != nil || retried.rep.Shard == nil || retried.rep.Shard.Attempt != 2 ||
+		!strings.HasSuffix(retried.rep.Shard.Key, "/shard=2-of-4/attempt=2.json") || len(retried.rep.Runs) != 1 ||
+		retried.rep.Runs[0].Status != warehouse.RunPartial {
+		t.Fatalf("ingest --shard 2/4 again, after it failed wholesale: %v, want attempt 2, partial\n%s", retried.err, out)
+	}
+	out, err = shard(2)
+	if !errors.Is(err, ingest.ErrShardRecorded) || !strings.Contains(err.Error(), "attempt 2") {
+		t.Fatalf("ingest --shard 2/4 after attempt 2 fetched: err = %v, want it refused\n%s", err, out)
+	}
+
 	out, err = load()
 	night1 := decodeRun(t, out, err)
-	if night1.err != nil || len(night1.rep.Runs) != 1 || night1.rep.Runs[0].Status != warehouse.RunPartial {
-		t.Fatalf("load --night: %v, want one partial run\n%s", night1.err, out)
+	if night1.err != nil || len(night1.rep.Runs) != 1 || night1.rep.Runs[0].Status != warehouse.RunPartial ||
+		night1.rep.Runs[0].ID != without.rep.Runs[0].ID {
+		t.Fatalf("load --night after shard 2/4 was fetched again: %v, want the same run, partial\n%s", night1.err, out)
 	}
 	want := warehouseTables(t, oneDB)
-	if len(want["postings"]) == 0 || len(want["listings"]) == 0 || len(want["run_sources"]) != 7 {
-		t.Fatalf("the unsharded run loaded %d postings, %d listings, %d sources; want some, some, 7",
+	if len(want["postings"]) == 0 || len(want["listings"]) == 0 || len(want["run_sources"]) != 8 {
+		t.Fatalf("the unsharded run loaded %d postings, %d listings, %d sources; want some, some, 8",
 			len(want["postings"]), len(want["listings"]), len(want["run_sources"]))
 	}
 	got := warehouseTables(t, shardsDB)

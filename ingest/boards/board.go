@@ -129,7 +129,11 @@ type Config struct {
 	MinInterval time.Duration `mapstructure:"min_interval" doc:"least time between two requests to one board system's host"`
 	Deadline    time.Duration `mapstructure:"deadline" doc:"longest one run may fetch from one board, retries and pages included"`
 	MaxPages    int           `mapstructure:"max_pages" doc:"pages fetched from one paged board (SmartRecruiters) at most in one run"`
-	URL         URLs          `mapstructure:"url"`
+	// MaxDetails bounds the detail pages of one board (SmartRecruiters'
+	// list gives no description: each posting's is one more request, at
+	// the pace of the system's host, which every board of it shares).
+	MaxDetails int  `mapstructure:"max_details" doc:"detail pages (one per posting, for its description) fetched from one SmartRecruiters board at most in one run; 0: none"`
+	URL        URLs `mapstructure:"url"`
 }
 
 // URLs are the keys boards.url.*: each kind's API address, with {board}
@@ -154,6 +158,7 @@ func DefaultConfig() Config {
 		MinInterval: time.Second,
 		Deadline:    ingest.DefaultDeadline,
 		MaxPages:    50,
+		MaxDetails:  100,
 		URL: URLs{
 			Greenhouse:      "https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true",
 			Lever:           "https://api.lever.co/v0/postings/{board}?mode=json",
@@ -187,6 +192,10 @@ func (u URLs) url(kind string) string {
 	return ""
 }
 
+// maxDetailsLimit bounds MaxDetails: as many postings as max_pages's
+// bound lists.
+const maxDetailsLimit = maxPagesLimit * smartRecruitersPageSize
+
 // maxPagesLimit bounds MaxPages: page names have four digits.
 const maxPagesLimit = 9999
 
@@ -214,6 +223,9 @@ func (c Config) Validate() error {
 	}
 	if c.Deadline <= 0 {
 		errs = append(errs, fmt.Errorf("config: boards.deadline: %s must be positive", c.Deadline))
+	}
+	if c.MaxDetails < 0 || c.MaxDetails > maxDetailsLimit {
+		errs = append(errs, fmt.Errorf("config: boards.max_details: %d is not between 0 and %d", c.MaxDetails, maxDetailsLimit))
 	}
 	return errors.Join(errs...)
 }

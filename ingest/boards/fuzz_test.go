@@ -2,8 +2,11 @@ package boards
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 )
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
@@ -67,6 +70,41 @@ func FuzzSmartRecruiters(f *testing.F) {
 		fuzzParse(t, "smartrecruiters", body)
 		for n := 1; n < 3; n++ {
 			_, _, _ = smartRecruitersPage("https://api.example/v1/companies/x/postings", n, body)
+		}
+	})
+}
+
+// FuzzSmartRecruitersDetail reads any bytes as a posting's detail page and
+// as a list page whose details are fetched: no panic; a description only
+// with no error, valid UTF-8, from the posting's own detail; detail pages
+// only under the configured list's path, each named for its posting.
+func FuzzSmartRecruitersDetail(f *testing.F) {
+	fuzzSeeds(f, "smartrecruiters-detail.json",
+		`{"id":"1","jobAd":{"sections":{"jobDescription":{"title":"<b>","text":"x"}}}}`,
+		`{"id":"1","jobAd":null}`, `{"id":" 1 ","jobAd":{"sections":{"videos":{"urls":[]}}}}`,
+		`{"content":[{"id":"../x"},{"id":"a?b"},{"id":"1"},{"id":"1"},{"id":7}]}`)
+	const list = "https://api.example/v1/companies/x/postings"
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p := jobdata.Posting{SourceID: "1"}
+		err := readSmartRecruitersDetail(&p, body)
+		switch {
+		case err != nil && p.Description != "":
+			t.Fatalf("error %v, and the description set to %q", err, p.Description)
+		case err == nil && (p.Description == "" || !utf8.ValidString(p.Description)):
+			t.Fatalf("no error, and the description %q", p.Description)
+		}
+		pages, err := smartRecruitersDetails(list+"?limit=100&offset=0", body)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, d := range pages {
+			id, ok := strings.CutPrefix(d.url, list+"/")
+			name, named := smartRecruitersDetailName(id)
+			if !ok || !named || name != d.name || seen[name] {
+				t.Fatalf("detail page %+v of a list of %s", d, list)
+			}
+			seen[name] = true
 		}
 	})
 }

@@ -24,6 +24,9 @@ type kind struct {
 	// first page is at first, and whether the board has that page at all
 	// given the page before it (prev); nil for a board answered in one page.
 	paged func(first string, n int, prev []byte) (string, bool, error)
+	// detail, when set, completes each posting from a detail page of its
+	// own; nil when the list says all.
+	detail *detailKind
 }
 
 // kinds are the systems jobpulse reads, by name (set in init: the parsers
@@ -39,7 +42,8 @@ func init() {
 		"ashby": {title: "Ashby", ext: ".json", parse: parseAshby,
 			page: func(b string) string { return "https://jobs.ashbyhq.com/" + b }},
 		"smartrecruiters": {title: "SmartRecruiters", ext: ".json", parse: parseSmartRecruiters,
-			page: func(b string) string { return "https://jobs.smartrecruiters.com/" + b }, paged: smartRecruitersPage},
+			page: func(b string) string { return "https://jobs.smartrecruiters.com/" + b }, paged: smartRecruitersPage,
+			detail: &detailKind{pages: smartRecruitersDetails, name: smartRecruitersDetailName, read: readSmartRecruitersDetail}},
 		"recruitee": {title: "Recruitee", ext: ".json", parse: parseRecruitee,
 			page: func(b string) string { return "https://" + b + ".recruitee.com/" }},
 		"workable": {title: "Workable", ext: ".json", parse: parseWorkable,
@@ -91,11 +95,20 @@ func (s *Source) URL() string {
 // keeping each as page-0001.json (page-0001.xml for Personio), ... A first
 // page answered 404 fails with an error wrapping [ingest.ErrGone]: the
 // company no longer has its board on that system.
+//
+// For a system whose list gives no description (SmartRecruiters), each list
+// page is followed by the detail page of each of its postings
+// (posting-<id>.json), up to boards.max_details for the board, each request
+// waiting its turn at the host as every other does; see [Source.details].
 func (s *Source) Fetch(ctx context.Context, keep func(context.Context, ingest.RawPage) error) error {
 	k := kinds[s.board.Kind]
 	var pace []ingest.Pace
 	if s.limiter != nil {
 		pace = append(pace, ingest.Pace{Limiter: s.limiter, Interval: s.cfg.MinInterval})
+	}
+	details := 0 // budget left: boards.max_details
+	if k.detail != nil {
+		details = s.cfg.MaxDetails
 	}
 	next, maxPages := s.URL(), max(s.cfg.MaxPages, 1)
 	if k.paged != nil {
@@ -121,7 +134,13 @@ func (s *Source) Fetch(ctx context.Context, keep func(context.Context, ingest.Ra
 				s.Name(), ingest.ErrGone, ingest.RedactURL(next), s.board.Name, k.title)
 		case err != nil:
 			return fmt.Errorf("%s: page %d: %w", s.Name(), n, err)
-		case k.paged == nil:
+		}
+		if details > 0 {
+			if details, err = s.details(ctx, k.detail, body, details, keep, pace); err != nil {
+				return fmt.Errorf("%s: details of page %d: %w", s.Name(), n, err)
+			}
+		}
+		if k.paged == nil {
 			return nil
 		}
 		u, more, err := k.paged(s.URL(), n+1, body)
@@ -138,9 +157,105 @@ func (s *Source) Fetch(ctx context.Context, keep func(context.Context, ingest.Ra
 	}
 }
 
-// Parse parses one stored page of the board.
-func (s *Source) Parse(_ context.Context, page ingest.StoredPage, _ ingest.Lookup) ([]ingest.Posting, []ingest.Reject, error) {
-	return Parse(s.board, page.Body, page.Key)
+// details fetches the detail pages of the postings of a list page (body),
+// at most budget of them, and returns the budget left. A detail answered
+// 404 (a posting closed since the list was read) is kept and passed; any
+// other failure is kept and ends the board's details (budget 0), with a
+// warning: the board's postings are what its list says, and those left
+// keep no description, rather than the board fail, or a host that refuses
+// be asked again and again. The error is the lake's (a page not kept) or
+// the context's.
+func (s *Source) details(ctx context.Context, d *detailKind, body []byte, budget int,
+	keep func(context.Context, ingest.RawPage) error, pace []ingest.Pace) (int, error) {
+	pages, err := d.pages(s.URL(), body)
+	if err != nil {
+		return budget, nil // the list page is malformed: its parse says so
+	}
+	for i, dp := range pages {
+		if budget == 0 {
+			s.logger.WarnContext(ctx, "detail cap reached, later postings kept without their description",
+				"max_details", s.cfg.MaxDetails, "left", len(pages)-i)
+			return 0, nil
+		}
+		budget--
+		status := 0
+		var kept error
+		err := s.fetcher.Get(ctx, s.Name(), dp.url, dp.name, func(ctx context.Context, p ingest.RawPage) error {
+			if p.Name == dp.name {
+				status = p.Meta.Status
+			}
+			kept = keep(ctx, p)
+			return kept
+		}, pace...)
+		switch {
+		case err == nil:
+		case kept != nil, ctx.Err() != nil:
+			return 0, fmt.Errorf("%s: %w", dp.name, err)
+		case status == http.StatusNotFound:
+		default:
+			s.logger.WarnContext(ctx, "detail page failed: the board's later postings are kept without their description",
+				"page", dp.name, "err", err, "left", len(pages)-i-1)
+			return 0, nil
+		}
+	}
+	return budget, nil
+}
+
+// Parse parses one stored page of the board: a list page gives its
+// postings, each completed from its detail page when the system has them
+// (found with lookup); a detail page gives nothing by itself.
+//
+// A posting whose detail page is missing (not fetched: past
+// boards.max_details, or after a detail failed), failed, or unreadable
+// (another shape, another posting's: logged) is kept without what the
+// detail gives: the list is what says a posting is open.
+func (s *Source) Parse(ctx context.Context, page ingest.StoredPage, lookup ingest.Lookup) ([]ingest.Posting, []ingest.Reject, error) {
+	d := kinds[s.board.Kind].detail
+	if d != nil && strings.HasPrefix(page.Name, detailPrefix) {
+		return nil, nil, nil
+	}
+	postings, rejects, err := Parse(s.board, page.Body, page.Key)
+	if err != nil || d == nil || lookup == nil {
+		return postings, rejects, err
+	}
+	missing := 0
+	for i := range postings {
+		p := &postings[i]
+		name, ok := d.name(p.SourceID)
+		if !ok {
+			missing++
+			continue
+		}
+		dp, err := lookup(ctx, name)
+		switch {
+		case errors.Is(err, ingest.ErrNotFound), err == nil && dp.Meta.Error != "":
+			missing++
+			continue
+		case err != nil:
+			return nil, nil, fmt.Errorf("%s: parse %s: detail page %s: %w", s.Name(), page.Key, name, err)
+		}
+		if err := d.read(p, dp.Body); err != nil {
+			if !errors.Is(err, errNoJobAd) {
+				s.logger.WarnContext(ctx, "detail page unreadable: posting kept without its description", "key", dp.Key, "err", err)
+			}
+			missing++
+		}
+	}
+	if missing > 0 {
+		s.logger.DebugContext(ctx, "postings kept without their detail page", "key", page.Key, "postings", missing)
+	}
+	return postings, rejects, nil
+}
+
+// detailPrefix begins the name of every detail page (posting-<id>.json).
+const detailPrefix = "posting-"
+
+// OptionalPage reports whether the page named name is a detail page of a
+// system whose list says all that is open: a detail that failed (a posting
+// closed since the list was read, a host that refused) does not fail the
+// board (see [ingest.IsOptionalPage]).
+func (s *Source) OptionalPage(name string) bool {
+	return kinds[s.board.Kind].detail != nil && strings.HasPrefix(name, detailPrefix)
 }
 
 // Parse parses one page of board b's API, whose lake key is lakeKey (named

@@ -5,15 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobpulse/jobpulse/ingest"
+	"github.com/jobpulse/jobpulse/internal/jobdata"
 	"github.com/jobpulse/jobpulse/internal/testenv"
 )
 
@@ -106,6 +110,7 @@ func TestFetchAndParse(t *testing.T) {
 		"/personio/acme/xml":                                       string(written(t, "personio.xml")),
 	})
 	cfg := testConfig(srv.URL)
+	cfg.MaxDetails = 0 // SmartRecruiters' detail pages: TestSmartRecruitersDetails
 	tests := []struct {
 		board     Board
 		wantNames []string
@@ -188,9 +193,104 @@ func TestSmartRecruitersPaging(t *testing.T) {
 		"/smartrecruiters/big/postings?limit=100&offset=100": smartRecruitersFirstPage(),
 	})
 	cfg := testConfig(srv.URL)
-	cfg.MaxPages = 1
+	cfg.MaxPages, cfg.MaxDetails = 1, 0
 	_, names, err := fetchAll(t, New(Board{Kind: "smartrecruiters", Name: "big"}, cfg, testFetcher(), nil, nil))
 	if err != nil || len(names) != 1 {
 		t.Fatalf("pages %v, error %v: want one page and no error", names, err)
+	}
+}
+
+// TestSmartRecruitersDetails fetches a SmartRecruiters board of two list
+// pages (the written pages, not real captures) whose postings each have a
+// detail page (GET .../postings/<id>): the first answers the written
+// detail, the second 404 (a posting closed since the list was read). Each
+// detail is kept in the lake after its list page, before anything is
+// parsed; read back, the board is ok (a detail is optional), the first
+// posting has the job ad's sections as its description and the second
+// none. A detail that fails otherwise ends the board's details without
+// failing it, and boards.max_details caps them.
+func TestSmartRecruitersDetails(t *testing.T) {
+	const list = "/smartrecruiters/AcmeGroup/postings"
+	pages := map[string]string{
+		list + "?limit=100&offset=0":   string(written(t, "smartrecruiters-1.json")),
+		list + "?limit=100&offset=100": string(written(t, "smartrecruiters-2.json")),
+		list + "/744000012345678":      string(written(t, "smartrecruiters-detail.json")),
+	}
+	board := Board{Kind: "smartrecruiters", Name: "AcmeGroup"}
+	ctx := context.Background()
+
+	srv := newBoardServer(t, pages)
+	lake, err := ingest.NewFolderLake(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := New(board, testConfig(srv.URL), testFetcher(), ingest.NewHostLimiter(), nil)
+	started := time.Date(2026, 12, 5, 3, 17, 0, 0, time.UTC)
+	fetched := ingest.FetchWith(ctx, lake, []ingest.Source{src}, "run1", started, ingest.FetchOptions{}, slog.New(slog.DiscardHandler))
+	if len(fetched) != 1 || fetched[0].Err != nil {
+		t.Fatalf("fetch: %+v", fetched)
+	}
+	var names []string
+	for _, k := range fetched[0].Keys {
+		names = append(names, path.Base(k))
+	}
+	want := []string{"page-0001.json", "posting-744000012345678.json", "page-0002.json", "posting-744000012399999.json"}
+	if d := cmp.Diff(want, names); d != "" {
+		t.Errorf("pages kept, in order (-want +got):\n%s", d)
+	}
+	run := jobdata.Run{ID: "run1", StartedAt: started, Sources: []jobdata.SourceRun{{Source: board.Source(), Status: jobdata.SourceOK}}}
+	r := ingest.ReadRun(lake, map[string]ingest.Source{board.Source(): src}, run, nil)
+	descriptions := map[string]string{}
+	for p, err := range r.Postings(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		descriptions[p.SourceID] = p.Description
+	}
+	wantDescriptions := map[string]string{
+		"744000012345678": "<h3>Company Description</h3>\n<p>Acme Group builds machines.</p>\n" +
+			"<h3>Job Description</h3>\n<p>Service our machines on site.</p><ul><li>Install</li><li>Repair</li></ul>\n" +
+			"<h3>Qualifications &amp; &lt;Skills&gt;</h3>\n<p>A technical degree; German and English.</p>",
+		"744000012399999": "",
+	}
+	if d := cmp.Diff(wantDescriptions, descriptions); d != "" {
+		t.Errorf("descriptions (-want +got):\n%s", d)
+	}
+	if got := r.Run().Sources[0]; got.Status != jobdata.SourceOK || got.Pages != 4 || got.Postings != 2 {
+		t.Errorf("the board read back: %+v; want ok, 4 pages, 2 postings (a closed posting's detail fails nothing)", got)
+	}
+
+	for _, tc := range []struct {
+		name       string
+		maxDetails int
+		first      string // the first posting's detail
+		want       []string
+	}{
+		{"500 ends the details", 100, "500", []string{list + "/744000012345678"}},
+		{"max_details 1", 1, "", []string{list + "/744000012345678"}},
+		{"max_details 0", 0, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := maps.Clone(pages)
+			if tc.first != "" {
+				p[list+"/744000012345678"] = tc.first
+			}
+			srv := newBoardServer(t, p)
+			cfg := testConfig(srv.URL)
+			cfg.MaxDetails = tc.maxDetails
+			_, names, err := fetchAll(t, New(board, cfg, testFetcher(), nil, nil))
+			if err != nil {
+				t.Fatalf("fetch: %v (pages %v), want no error", err, names)
+			}
+			var details []string
+			for _, r := range srv.requests {
+				if strings.HasPrefix(r, list+"/") {
+					details = append(details, r)
+				}
+			}
+			if d := cmp.Diff(tc.want, details); d != "" {
+				t.Errorf("detail requests (-want +got):\n%s", d)
+			}
+		})
 	}
 }

@@ -50,6 +50,19 @@ type SourceRun struct {
 	// source's pages are in its shard's partition
 	// (raw/source=<s>/date=<d>/run=<shard run>/). Empty: the run's own.
 	Partition string `json:"partition,omitempty"`
+	// Board is the company board the source read, as the list named it
+	// when the run fetched it; nil for any other source (and in manifests
+	// written before it was recorded). A replay parses the source's pages
+	// with it when the board has left the list since.
+	Board *BoardRef `json:"board,omitempty"`
+}
+
+// BoardRef names a company's job board on an applicant tracking system, as
+// a list of boards gave it (see ingest/boards).
+type BoardRef struct {
+	Kind    string `json:"kind"`              // the system, e.g. "greenhouse"
+	Name    string `json:"name"`              // the board's name on it, as listed, e.g. "SumUp"
+	Company string `json:"company,omitempty"` // the company's name the list gave; "" when none
 }
 
 // NewRunID returns a new run id for a run started at t: the UTC time to the
