@@ -9,13 +9,14 @@ import (
 )
 
 // TestContentHashPinned: the content hash of a posting is the one the
-// loader's own binary COPY encoder gave it (copybuf.go's encodeHead, at
-// commit ec19aa9), before rows went through pgx.CopyFrom. Warehouses store
-// these hashes: were they to change, the next load would find every known
-// posting changed and rewrite it. The values below were computed with that
-// encoder; the cases cover NULLs (no salary, no publication time, no
-// occupation code), empty and filled arrays, unicode, an occupation code,
-// times before 1970 and 2000, and salary figures across base-10000 groups.
+// loader's own binary COPY encoder gives it (copybuf.go's encodeHead, as at
+// commit ec19aa9). Warehouses store these hashes: were they to change (the
+// encoder replaced by pgx.CopyFrom, say, which was measured and kept out),
+// the next load would find every known posting changed and rewrite it. The
+// values below were computed with that encoder; the cases cover NULLs (no
+// salary, no publication time, no occupation code), empty and filled
+// arrays, unicode, an occupation code, times before 1970 and 2000, and
+// salary figures across base-10000 groups.
 func TestContentHashPinned(t *testing.T) {
 	full := jobdata.Posting{
 		Source: "remotive", SourceID: "1234", URL: "https://remotive.com/remote-jobs/1234", Title: "Senior Go Engineer",

@@ -19,15 +19,13 @@ import (
 // here, instead of handing pgx a []any per row, spares an interface value and
 // a codec lookup per column: about a third of a load's CPU time in Go.
 //
-// Whether that earns its place (issue 16: at least 15% on the end-to-end
-// replay) is not settled. On a host with a load average of 10-25 on 2
-// cores, BenchmarkReplay200k with pgx.CopyFrom in its place was 7% and 12%
-// slower by the medians of two sessions of three alternating rounds (Go CPU
-// 3.3 → 4.3 s and 3.5 → 5.0 s), and, with the HTML tokenizer also the
-// library's, 35% slower than with both of ours, at 145 MB against 126 MB of
-// peak RSS, close to the replay's 150 MB limit. Measured again on a quiet
-// host, it stays or goes by that figure (branch i16-libs, commit 4edb52c,
-// has the library version).
+// It earns its place (issue 16: at least 15% on the end-to-end replay).
+// On a quiet 2-core host on 2026-12-05, BenchmarkReplayFloor's replay of
+// 200,000 postings took 5.45 and 5.66 s with it against 6.46 and 7.35 s with
+// pgx.CopyFrom in its place (two alternating rounds of three: 19% and 30%
+// slower, Go CPU 5.1-5.3 s against 6.9-7.7 s, peak RSS 157-159 MB against
+// 161-162 MB). Branch i16-copy has the library version, and
+// TestContentHashPinned the hashes that must not change if it goes.
 //
 // Values are encoded as the columns' types expect them (the schema is
 // ours): text as UTF-8 bytes, uuid as 16 bytes, bigint big-endian,
