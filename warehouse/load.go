@@ -15,8 +15,11 @@ import (
 // Load stores a run and the postings it saw in one transaction: [BeginLoad],
 // one [Loader.Copy] of postings, and [Loader.Commit] with no rejects. It is
 // for callers that hold their postings in memory already; a run read back
-// from the lake is loaded with [LoadStream], which streams.
+// from the lake is loaded with [LoadStream], which streams. Like LoadStream,
+// it runs with the garbage collector at a lower target (loadGCPercent)
+// unless GOGC is set.
 func Load(ctx context.Context, pool *pgxpool.Pool, run Run, postings []jobdata.Posting) (LoadStats, error) {
+	defer boundLoadMemory()()
 	l, err := BeginLoad(ctx, pool, run)
 	if err != nil {
 		return LoadStats{}, err
@@ -62,8 +65,11 @@ type RunStream interface {
 // (written only when they changed), one [Loader.Copy] of the stream, and
 // [Loader.Commit] of the run and its rejects as the stream found them. It
 // returns that run. An error (the stream or the database failing) means
-// nothing was loaded; the run returned then says what was known.
+// nothing was loaded; the run returned then says what was known. While it
+// runs, the garbage collector lets the heap grow by half of what is live,
+// not all of it (loadGCPercent), unless GOGC is set.
 func LoadStream(ctx context.Context, pool *pgxpool.Pool, s RunStream) (Run, LoadStats, error) {
+	defer boundLoadMemory()()
 	run := s.Run()
 	l, err := BeginLoad(ctx, pool, Run{ID: run.ID, StartedAt: run.StartedAt, Status: RunRunning})
 	if err != nil {
