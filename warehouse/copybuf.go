@@ -24,8 +24,8 @@ import (
 // 200,000 postings took 5.45 and 5.66 s with it against 6.46 and 7.35 s with
 // pgx.CopyFrom in its place (two alternating rounds of three: 19% and 30%
 // slower, Go CPU 5.1-5.3 s against 6.9-7.7 s, peak RSS 157-159 MB against
-// 161-162 MB). Branch i16-copy has the library version, and
-// TestContentHashPinned the hashes that must not change if it goes.
+// 161-162 MB). TestContentHashPinned pins the hashes it gives, which must
+// not change if it goes.
 //
 // Values are encoded as the columns' types expect them (the schema is
 // ours): text as UTF-8 bytes, uuid as 16 bytes, bigint big-endian,
