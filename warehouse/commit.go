@@ -193,7 +193,7 @@ func (l *Loader) commit(ctx context.Context, run Run, rejects []jobdata.Reject) 
 	if l.staged[postingStage] {
 		// The names the changed postings gave until now (migration 0012);
 		// saveNames adds those they give once changed.
-		if _, err := l.tx.Exec(ctx, `SELECT count_names(ARRAY(SELECT id FROM `+postingStage+`), -1)`); err != nil {
+		if _, err := l.tx.Exec(ctx, `SELECT uncount_names(ARRAY(SELECT id FROM `+postingStage+`))`); err != nil {
 			return fmt.Errorf("count the names of changed postings: %w", err)
 		}
 		if _, err := l.tx.Exec(ctx, mergeChangedSQL, run.ID, at); err != nil {

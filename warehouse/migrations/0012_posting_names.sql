@@ -8,7 +8,7 @@
 -- took 7.7 times as long as on a week. The names change only when postings
 -- do, so the load counts them (the loader counts the names of the postings
 -- a run adds or changes as it streams them, and takes away those a changed
--- posting gave before with count_names) and the report reads a few thousand
+-- posting gave before with uncount_names) and the report reads a few thousand
 -- rows.
 --
 --   posting_names   per name, the postings that name it now:
@@ -67,21 +67,15 @@ CREATE TABLE posting_names (
 -- counts of two spellings.)
 CREATE UNIQUE INDEX posting_names_key ON posting_names (kind, md5(key), md5(detail));
 
--- count_names adds (sign 1) or takes away (sign -1) the names of the postings
--- ids: the loader takes away a changed posting's names before it writes the
--- change, and adds them after, with those of the postings it adds.
-CREATE FUNCTION count_names(ids uuid[], sign integer) RETURNS void LANGUAGE sql VOLATILE AS $$
+-- uncount_names takes away the names of the postings ids: the loader takes
+-- away a changed posting's names before it writes the change, and counts
+-- the names it gives after (with those of the postings it adds) as it
+-- streams them.
+CREATE FUNCTION uncount_names(ids uuid[]) RETURNS void LANGUAGE sql VOLATILE AS $$
     UPDATE posting_names AS n SET postings = n.postings - c.n
     FROM (SELECT kind, key, detail, count(*) AS n FROM posting_name_rows
           WHERE posting_id = ANY (ids) GROUP BY kind, key, detail) AS c
-    WHERE sign < 0 AND n.kind = c.kind AND md5(n.key) = md5(c.key) AND md5(n.detail) = md5(c.detail);
-
-    INSERT INTO posting_names AS n (kind, key, detail, postings)
-    SELECT kind, key, detail, count(*)
-    FROM posting_name_rows
-    WHERE sign > 0 AND posting_id = ANY (ids)
-    GROUP BY kind, key, detail
-    ON CONFLICT (kind, md5(key), md5(detail)) DO UPDATE SET postings = n.postings + excluded.postings;
+    WHERE n.kind = c.kind AND md5(n.key) = md5(c.key) AND md5(n.detail) = md5(c.detail);
 
     DELETE FROM posting_names WHERE postings = 0;
 $$;
