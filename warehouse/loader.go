@@ -79,6 +79,7 @@ type Loader struct {
 	countries map[string]string // country code to the name posting_places gives it
 	names     tally             // names of the postings added or changed (posting_names)
 	seen      tally             // names of the postings the run saw in this load (run_tallies)
+	nameBuf   []nameKey         // one posting's names, reused
 
 	seg     segment
 	staged  map[string]bool // staging tables created
@@ -286,12 +287,17 @@ func (l *Loader) add(id [16]byte, p *jobdata.Posting, c *copyBuf) {
 			l.stats.Unchanged++
 		}
 	}
-	if first && !l.sighted[id] {
-		l.stats.Sightings++
-		l.seen.add(p, l.countries, false)
+	sighted := first && !l.sighted[id]
+	named := first && (st.seen == seenNew || st.touch == touchStage)
+	if sighted || named { // the posting's names, made once for both counts
+		l.nameBuf = appendNames(l.nameBuf[:0], p, l.countries)
 	}
-	if first && (st.seen == seenNew || st.touch == touchStage) {
-		l.names.add(p, l.countries, true)
+	if sighted {
+		l.stats.Sightings++
+		l.seen.count(l.nameBuf, false)
+	}
+	if named {
+		l.names.count(l.nameBuf, true)
 	}
 	l.postings[id] = st
 	l.addListing(id, p)

@@ -19,21 +19,19 @@ type nameKey struct{ kind, key, detail string }
 // (about 50 µs a posting, 10 s for a replay of 200,000).
 type tally map[nameKey]int32
 
-// add counts p's names once each, as the view posting_name_rows gives them:
-// its role, skills, places (a country by its name in countries, or its code
-// when the table has none) and, when company is set, the spelling of its
-// company's name.
-func (t tally) add(p *jobdata.Posting, countries map[string]string, company bool) {
-	var seen [16]nameKey
-	names := seen[:0]
+// appendNames appends to keys the names p gives, once each, as the view
+// posting_name_rows gives them: its role, skills, places (a country by its
+// name in countries, or its code when the table has none) and, when it has
+// a company key, the spelling of its company's name.
+func appendNames(keys []nameKey, p *jobdata.Posting, countries map[string]string) []nameKey {
+	start := len(keys)
 	put := func(k nameKey) {
-		for _, n := range names {
+		for _, n := range keys[start:] {
 			if n == k {
 				return
 			}
 		}
-		names = append(names, k)
-		t[k]++
+		keys = append(keys, k)
 	}
 	if p.Role != "" {
 		put(nameKey{"role", p.Role, ""})
@@ -54,8 +52,19 @@ func (t tally) add(p *jobdata.Posting, countries map[string]string, company bool
 	if p.Location.Scope == "worldwide" {
 		put(nameKey{"place", "Worldwide", "worldwide"})
 	}
-	if company && p.CompanyKey != "" {
+	if p.CompanyKey != "" {
 		put(nameKey{"company", p.CompanyKey, p.CompanyName})
+	}
+	return keys
+}
+
+// count counts one posting's names (from appendNames); the company's only
+// when company is set (run_tallies does not count companies).
+func (t tally) count(keys []nameKey, company bool) {
+	for _, k := range keys {
+		if company || k.kind != "company" {
+			t[k]++
+		}
 	}
 }
 
