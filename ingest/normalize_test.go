@@ -119,6 +119,30 @@ func TestNormalize(t *testing.T) {
 			},
 		},
 		{
+			name: "the head of the description widens a named place",
+			in: Posting{Title: "Social Media Coordinator", LocationText: "Toronto, Toronto, Ontario, Canada",
+				Description: "<p>Full-Time | Remote (US and Canada Only Applicants)</p><p>Social Media Coordinator</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Marketing"
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"CA", "US"}}
+				p.DescriptionText = "Full-Time | Remote (US and Canada Only Applicants)\n\nSocial Media Coordinator"
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "a place named past the head of the description does not widen a named one",
+			in: Posting{Title: "Social Media Coordinator", LocationText: "Toronto",
+				Description: "<p>" + strings.Repeat("Plan posts. ", 100) + "Remote (US only)</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Marketing"
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"CA"}}
+				p.DescriptionText = strings.Repeat("Plan posts. ", 100) + "Remote (US only)"
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
 			name: "nothing known",
 			in:   Posting{Title: "Make", SalaryText: "Competitive", LocationText: "Xqzville"},
 			want: func(p Posting) Posting {
