@@ -24,7 +24,9 @@ func TestReadNewerTowns(t *testing.T) {
 		{"name":"Dresden","country":"US"},
 		{"name":"Altdorf","country":"CH"},
 		{"name":"Level","country":"HU"},
-		{"name":"Cayenne","country":"GF"}
+		{"name":"Cayenne","country":"GF"},
+		{"name":"Neudorf","country":"AT"},
+		{"name":"Neudorf","country":"DE"}
 	]`
 	path := filepath.Join(t.TempDir(), "cities.json")
 	if err := os.WriteFile(path, []byte(newer), 0o644); err != nil {
@@ -34,15 +36,16 @@ func TestReadNewerTowns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if listed != 7 || added != 3 {
-		t.Errorf("readNewerTowns: %d listed, %d added; want 7, 3", listed, added)
+	if listed != 9 || added != 4 {
+		t.Errorf("readNewerTowns: %d listed, %d added; want 9, 4", listed, added)
 	}
 	want := table{
 		"munchen":  {{"DE", 1260000}},
 		"munich":   {{"DE", 1260000}},
-		"dresden":  {{"DE", 556000}, {"US", newerPopulation}}, // a place elsewhere joins
-		"pulsnitz": {{"DE", newerPopulation}},                 // once
-		"cayenne":  {{"FR", newerPopulation}},                 // an overseas département is France
+		"dresden":  {{"DE", 556000}},                                   // a place elsewhere does not compete
+		"pulsnitz": {{"DE", newerPopulation}},                          // once
+		"cayenne":  {{"FR", newerPopulation}},                          // an overseas département is France
+		"neudorf":  {{"AT", newerPopulation}, {"DE", newerPopulation}}, // new names join in every country
 		// Altdorf: historical in the older snapshot; Level: a common word.
 	}
 	if diff := cmp.Diff(want, old.names, cmp.AllowUnexported(country{})); diff != "" {

@@ -84,16 +84,6 @@ type towns struct {
 	gone map[string]bool
 }
 
-// has reports whether t has a place of folded name k in country code.
-func (t towns) has(k, code string) bool {
-	for _, c := range t.names[k] {
-		if c.code == code {
-			return true
-		}
-	}
-	return false
-}
-
 // placeKey is the key of a place of folded name k in country code.
 func placeKey(k, code string) string { return k + "\t" + code }
 
