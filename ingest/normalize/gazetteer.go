@@ -10,7 +10,8 @@ import (
 //go:generate go run ./internal/gengazetteer -modules gazetteer/node_modules -out gazetteer
 
 // gazetteerTable is the generated table of towns and cities with at least
-// 1,000 inhabitants (GeoNames, CC BY 4.0) and of the administrative
+// 1,000 inhabitants (GeoNames, CC BY 4.0: a snapshot of 2020 with its
+// populations, and the places a snapshot of 2026 adds) and of the administrative
 // subdivisions of every country (CLDR; see gazetteer/README.md): lines of
 // "folded name TAB CC population[,CC population...]" sorted by name. A
 // subdivision counts as a place of half the average population of the

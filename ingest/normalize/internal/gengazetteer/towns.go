@@ -74,24 +74,37 @@ func (t table) add(name, code string, pop int) {
 	t[k] = append(cs, country{code, pop})
 }
 
-// readTowns reads GeoNames' cities1000.txt at path: for every kept name, the
-// countries that have a place of that name, and the number of places read.
-func readTowns(path string) (table, int, error) {
+// towns is what readTowns reads of cities1000.txt.
+type towns struct {
+	names  table // for every kept name, the countries with a place of it
+	places int   // the places read
+	// gone holds the keys (see placeKey) of the historical, abandoned and
+	// destroyed places left out, so that a newer listing, which does not
+	// say what a place is, does not bring them back.
+	gone map[string]bool
+}
+
+// placeKey is the key of a place of folded name k in country code.
+func placeKey(k, code string) string { return k + "\t" + code }
+
+// readTowns reads GeoNames' cities1000.txt at path.
+func readTowns(path string) (towns, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, fmt.Errorf("gengazetteer: %w", err)
+		return towns{}, fmt.Errorf("gengazetteer: %w", err)
 	}
 	defer f.Close()
-	t, n, err := read(f)
+	t, err := read(f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("gengazetteer: read %s: %w", path, err)
+		return towns{}, fmt.Errorf("gengazetteer: read %s: %w", path, err)
 	}
-	return t, n, nil
+	return t, nil
 }
 
 // read reads cities1000.txt from r (see readTowns).
-func read(r io.Reader) (table, int, error) {
+func read(r io.Reader) (towns, error) {
 	table := table{}
+	gone := map[string]bool{}
 	add := table.add
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
@@ -99,21 +112,23 @@ func read(r io.Reader) (table, int, error) {
 	for line := 1; sc.Scan(); line++ {
 		f := strings.Split(sc.Text(), "\t")
 		if len(f) < minColumns {
-			return nil, 0, fmt.Errorf("line %d: %d columns, want %d", line, len(f), minColumns)
-		}
-		switch f[colFeatureCode] {
-		case "PPLH", "PPLQ", "PPLW": // historical, abandoned, destroyed
-			continue
+			return towns{}, fmt.Errorf("line %d: %d columns, want %d", line, len(f), minColumns)
 		}
 		code := countryCode(f[colCountry])
 		if len(code) != 2 {
+			continue
+		}
+		switch f[colFeatureCode] {
+		case "PPLH", "PPLQ", "PPLW": // historical, abandoned, destroyed
+			gone[placeKey(normalize.FoldName(f[colName]), code)] = true
+			gone[placeKey(normalize.FoldName(f[colASCII]), code)] = true
 			continue
 		}
 		pop := 0
 		if f[colPopulation] != "" {
 			p, err := strconv.Atoi(f[colPopulation])
 			if err != nil {
-				return nil, 0, fmt.Errorf("line %d: population %q: %w", line, f[colPopulation], err)
+				return towns{}, fmt.Errorf("line %d: population %q: %w", line, f[colPopulation], err)
 			}
 			pop = p
 		}
@@ -131,9 +146,9 @@ func read(r io.Reader) (table, int, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, 0, err
+		return towns{}, err
 	}
-	return table, places, nil
+	return towns{names: table, places: places, gone: gone}, nil
 }
 
 // altOK reports whether alternate name a of a place named main (folded) with
