@@ -206,10 +206,10 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 }
 
 // descriptionHeadBytes is how much of a description's start
-// descriptionHead keeps. On the gold sets any head from 600 to 2,500 bytes
+// descriptionHead keeps. On the gold sets any head from 300 to 2,500 bytes
 // read the same places; the whole description widened one more place,
 // wrongly.
-const descriptionHeadBytes = 1000
+const descriptionHeadBytes = 500
 
 // descriptionHead returns the start of a description, at most
 // descriptionHeadBytes long, cut at a space so no word or character is
