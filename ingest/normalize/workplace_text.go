@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -13,10 +14,14 @@ import (
 // on. none marks phrases that say nothing of the workplace; selfemployed
 // phrases say that the offer is not a salaried job (a franchise to open, an
 // independent reseller's terms), so that no source's default workplace
-// applies to it, and lose to any phrase that names a workplace.
+// applies to it, and lose to any phrase that names a workplace; inperson
+// phrases describe work that is done where a person must be (a store, a
+// building site, customers' homes, a front desk), which only stops a
+// remote-only source's default.
 const (
 	wpNone = iota
 	wpSelfEmployed
+	wpInPerson
 	wpPartial
 	wpHybrid
 	wpRemote
@@ -32,16 +37,22 @@ type wpPhrase struct {
 }
 
 // wpPhrases maps the first word of each phrase to its phrases, longest first.
-var wpPhrases = func() map[string][]wpPhrase {
-	rows, err := readTable("workplace_text.tsv", 2)
+var wpPhrases = loadPhrases("workplace_text.tsv", map[string]int{"none": wpNone, "selfemployed": wpSelfEmployed,
+	"inperson": wpInPerson, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite})
+
+// loadPhrases reads a table of phrases (class <TAB> phrases), with the
+// classes named, into a map from the first word of each phrase to its
+// phrases, longest first.
+func loadPhrases(file string, classes map[string]int) map[string][]wpPhrase {
+	rows, err := readTable(file, 2)
 	mustLoad(err)
-	classes := map[string]int{"none": wpNone, "selfemployed": wpSelfEmployed, "partial": wpPartial, "hybrid": wpHybrid, "remote": wpRemote, "onsite": wpOnsite}
+	names := slices.Sorted(maps.Keys(classes))
 	out := map[string][]wpPhrase{}
 	seen := map[string]bool{}
 	for _, r := range rows {
 		class, ok := classes[r.fields[0]]
 		if !ok {
-			mustLoad(r.errorf("class %q: want onsite, remote, hybrid, partial, selfemployed or none", r.fields[0]))
+			mustLoad(r.errorf("class %q: want one of %s", r.fields[0], strings.Join(names, ", ")))
 		}
 		for _, name := range alternatives(r.fields[1]) {
 			words := strings.Fields(foldString(name, ""))
@@ -60,7 +71,7 @@ var wpPhrases = func() map[string][]wpPhrase {
 		slices.SortStableFunc(ps, func(a, b wpPhrase) int { return len(b.rest) - len(a.rest) })
 	}
 	return out
-}()
+}
 
 // wordsPool holds the folded text and word bounds of [TextWorkplace].
 var wordsPool = sync.Pool{New: func() any { return new(foldedWords) }}
@@ -86,6 +97,11 @@ var workplaceStems = []string{
 	"anywh", "site", "onsit", "ort", "büro", "buro", "fullr",
 	"offre", "franchis", "indep", "indép",
 	"présenti", "presenti", "presenci", "präsenz", "prasenz", "semipresen", "casa", "ofici",
+	// inperson phrases
+	"store", "floor", "shelv", "restaur", "jobsit", "vehic", "véhic", "vehíc", "transport",
+	"licen", "tool", "deliveri", "packag", "mail", "route", "desk", "visit", "greet", "baust", "filial",
+	"laden", "führersch", "fuhrersch", "werkz", "pkw", "firmenf", "empfang", "chanti", "magasin",
+	"domicil", "particul", "permis", "accueil", "tienda", "obra", "carnet",
 }
 
 // workplaceWindow is how far before and after a stem a phrase holding it
@@ -252,14 +268,15 @@ func (f *foldedWords) fold(s string) {
 // word returns word i.
 func (f *foldedWords) word(i int) []byte { return f.buf[f.bounds[2*i]:f.bounds[2*i+1]] }
 
-// match returns the strongest class of the phrases among the folded words,
-// -1 when none: at each word the longest phrase that starts there.
-func (f *foldedWords) match(tr *trace) int {
+// match returns the strongest class of phrases (wpPhrases or
+// titlePhrases) among the folded words, -1 when none: at each word the
+// longest phrase that starts there.
+func (f *foldedWords) match(phrases map[string][]wpPhrase, tr *trace) int {
 	best := -1
 	n := len(f.bounds) / 2
 	for i := 0; i < n; {
 		matched := 1
-		for _, p := range wpPhrases[string(f.word(i))] {
+		for _, p := range phrases[string(f.word(i))] {
 			if i+len(p.rest) >= n {
 				continue
 			}
@@ -289,8 +306,10 @@ func (f *foldedWords) match(tr *trace) int {
 // [Onsite] when the text rules remote work out, else [Remote] when it says
 // the job is wholly remote, else [Hybrid] when it grants part of the week at
 // home (or any work from home at all: then [Remote] when remoteOnly, for a
-// source that lists remote jobs only), else "". Phrases that merely contain
-// such words ("hybrid cloud") do not count.
+// source that lists remote jobs only), else, when remoteOnly, [Onsite] when
+// it describes work that can only be done in person ("in our store",
+// "construction site", "welcome visitors"), else "". Phrases that merely
+// contain such words ("hybrid cloud") do not count.
 func TextWorkplace(text string, remoteOnly bool) string {
 	wp, _ := textWorkplace(text, remoteOnly, nil)
 	return wp
@@ -307,7 +326,7 @@ func TextWorkplaceDefault(text string, remoteOnly bool) (workplace string, defau
 }
 
 // wpClassNames names the classes of rules/workplace_text.tsv.
-var wpClassNames = [...]string{wpNone: "none", wpSelfEmployed: "selfemployed", wpPartial: "partial", wpHybrid: Hybrid, wpRemote: Remote, wpOnsite: Onsite}
+var wpClassNames = [...]string{wpNone: "none", wpSelfEmployed: "selfemployed", wpInPerson: "inperson", wpPartial: "partial", wpHybrid: Hybrid, wpRemote: Remote, wpOnsite: Onsite}
 
 // textWorkplace is [TextWorkplaceDefault], recording the phrases it finds
 // in tr.
@@ -318,7 +337,7 @@ func textWorkplace(text string, remoteOnly bool, tr *trace) (string, bool) {
 	for _, sp := range f.windows(text) {
 		f.buf, f.bounds = f.buf[:0], f.bounds[:0]
 		f.fold(text[sp[0]:sp[1]])
-		best = max(best, f.match(tr))
+		best = max(best, f.match(wpPhrases, tr))
 	}
 	switch best {
 	case wpOnsite:
@@ -332,6 +351,11 @@ func textWorkplace(text string, remoteOnly bool, tr *trace) (string, bool) {
 			return Remote, true
 		}
 		return Hybrid, true
+	case wpInPerson:
+		if remoteOnly {
+			tr.add("workplace", Onsite, "work done in person (phrase above), and no remote work granted: the source's remote-only default does not apply")
+			return Onsite, true
+		}
 	case wpSelfEmployed:
 		return "", false
 	}
