@@ -82,6 +82,7 @@ func TestTextWorkplaceSelfEmployed(t *testing.T) {
 		{"Il vous est proposé un contrat de franchise (droit d'entrée 25 K€).", "", false},
 		{"Vous êtes vendeur indépendant (VDI) ou souhaitez le devenir.", "", false},
 		{"Statut indépendant, travail 100 % à distance.", Remote, true},
+		{"Vendeur indépendant, vous vous rendez au domicile des clients.", "", false},
 		{"Notre magasin franchisé recrute un vendeur (H/F).", "", true},
 		{"Franchise en base de TVA, saisie comptable.", "", true},
 	}
@@ -115,7 +116,7 @@ func TestTextWorkplaceInPerson(t *testing.T) {
 		{"a service vehicle (real, France Travail)", "- Disposez de tout le matériel nécessaire : véhicule de service, carte essence, smartphone", true, Onsite},
 		{"a front office (real, France Travail)", "- Saisie administratives diverses, classements, petite comptabilité ainsi que de l'accueil physique.", true, Onsite},
 		{"a building site and a licence (real, Arbeitnow)", "•Der Einsatz auf der Baustelle im Bundesgebiet (tageweise, überwiegend NRW) ist für Sie kein Hindernis •Sie verfügen über einen Führerschein der Klasse B (Pkw)", true, Onsite},
-		{"a handyman's tools", "You bring your own tools and drive to customers' homes across the county.", true, Onsite},
+		{"a handyman at customers' homes", "You bring your own tools and drive to customers' homes across the county.", true, Onsite},
 		{"a store clerk", "Help shoppers find what they need in our store and keep the sales floor tidy.", true, Onsite},
 		{"a courier", "Make deliveries on a set route; a valid driver's license is required.", true, Onsite},
 		{"Spanish", "Atención al cliente en tienda, turnos rotativos.", true, Onsite},
