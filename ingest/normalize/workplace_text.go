@@ -103,7 +103,8 @@ var workplaceStems = []string{
 	"store", "floor", "shelv", "restaur", "jobsit", "vehic", "véhic", "vehíc", "transport",
 	"licen", "deliveri", "mail", "route", "desk", "visit", "greet", "baust", "filial",
 	"laden", "führersch", "fuhrersch", "werkz", "pkw", "firmenf", "empfang", "chanti", "magasin",
-	"domicil", "permis", "accueil", "tienda", "obra", "carnet",
+	"domicil", "permis", "accueil", "tienda", "obra", "carnet", "forkl", "steel", "shoe",
+	"sicherheitssch", "chauss",
 }
 
 // workplaceWindow is how far before and after a stem a phrase holding it
