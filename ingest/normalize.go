@@ -25,12 +25,13 @@ import (
 //     work from home, which is remote on a source whose postings are all
 //     remote and hybrid elsewhere; on such a source, also on-site where it
 //     describes work done in person: "in our store", "construction site",
-//     "welcome visitors"); else the source's RemoteHint: true makes it
-//     remote, unless the title names a job done in person
-//     ([normalize.TitleInPerson]: "Sandwich artist", "Mail Carrier"), which
-//     is on-site; false on-site; unless the description says the offer is
-//     no salaried job (a franchise, an independent reseller), which has no
-//     place of work to default to. Explicit text beats a source's flag.
+//     "welcome visitors"); else the source's RemoteHint: false makes it
+//     on-site, true remote, except where the title names a job done in
+//     person ([normalize.TitleInPerson]: "Sandwich artist", "Mail
+//     Carrier"), which is on-site. No default applies where the description
+//     says the offer is no salaried job (a franchise, an independent
+//     reseller), which has no place of work. Explicit text beats a
+//     source's flag.
 //   - Salary from SalaryHint when the source gave one and it is plausible
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
