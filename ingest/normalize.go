@@ -23,10 +23,15 @@ import (
 //     is what the location text says; else what the description says
 //     ([normalize.TextWorkplace]: on-site, wholly remote, hybrid, or some
 //     work from home, which is remote on a source whose postings are all
-//     remote and hybrid elsewhere); else the source's RemoteHint: true makes
-//     it remote, false on-site, unless the description says the offer is no
-//     salaried job (a franchise, an independent reseller), which has no
-//     place of work to default to. Explicit text beats a source's flag.
+//     remote and hybrid elsewhere; on such a source, also on-site where it
+//     describes work done in person: "in our store", "construction site",
+//     "welcome visitors"); else the source's RemoteHint: false makes it
+//     on-site, true remote, except where the title names a job done in
+//     person ([normalize.TitleInPerson]: "Sandwich artist", "Mail
+//     Carrier"), which is on-site. No default applies where the description
+//     says the offer is no salaried job (a franchise, an independent
+//     reseller), which has no place of work. Explicit text beats a
+//     source's flag.
 //   - Salary from SalaryHint when the source gave one and it is plausible
 //     ([normalize.CompleteSalary] checks it and adds the period and annual
 //     figures it implies); otherwise from SalaryText ([normalize.ParseSalary]).
@@ -157,6 +162,12 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		case !defaultApplies:
 			salaried = false
 			add("workplace", "", "the description says the offer is no salaried job (phrase above): no default of the source applies")
+		case remoteOnly && titleInPerson(p.Title, steps):
+			// A remote-only board also carries jobs scraped from
+			// elsewhere; a store clerk or an electrician is not remote
+			// because the board is.
+			p.Location.Workplace = normalize.Onsite
+			add("workplace", normalize.Onsite, "the title names work done in person (phrase above), and nothing grants remote work: the source's remote-only default does not apply")
 		case remoteOnly:
 			p.Location.Workplace = normalize.Remote
 			add("workplace", normalize.Remote, "the source lists remote jobs only, and the text says nothing else")
@@ -222,6 +233,17 @@ func descriptionHead(text string) string {
 		return text[:i]
 	}
 	return text[:descriptionHeadBytes]
+}
+
+// titleInPerson is [normalize.TitleInPerson], recording its phrases in
+// steps when they are non-nil.
+func titleInPerson(title string, steps *[]normalize.Step) bool {
+	if steps == nil {
+		return normalize.TitleInPerson(title)
+	}
+	ok, st := normalize.ExplainTitleInPerson(title)
+	*steps = append(*steps, st...)
+	return ok
 }
 
 // containsAll reports whether every string of sub is in set.

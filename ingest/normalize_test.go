@@ -99,6 +99,49 @@ func TestNormalize(t *testing.T) {
 			},
 		},
 		{
+			name: "on a remote-only source, a description of work done in person is on-site",
+			in:   Posting{Title: "Administrative Assistant", RemoteHint: &yes, Description: "<li>Welcome visitors and create a professional, friendly environment.</li>"},
+			want: func(p Posting) Posting {
+				p.Role = "Administrative Assistant"
+				p.Location = normalize.Location{Workplace: normalize.Onsite}
+				p.DescriptionText = "- Welcome visitors and create a professional, friendly environment."
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "on a remote-only source, a job done in person by its title is on-site where the text is silent",
+			in:   Posting{Title: "Sandwich artist", RemoteHint: &yes, Description: "<p>Hours: 35 to 45 hours per week</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Hospitality & Travel"
+				p.Location = normalize.Location{Workplace: normalize.Onsite}
+				p.DescriptionText = "Hours: 35 to 45 hours per week"
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "a title of work done in person yields to a description that grants work from home",
+			in:   Posting{Title: "Receptionist", RemoteHint: &yes, Description: "<p>Work from home answering our clients' calls.</p>"},
+			want: func(p Posting) Posting {
+				p.Role, _ = normalize.Title(p.Title)
+				p.Location = normalize.Location{Workplace: normalize.Remote}
+				p.DescriptionText = "Work from home answering our clients' calls."
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "without a source flag, a description of work done in person names no workplace",
+			in:   Posting{Title: "Sandwich artist", Description: "<p>Welcome visitors.</p>"},
+			want: func(p Posting) Posting {
+				p.Role = "Hospitality & Travel"
+				p.DescriptionText = "Welcome visitors."
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
 			name: "salary hint wins over the text",
 			in:   Posting{Title: "VP Sales", SalaryText: "$50k", SalaryHint: normalize.Salary{Min: 210000, Max: 180000, Currency: "USD"}},
 			want: func(p Posting) Posting {
@@ -236,5 +279,44 @@ func BenchmarkNormalize(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		p := ps[i%len(ps)]
 		Normalize(&p)
+	}
+}
+
+// TestExplainInPerson: where a remote-only source's default gives way to
+// work done in person, the explanation names the phrase that decided, of
+// the title or of the description.
+func TestExplainInPerson(t *testing.T) {
+	yes := true
+	tests := []struct {
+		name string
+		in   Posting
+		want []string // in the workplace steps' rules, in order
+	}{
+		{"title", Posting{Title: "Sandwich artist", RemoteHint: &yes, Description: "<p>Shift, weekend.</p>"},
+			[]string{`"sandwich artist" of rules/workplace_title.tsv:`, "the title names work done in person"}},
+		{"description", Posting{Title: "Administrative Assistant", RemoteHint: &yes, Description: "<p>Welcome visitors.</p>"},
+			[]string{`"welcome visitors" of rules/workplace_text.tsv:`, "remote-only default does not apply", "the description (phrases above)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.in
+			var rules []string
+			for _, s := range Explain(&p) {
+				if s.Field == "workplace" {
+					rules = append(rules, s.Rule)
+				}
+			}
+			if p.Location.Workplace != normalize.Onsite {
+				t.Errorf("workplace %q, want %q", p.Location.Workplace, normalize.Onsite)
+			}
+			all, at := strings.Join(rules, "\n"), 0
+			for _, w := range tt.want {
+				i := strings.Index(all[at:], w)
+				if i < 0 {
+					t.Fatalf("workplace steps lack %q after byte %d:\n%s", w, at, all)
+				}
+				at += i + len(w)
+			}
+		})
 	}
 }

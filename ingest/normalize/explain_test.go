@@ -61,6 +61,22 @@ func TestExplainTextWorkplace(t *testing.T) {
 	}
 }
 
+// TestExplainInPerson checks that a reading of work done in person names
+// its phrase and says that the remote-only default does not apply.
+func TestExplainInPerson(t *testing.T) {
+	text := "- Welcome visitors and create a professional, friendly environment."
+	got, _, steps := ExplainTextWorkplace(text, true)
+	if got != Onsite {
+		t.Fatalf("ExplainTextWorkplace(%q, true) = %q, want %q", text, got, Onsite)
+	}
+	checkRules(t, "ExplainTextWorkplace", steps, []string{`"welcome visitors" of rules/workplace_text.tsv:`, "remote-only default does not apply"})
+	ok, steps := ExplainTitleInPerson("Sandwich artist")
+	if !ok || ok != TitleInPerson("Sandwich artist") {
+		t.Fatalf("ExplainTitleInPerson(Sandwich artist) = %v; TitleInPerson gives %v", ok, TitleInPerson("Sandwich artist"))
+	}
+	checkRules(t, "ExplainTitleInPerson", steps, []string{`"sandwich artist" of rules/workplace_title.tsv:`})
+}
+
 // TestExplainLocation checks that ExplainLocation reads as ParseLocation
 // does and names the table line, gazetteer entry or rule of each name.
 func TestExplainLocation(t *testing.T) {

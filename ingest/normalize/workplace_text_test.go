@@ -82,12 +82,99 @@ func TestTextWorkplaceSelfEmployed(t *testing.T) {
 		{"Il vous est proposé un contrat de franchise (droit d'entrée 25 K€).", "", false},
 		{"Vous êtes vendeur indépendant (VDI) ou souhaitez le devenir.", "", false},
 		{"Statut indépendant, travail 100 % à distance.", Remote, true},
+		{"Vendeur indépendant, vous vous rendez au domicile des clients.", "", false},
 		{"Notre magasin franchisé recrute un vendeur (H/F).", "", true},
 		{"Franchise en base de TVA, saisie comptable.", "", true},
 	}
 	for _, tt := range tests {
 		if got, def := TextWorkplaceDefault(tt.text, false); got != tt.want || def != tt.defaultApplies {
 			t.Errorf("TextWorkplaceDefault(%q) = %q, %v; want %q, %v", tt.text, got, def, tt.want, tt.defaultApplies)
+		}
+	}
+}
+
+// TestTextWorkplaceInPerson: on a source whose postings are all remote, a
+// text that describes work done in person, and grants no remote work, is
+// on-site; a remote job that merely mentions stores, restaurants or shifts
+// stays remote (the caller's default: ""), and elsewhere the phrases change
+// nothing. The snippets marked real are from the captures under
+// ingest/testdata/real.
+func TestTextWorkplaceInPerson(t *testing.T) {
+	tests := []struct {
+		name       string
+		text       string
+		remoteOnly bool
+		want       string
+	}{
+		// Real: Remote OK (api.json) carries office and field jobs
+		// scraped from elsewhere.
+		{"an office assistant welcomes visitors (real, Remote OK)", "- Welcome visitors and create a professional, friendly environment.", true, Onsite},
+		{"an office kept running (real, Remote OK)", "In this role, you will be the backbone of our daily operations, helping ensure that our office runs smoothly while supporting employees, leadership, and visitors.", true, Onsite},
+		{"field sales visiting markets (real, Remote OK)", "- Achieve sales targets through personal selling (visiting market) and driving the distribution system.", true, Onsite},
+		// Real: France Travail and Arbeitnow, whose jobs are on-site.
+		{"building sites (real, France Travail)", "- Maîtrise des normes de sécurité sur les chantiers - Capacité à travailler en équipe", true, Onsite},
+		{"a service vehicle (real, France Travail)", "- Disposez de tout le matériel nécessaire : véhicule de service, carte essence, smartphone", true, Onsite},
+		{"a front office (real, France Travail)", "- Saisie administratives diverses, classements, petite comptabilité ainsi que de l'accueil physique.", true, Onsite},
+		{"a building site and a licence (real, Arbeitnow)", "•Der Einsatz auf der Baustelle im Bundesgebiet (tageweise, überwiegend NRW) ist für Sie kein Hindernis •Sie verfügen über einen Führerschein der Klasse B (Pkw)", true, Onsite},
+		{"a handyman at customers' homes", "You bring your own tools and drive to customers' homes across the county.", true, Onsite},
+		{"a store clerk", "Help shoppers find what they need in our store and keep the sales floor tidy.", true, Onsite},
+		{"a courier", "Make deliveries on a set route; a valid driver's license is required.", true, Onsite},
+		{"Spanish", "Atención al cliente en tienda, turnos rotativos.", true, Onsite},
+		{"a warehouse", "Operate a forklift safely; steel-toe boots required.", true, Onsite},
+		// Remote jobs that must stay remote (the source's default).
+		{"restaurants as customers (real, Remote OK)", "Through our platform we empower independent restaurants to own their customer relationships.", true, ""},
+		{"front desks as research (real, Remote OK)", "Our founders spent months interviewing salon managers and working behind front desks to understand their pain points.", true, ""},
+		{"a website to visit (real, Remote OK)", "To learn more about our businesses and products, visit www.galaxy.com.", true, ""},
+		{"support shifts", "You will work rotating shifts, including weekends, answering customer emails and chats.", true, ""},
+		{"support shifts from home", "You will work from home on rotating shifts, answering customer chats.", true, Remote},
+		{"a remote job that visits stores", "This is a fully remote role; you will visit our stores twice a year.", true, Remote},
+		{"a licence and home office", "Führerschein Klasse B, 2 Tage Homeoffice pro Woche.", true, Hybrid},
+		{"tools of software", "We use modern tools and deliver value to customers every week.", true, ""},
+		// Elsewhere the source's own flag or default stands.
+		{"not a remote-only source", "- Welcome visitors and create a professional, friendly environment.", false, ""},
+		{"not a remote-only source, building sites", "Maîtrise des normes de sécurité sur les chantiers.", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, def := TextWorkplaceDefault(tt.text, tt.remoteOnly); got != tt.want || !def {
+				t.Errorf("TextWorkplaceDefault(%q, remoteOnly %v) = %q, %v; want %q, true", tt.text, tt.remoteOnly, got, def, tt.want)
+			}
+		})
+	}
+}
+
+// TestTitleInPerson: titles of jobs done only in person, in five languages,
+// and titles that must not be read so.
+func TestTitleInPerson(t *testing.T) {
+	tests := []struct {
+		title string
+		want  bool
+	}{
+		{"Sandwich artist", true},             // real, Remote OK
+		{"MECANICIEN AUTOMOBILE (H/F)", true}, // real, France Travail
+		{"Chauffeur livreur (H/F)", true},
+		{"Elektriker (m/w/d)", true},
+		{"Kfz-Mechatroniker:in", true},
+		{"Industrial Electrician - Night Shift", true},
+		{"Mail Carrier", true},
+		{"Store Clerk, part-time", true},
+		{"Cajera / Cajero", true},
+		{"Virtual Receptionist", false},
+		{"Remote Electrician Estimator", false},
+		{"Auxiliar Administrativo Remoto", false}, // real, Remote OK
+		{"Linux Kernel Driver Engineer", false},
+		{"Chef de projet (H/F)", false},
+		{"Inside Sales Associate", false},
+		{"Information Security Officer", false},
+		{"Senior DevOps Engineer (Terraform, Packer)", false},
+		{"Game Mechanics Designer", false},
+		{"Remote Nurse Case Manager", false},
+		{"Field Service Technician", false}, // Skilled Trades' broad "technician": not by the title alone
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := TitleInPerson(tt.title); got != tt.want {
+			t.Errorf("TitleInPerson(%q) = %v, want %v", tt.title, got, tt.want)
 		}
 	}
 }
@@ -168,5 +255,15 @@ func TestWorkplaceStems(t *testing.T) {
 				t.Errorf("no word of phrase %q starts with one of workplaceStems", strings.Join(words, " "))
 			}
 		}
+	}
+}
+
+// TestTitleInPersonAllocs: the title is read for every posting of a
+// remote-only source whose text names no workplace, so it does not
+// allocate on each call (its scratch space is pooled; the race detector
+// drops some pooled values, hence an average below one, not zero).
+func TestTitleInPersonAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { TitleInPerson("Senior Backend Engineer (Go) - Sandwich Artist") }); n >= 1 {
+		t.Errorf("TitleInPerson allocates %v times a call, want none", n)
 	}
 }
