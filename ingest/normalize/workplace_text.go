@@ -70,6 +70,9 @@ type foldedWords struct {
 	spans  [][2]int // spans of the text that may hold a phrase (see windows)
 	buf    []byte
 	bounds []int // start and end of each word in buf
+	// src holds the start and end of each word in the text folded, when
+	// fold is asked for them (role text reads the words after a phrase).
+	src []int
 }
 
 // workplaceStems are word beginnings, lower case, one of which a word of
@@ -96,6 +99,13 @@ const workplaceWindow = 48
 // [workplaceStems] (whatever the case of its first letter), merged and
 // widened to whole words: only they can hold a phrase.
 func (f *foldedWords) windows(s string) [][2]int {
+	return f.stemWindows(s, &workplaceStemSet, workplaceWindow, workplaceWindow)
+}
+
+// stemWindows returns the spans of s from before bytes before to after
+// bytes after each word that starts with one of the stems of set, merged
+// and widened to whole words.
+func (f *foldedWords) stemWindows(s string, set *stemSet, before, after int) [][2]int {
 	f.spans = f.spans[:0]
 	// One pass, one table look a byte: this runs over every description,
 	// so it is kept to the bytes that start words.
@@ -109,10 +119,10 @@ func (f *foldedWords) windows(s string) [][2]int {
 			continue
 		}
 		inWord = true
-		if !startsWithStem(s[i:]) {
+		if !set.startsWith(s[i:]) {
 			continue
 		}
-		sp := [2]int{wordStart(s, i-workplaceWindow), wordEnd(s, i+workplaceWindow)}
+		sp := [2]int{wordStart(s, i-before), wordEnd(s, i+after)}
 		if n := len(f.spans); n > 0 && sp[0] <= f.spans[n-1][1] {
 			f.spans[n-1][1] = sp[1]
 		} else {
@@ -122,39 +132,52 @@ func (f *foldedWords) windows(s string) [][2]int {
 	return f.spans
 }
 
-// stemsByPair maps the first two bytes (lower case) of a word to the
-// [workplaceStems] that start so (an index into stemLists, 0 for none), so
-// that most words are passed over after one look.
-var stemsByPair, stemLists = func() (t [1 << 16]uint8, lists [][]string) {
-	lists = [][]string{nil}
-	for _, stem := range workplaceStems {
-		k := int(stem[0])<<8 | int(stem[1])
-		if t[k] == 0 {
-			t[k] = uint8(len(lists))
-			lists = append(lists, nil)
-		}
-		lists[t[k]] = append(lists[t[k]], stem)
-	}
-	return t, lists
-}()
+// stemSet is a set of word beginnings (lower case ASCII, at least two
+// bytes), indexed by their first two bytes so that most words are passed
+// over after one look.
+type stemSet struct {
+	byPair [1 << 16]uint8 // first two bytes -> index into lists, 0 for none
+	lists  [][]string
+}
 
-// startsWithStem reports whether w starts with one of [workplaceStems],
-// whatever the case of its ASCII letters.
-func startsWithStem(w string) bool {
+// newStemSet indexes stems.
+func newStemSet(stems []string) *stemSet {
+	set := &stemSet{lists: [][]string{nil}}
+	for _, stem := range stems {
+		k := int(stem[0])<<8 | int(stem[1])
+		if set.byPair[k] == 0 {
+			set.byPair[k] = uint8(len(set.lists))
+			set.lists = append(set.lists, nil)
+		}
+		set.lists[set.byPair[k]] = append(set.lists[set.byPair[k]], stem)
+	}
+	return set
+}
+
+// workplaceStemSet indexes [workplaceStems].
+var workplaceStemSet = *newStemSet(workplaceStems)
+
+// startsWith reports whether w starts with one of the stems, whatever the
+// case of its ASCII letters.
+func (set *stemSet) startsWith(w string) bool {
 	if len(w) < 3 {
 		return false
 	}
-	i := stemsByPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
+	i := set.byPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
 	if i == 0 {
 		return false
 	}
-	for _, stem := range stemLists[i] {
+	for _, stem := range set.lists[i] {
 		if len(w) >= len(stem) && asciiLowerEqual(w[2:len(stem)], stem[2:]) {
 			return true
 		}
 	}
 	return false
 }
+
+// startsWithStem reports whether w starts with one of [workplaceStems],
+// whatever the case of its ASCII letters.
+func startsWithStem(w string) bool { return workplaceStemSet.startsWith(w) }
 
 // lowerASCII lower-cases an ASCII letter; any other byte is returned as is.
 func lowerASCII(c byte) byte {
@@ -213,9 +236,14 @@ var wordBytes = func() (t [256]bool) {
 // fold reads s into folded words (as foldString does: lower case, no
 // accents, anything but letters and digits separating words), after those
 // read before.
-func (f *foldedWords) fold(s string) {
+func (f *foldedWords) fold(s string) { f.foldAt(s, -1) }
+
+// foldAt is fold; with base >= 0 it also records in src where each word
+// starts and ends, as base plus its offset in s.
+func (f *foldedWords) foldAt(s string, base int) {
 	in := false
 	for i := 0; i < len(s); {
+		at := i
 		var part string
 		var r rune
 		kind := foldSep
@@ -234,18 +262,27 @@ func (f *foldedWords) fold(s string) {
 		case foldLetter:
 			if !in {
 				f.bounds = append(f.bounds, len(f.buf))
+				if base >= 0 {
+					f.src = append(f.src, base+at)
+				}
 				in = true
 			}
 			f.buf = appendFoldedLetter(f.buf, r, part)
 		case foldSep:
 			if in {
 				f.bounds = append(f.bounds, len(f.buf))
+				if base >= 0 {
+					f.src = append(f.src, base+at)
+				}
 				in = false
 			}
 		}
 	}
 	if in {
 		f.bounds = append(f.bounds, len(f.buf))
+		if base >= 0 {
+			f.src = append(f.src, base+len(s))
+		}
 	}
 }
 
