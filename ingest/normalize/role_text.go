@@ -36,8 +36,13 @@ const roleTextClause = 10
 var (
 	rtPhrases   map[string][]rtPhrase // first word -> phrases, longest first
 	rtTitleWins map[string]bool       // roles no work phrase overrides
-	rtStems     *stemSet              // the first letters of every phrase's first word
-	rtAfter     int                   // bytes after a stem a phrase and its clause may reach
+	// The first letters of the first words of the work phrases and of the
+	// intro phrases, and how far after them a phrase (and for an intro,
+	// its clause) may reach: the work phrases are looked for in every
+	// description not kept by its title, the intros only where the title
+	// names no role, so only the first should be rare words.
+	rtWorkStems, rtIntroStems *stemSet
+	rtWorkAfter, rtIntroAfter int
 )
 
 // loadRoleText compiles rules/role_text.tsv. It runs after the title tables
@@ -48,8 +53,8 @@ func loadRoleText() error {
 		return err
 	}
 	phrases, wins := map[string][]rtPhrase{}, map[string]bool{}
-	var stems []string
-	longest := 0
+	var workStems, introStems []string
+	workLongest, introLongest := 0, 0
 	for _, r := range rows {
 		switch {
 		case r.fields[0] == "titlewins" && len(r.fields) == 2:
@@ -95,17 +100,26 @@ func loadRoleText() error {
 			if len(stem) < 2 {
 				return r.errorf("phrase %q: its first word is shorter than two letters", name)
 			}
-			if !slices.Contains(stems, stem) {
-				stems = append(stems, stem)
+			if kind == rtWork {
+				if !slices.Contains(workStems, stem) {
+					workStems = append(workStems, stem)
+				}
+				workLongest = max(workLongest, len(name))
+			} else {
+				if !slices.Contains(introStems, stem) {
+					introStems = append(introStems, stem)
+				}
+				introLongest = max(introLongest, len(name))
 			}
-			longest = max(longest, len(name))
 		}
 	}
 	for _, ps := range phrases {
 		slices.SortStableFunc(ps, func(a, b rtPhrase) int { return len(b.rest) - len(a.rest) })
 	}
+	rtPhrases, rtTitleWins = phrases, wins
+	rtWorkStems, rtWorkAfter = newStemSet(workStems), workLongest
 	// A clause of roleTextClause words of some twelve bytes each.
-	rtPhrases, rtTitleWins, rtStems, rtAfter = phrases, wins, newStemSet(stems), longest+12*roleTextClause
+	rtIntroStems, rtIntroAfter = newStemSet(introStems), introLongest+12*roleTextClause
 	return nil
 }
 
@@ -146,55 +160,48 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 	}
 	f := wordsPool.Get().(*foldedWords)
 	defer wordsPool.Put(f)
-	f.buf, f.bounds, f.src = f.buf[:0], f.bounds[:0], f.src[:0]
-	for _, sp := range f.stemWindows(head, rtStems, 0, rtAfter) {
-		// Words of separate windows are kept apart by a break word, which
-		// no phrase holds.
-		if len(f.bounds) > 0 {
-			f.bounds = append(f.bounds, len(f.buf), len(f.buf))
-			f.src = append(f.src, sp[0], sp[0])
+	f.foldWindows(head, rtWorkStems, rtWorkAfter)
+	for i, n := 0, len(f.bounds)/2; i < n; i++ {
+		if p := f.phraseAt(i, rtWork); p != nil {
+			tr.add("role", p.role, "the description names the work: phrase "+p.src)
+			return p.role
 		}
-		f.foldAt(head[sp[0]:sp[1]], sp[0])
 	}
-	n := len(f.bounds) / 2
+	if titleRole != "" || occupationKnown {
+		return titleRole
+	}
+	f.foldWindows(head, rtIntroStems, rtIntroAfter)
 	var introRole string
-	for i := 0; i < n; {
-		p := f.phraseAt(i)
+	for i, n := 0, len(f.bounds)/2; i < n && introRole == ""; {
+		p := f.phraseAt(i, rtClause)
 		if p == nil {
 			i++
 			continue
 		}
-		end := i + 1 + len(p.rest)
-		switch {
-		case p.kind == rtWork:
-			tr.add("role", p.role, "the description names the work: phrase "+p.src)
-			return p.role
-		case titleRole == "" && !occupationKnown && introRole == "":
-			if p.kind == rtLine && !lineStart(head, f.src[2*i]) {
-				// "Ausbildung als Bautechniker (m/w/d)" asks for a
-				// training; "Als Revisor (m/w/d) prüfen Sie" says the job.
-				break
-			}
-			if span := f.clause(head, end, p.kind != rtClause); span != "" {
-				var sub trace
-				var subTr *trace
-				if tr != nil {
-					subTr = &sub
-				}
-				if role, _ := readTitle(span, subTr); role != "" {
-					introRole = role
-					if tr != nil {
-						for _, st := range sub.steps {
-							if st.Field == "role" {
-								tr.steps = append(tr.steps, st)
-							}
-						}
-						tr.add("role", role, fmt.Sprintf("the title names no role; the description's %q after phrase %s", span, p.src))
-					}
-				}
-			}
-		}
+		at, end := i, i+1+len(p.rest)
 		i = end
+		if p.kind == rtLine && !lineStart(head, f.src[2*at]) {
+			// "Ausbildung als Bautechniker (m/w/d)" asks for a training;
+			// "Als Revisor (m/w/d) prüfen Sie" says the job.
+			continue
+		}
+		span := f.clause(head, end, p.kind != rtClause)
+		if span == "" {
+			continue
+		}
+		var sub trace
+		var subTr *trace
+		if tr != nil {
+			subTr = &sub
+		}
+		if introRole, _ = readTitle(span, subTr); introRole != "" && tr != nil {
+			for _, st := range sub.steps {
+				if st.Field == "role" {
+					tr.steps = append(tr.steps, st)
+				}
+			}
+			tr.add("role", introRole, fmt.Sprintf("the title names no role; the description's %q after phrase %s", span, p.src))
+		}
 	}
 	if introRole != "" {
 		return introRole
@@ -224,14 +231,28 @@ func lineStart(s string, i int) bool {
 	return true
 }
 
+// foldWindows folds the windows of head around the stems of set, reaching
+// after bytes after each, into f with the words' places in head. Words of
+// separate windows are kept apart by an empty word, which no phrase holds.
+func (f *foldedWords) foldWindows(head string, set *stemSet, after int) {
+	f.buf, f.bounds, f.src = f.buf[:0], f.bounds[:0], f.src[:0]
+	for _, sp := range f.stemWindows(head, set, 0, after) {
+		if len(f.bounds) > 0 {
+			f.bounds = append(f.bounds, len(f.buf), len(f.buf))
+			f.src = append(f.src, sp[0], sp[0])
+		}
+		f.foldAt(head[sp[0]:sp[1]], sp[0])
+	}
+}
+
 // phraseAt returns the longest phrase of rules/role_text.tsv that starts at
-// folded word i, or nil.
-func (f *foldedWords) phraseAt(i int) *rtPhrase {
+// folded word i, or nil: a work phrase when kind is rtWork, else an intro.
+func (f *foldedWords) phraseAt(i, kind int) *rtPhrase {
 	ps := rtPhrases[string(f.word(i))]
 	n := len(f.bounds) / 2
 	for k := range ps {
 		p := &ps[k]
-		if i+len(p.rest) >= n {
+		if i+len(p.rest) >= n || (p.kind == rtWork) != (kind == rtWork) {
 			continue
 		}
 		ok := true
