@@ -154,9 +154,13 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 	if text == "" || rtTitleWins[titleRole] {
 		return titleRole
 	}
-	head := text[:wordStart(text, min(len(text), roleTextHead))]
-	if head == "" {
-		head = text[:min(len(text), roleTextHead)]
+	head := text
+	if len(head) > roleTextHead {
+		// Cut before the word the limit falls in (before a rune that
+		// straddles it), unless that leaves nothing.
+		if head = text[:wordStart(text, roleTextHead)]; head == "" {
+			head = text[:roleTextHead]
+		}
 	}
 	f := wordsPool.Get().(*foldedWords)
 	defer wordsPool.Put(f)

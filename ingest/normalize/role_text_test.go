@@ -102,7 +102,7 @@ func TestDescriptionRoleHead(t *testing.T) {
 	if got := DescriptionRole(text, "", false); got != "" {
 		t.Errorf("a phrase after %d bytes gave %q", roleTextHead, got)
 	}
-	if got := DescriptionRole("You will be rating search results.", "", false); got != "AI Trainer" {
+	if got := DescriptionRole("You will be rating search results", "", false); got != "AI Trainer" {
 		t.Errorf("a phrase at the start gave %q, want AI Trainer", got)
 	}
 }
