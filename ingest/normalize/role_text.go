@@ -28,6 +28,11 @@ type rtPhrase struct {
 // reads: where postings say what the job is, and a bound on its cost.
 const roleTextHead = 1200
 
+// roleTextIntros is how many intro clauses are read as titles at most: a
+// description that repeats its opening line is read once or twice, not
+// forty times.
+const roleTextIntros = 4
+
 // roleTextClause is how many words after an intro phrase are read as a
 // title at most.
 const roleTextClause = 10
@@ -139,10 +144,10 @@ func (ps *patternSet) hasRole(role string) bool {
 //   - else, where the title named no role and occupationKnown is false (a
 //     publisher's occupation code that names an occupation outside the
 //     vocabulary makes it true: a cleaner's posting has no role to find),
-//     the clause after a phrase that
-//     introduces the job ("We are looking for a Senior Accountant to join",
-//     "Als Revisor Drittmittelprojekte (m/w/d) prüfen Sie") is read as a
-//     title, with [Title]; the first such clause that names a role gives it.
+//     the clause after a phrase that introduces the job ("We are looking
+//     for a Senior Accountant to join", "Als Revisor Drittmittelprojekte
+//     (m/w/d) prüfen Sie") is read as a title, with [Title]; the first of
+//     the first roleTextIntros such clauses that names a role gives it.
 //
 // It returns titleRole when the description says nothing of the kind.
 func DescriptionRole(text, titleRole string, occupationKnown bool) string {
@@ -176,7 +181,8 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 	}
 	f.foldWindows(head, rtIntroStems, rtIntroAfter)
 	var introRole string
-	for i, n := 0, len(f.bounds)/2; i < n && introRole == ""; {
+	tries := 0
+	for i, n := 0, len(f.bounds)/2; i < n && introRole == "" && tries < roleTextIntros; {
 		p := f.phraseAt(i, rtClause)
 		if p == nil {
 			i++
@@ -193,6 +199,7 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 		if span == "" {
 			continue
 		}
+		tries++
 		var sub trace
 		var subTr *trace
 		if tr != nil {
