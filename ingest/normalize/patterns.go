@@ -355,7 +355,7 @@ func (lx *lexicon) words(t *text, dst []int32, alt []byte, tr *trace) []int32 {
 			id, stem = lx.compound(string(t.word(i)))
 			if id >= 0 && tr != nil {
 				if stem >= 0 {
-					tr.add("role", "", fmt.Sprintf("%q read as %q and its head %q (rules/words.tsv: head)", string(t.word(i)), lx.word(stem), lx.word(id)))
+					tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head), after the word %q it starts with", string(t.word(i)), lx.word(id), lx.word(stem)))
 				} else {
 					tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head)", string(t.word(i)), lx.word(id)))
 				}
