@@ -77,6 +77,19 @@ func TestDescriptionRole(t *testing.T) {
 			occupationKnown: true,
 			want:            "",
 		},
+		{
+			name:  "a household help read from the description is no office assistant (francetravail 189JGZP, had its code no line)",
+			title: "Femme/Homme de ménage à BLAINVILLE et environs",
+			text:  "Nous recherchons un(e) Assistant Ménager (h/f), ou Homme/Femme de ménage (h/f) pour intervenir chez nos clients.",
+			want:  "",
+		},
+		{
+			name:  "the description names the business developer a compound title hides (arbeitnow strategischer-projektentwickler)",
+			title: "Strategischer Projektentwickler (m/w/d)",
+			text: "Unser Team sucht Verstärkung!\n- Als Strategischer Projektentwickler / Business Developer Quantentechnologie (m/w/d) " +
+				"baust du Partnerschaften auf",
+			want: "Business Development",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,7 @@ func TestTitle(t *testing.T) {
 		{"a building services planner", "Haustechnikplaner (m/w/d)", "Mechanical Engineer", ""},
 		{"a grid planner", "Netzplaner Strom (m/w/d)", "Electrical Engineer", ""},
 		{"a planner of no known field names no role", "Einsatzplaner (m/w/d)", "", ""},
+		{"a household help is no office assistant", "Assistant Ménager (h/f)", "", ""},
 		{"project planner compounds keep their own line", "Projektplaner/Terminplaner (m/w/d) - Infrastrukturausbau und Trassenbau", "Project Manager", ""},
 		{"german clerk", "Bürokaufmann/-frau (m/w/d)", "Administrative Assistant", ""},
 		{"german cook", "Koch (m/w/d)", "Hospitality & Travel", ""},
