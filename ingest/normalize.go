@@ -16,7 +16,12 @@ import (
 //     form.
 //   - Role and Seniority from the title ([normalize.Title]); where the
 //     title names no role, the role of the publisher's OccupationCode
-//     ([normalize.OccupationRole]).
+//     ([normalize.OccupationRole]). Then the start of the description
+//     ([normalize.DescriptionRole]): a phrase naming the work ("rating
+//     search results") gives its role over the title's, unless the title
+//     names one of the roles that build such things; where still no role,
+//     the clause that introduces the job ("We are looking for a ...") is
+//     read as a title.
 //   - Location from LocationText ([normalize.ParseLocation]); where it names
 //     no place, the place the description names ([normalize.TextPlace]:
 //     "Location: Remote, UK", "based in the Philippines"). The workplace
@@ -81,7 +86,8 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 	} else {
 		p.Role, p.Seniority = normalize.Title(p.Title)
 	}
-	switch role, ok := normalize.OccupationRole(p.OccupationCode); {
+	codeRole, codeKnown := normalize.OccupationRole(p.OccupationCode)
+	switch role, ok := codeRole, codeKnown; {
 	case p.OccupationCode == "":
 	case ok && p.Role == "":
 		p.Role = role
@@ -96,6 +102,13 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 	}
 
 	p.DescriptionText = normalize.PlainText(p.Description)
+	if explain {
+		var st []normalize.Step
+		p.Role, st = normalize.ExplainDescriptionRole(p.DescriptionText, p.Role, codeKnown)
+		*steps = append(*steps, st...)
+	} else {
+		p.Role = normalize.DescriptionRole(p.DescriptionText, p.Role, codeKnown)
+	}
 	if explain {
 		var st []normalize.Step
 		p.Location, st = normalize.ExplainLocation(p.LocationText)

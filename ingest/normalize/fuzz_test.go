@@ -261,3 +261,42 @@ func FuzzWordChunk(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDescriptionRole(f *testing.F) {
+	for _, p := range realPostings(f) {
+		f.Add(p.Description, p.Title)
+	}
+	for _, s := range []string{"- Als Revisor (m/w/d) prüfen Sie", "We are looking for a", "als (m/w", "we are looking for \xff\xfe (m/w/d)", "\n-  als  m w", "rating search results"} {
+		f.Add(s, "")
+	}
+	roles := map[string]bool{"": true}
+	for _, p := range roleSet.pats {
+		roles[p.value] = true
+	}
+	f.Fuzz(func(t *testing.T, text, title string) {
+		titleRole, _ := Title(title)
+		role := DescriptionRole(text, titleRole, false)
+		if !roles[role] {
+			t.Errorf("DescriptionRole(%q): role %q is not in the table", text, role)
+		}
+		if titleRole != "" && role != titleRole && !slices.ContainsFunc(workRoles(), func(r string) bool { return r == role }) {
+			t.Errorf("DescriptionRole(%q, %q) = %q: only a work phrase may override a title's role", text, titleRole, role)
+		}
+		if got, _ := ExplainDescriptionRole(text, titleRole, false); got != role {
+			t.Errorf("ExplainDescriptionRole(%q) = %q, DescriptionRole %q", text, got, role)
+		}
+	})
+}
+
+// workRoles returns the roles of the work phrases of rules/role_text.tsv.
+func workRoles() []string {
+	var out []string
+	for _, ps := range rtPhrases {
+		for _, p := range ps {
+			if p.kind == rtWork {
+				out = append(out, p.role)
+			}
+		}
+	}
+	return out
+}

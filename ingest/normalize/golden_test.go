@@ -14,8 +14,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// TestGoldenReal pins what Title, ParseLocation, Skills, Fingerprint and
-// PlainText give on every real captured posting and on postings shaped like
+// TestGoldenReal pins what Title, DescriptionRole (where it changes the
+// title's role), ParseLocation, Skills, Fingerprint and PlainText give on every real captured posting and on postings shaped like
 // the replay benchmark's, in testdata/real.golden (PlainText as a SHA-256 and
 // a length, to keep the file small). Speed work must leave it unchanged;
 // a change of the rules or of the fixtures rewrites it with -update.
@@ -62,6 +62,9 @@ func writeGolden(b *strings.Builder, name string, p realPosting) {
 	text := PlainText(p.Description)
 	fmt.Fprintf(b, "# %s: %q\n", name, p.Title)
 	fmt.Fprintf(b, "title\t%s\t%s\n", role, seniority)
+	if dr := DescriptionRole(text, role, false); dr != role {
+		fmt.Fprintf(b, "description role\t%s\n", dr)
+	}
 	fmt.Fprintf(b, "location\t%q\t%s\t%s\t%s\t%s\n", p.Location, loc.Scope,
 		strings.Join(loc.Countries, ","), strings.Join(loc.Regions, ","), loc.Workplace)
 	fmt.Fprintf(b, "skills\t%s\n", strings.Join(Skills(p.Tags, p.Title, text), "|"))

@@ -103,15 +103,32 @@ func (lx *lexicon) word(id int32) string {
 	return ""
 }
 
-// headOf returns the id of the head word that w, a word no table knows,
-// ends with; -1 when none.
-func (lx *lexicon) headOf(w string) int32 {
+// compound returns, for w, a word no table knows, the id of the head word
+// it ends with after at least minCompoundStem letters (the longest head
+// first), and the id of the word before the head when a
+// table knows that word, with or without a linking "s" ("verkehrs" of
+// "Verkehrsplaner" is "verkehr"); -1 for either that is not there.
+func (lx *lexicon) compound(w string) (head, stem int32) {
+	var s string
+	head = -1
 	for _, h := range lx.heads {
 		if len(w) >= len(h)+minCompoundStem && strings.HasSuffix(w, h) {
-			return lx.ids[h]
+			head, s = lx.ids[h], w[:len(w)-len(h)]
+			break
 		}
 	}
-	return -1
+	if head < 0 {
+		return -1, -1
+	}
+	if id, ok := lx.ids[s]; ok {
+		return head, id
+	}
+	if t, ok := strings.CutSuffix(s, "s"); ok {
+		if id, ok := lx.ids[t]; ok {
+			return head, id
+		}
+	}
+	return head, -1
 }
 
 // pattern is one compiled line of roles.tsv or seniority.tsv.
@@ -334,9 +351,24 @@ func (lx *lexicon) words(t *text, dst []int32, alt []byte, tr *trace) []int32 {
 		prevOr = string(w) == "or" || string(w) == "oder" || string(w) == "ou" || string(w) == "o"
 		id, ok := lx.ids[string(t.word(i))]
 		if !ok {
-			id = lx.headOf(string(t.word(i)))
+			var stem int32
+			id, stem = lx.compound(string(t.word(i)))
 			if id >= 0 && tr != nil {
-				tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head)", string(t.word(i)), lx.word(id)))
+				if stem >= 0 {
+					tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head), after the word %q it starts with", string(t.word(i)), lx.word(id), lx.word(stem)))
+				} else {
+					tr.add("role", "", fmt.Sprintf("%q read as its head %q (rules/words.tsv: head)", string(t.word(i)), lx.word(id)))
+				}
+			}
+			// A stem the tables know stands before the head, as the word
+			// that qualifies it: "Verkehrsplaner" is "verkehr planer",
+			// which a line may read otherwise than a bare "planer".
+			if stem >= 0 && len(dst) < cap(dst) {
+				if n := len(dst); n < len(alt) {
+					alt[n] = isAlt
+				}
+				dst = append(dst, stem)
+				isAlt = 0
 			}
 		}
 		if n := len(dst); n > 0 && id >= 0 && dst[n-1] >= 0 {

@@ -13,7 +13,7 @@ import (
 func TestRules(t *testing.T) {
 	for name, load := range map[string]func() error{
 		"title": loadTitleRules, "places": loadPlaces, "salary": loadSalaryRules,
-		"skills": loadSkills, "fingerprint": loadFingerprint, "company": loadCompany,
+		"skills": loadSkills, "fingerprint": loadFingerprint, "company": loadCompany, "role text": loadRoleText,
 	} {
 		if err := load(); err != nil {
 			t.Errorf("%s: %v", name, err)

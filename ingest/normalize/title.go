@@ -36,7 +36,10 @@ var (
 	senioritySet patternSet
 )
 
-func init() { mustLoad(loadTitleRules()) }
+func init() {
+	mustLoad(loadTitleRules())
+	mustLoad(loadRoleText())
+}
 
 // loadTitleRules compiles the title tables.
 func loadTitleRules() error {

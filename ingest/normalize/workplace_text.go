@@ -83,6 +83,9 @@ type foldedWords struct {
 	spans  [][2]int // spans of the text that may hold a phrase (see windows)
 	buf    []byte
 	bounds []int // start and end of each word in buf
+	// src holds the start and end of each word in the text folded, when
+	// fold is asked for them (role text reads the words after a phrase).
+	src []int
 }
 
 // workplaceStems are word beginnings, lower case, one of which a word of
@@ -115,6 +118,13 @@ const workplaceWindow = 48
 // [workplaceStems] (whatever the case of its first letter), merged and
 // widened to whole words: only they can hold a phrase.
 func (f *foldedWords) windows(s string) [][2]int {
+	return f.stemWindows(s, &workplaceStemSet, workplaceWindow, workplaceWindow)
+}
+
+// stemWindows returns the spans of s from before bytes before to after
+// bytes after each word that starts with one of the stems of set, merged
+// and widened to whole words.
+func (f *foldedWords) stemWindows(s string, set *stemSet, before, after int) [][2]int {
 	f.spans = f.spans[:0]
 	// One pass, one table look a byte: this runs over every description,
 	// so it is kept to the bytes that start words.
@@ -128,10 +138,10 @@ func (f *foldedWords) windows(s string) [][2]int {
 			continue
 		}
 		inWord = true
-		if !startsWithStem(s[i:]) {
+		if !set.startsWith(s[i:]) {
 			continue
 		}
-		sp := [2]int{wordStart(s, i-workplaceWindow), wordEnd(s, i+workplaceWindow)}
+		sp := [2]int{wordStart(s, i-before), wordEnd(s, i+after)}
 		if n := len(f.spans); n > 0 && sp[0] <= f.spans[n-1][1] {
 			f.spans[n-1][1] = sp[1]
 		} else {
@@ -141,29 +151,16 @@ func (f *foldedWords) windows(s string) [][2]int {
 	return f.spans
 }
 
-// stemsByPair maps the first two bytes (lower case) of a word to the
-// [workplaceStems] that start so (an index into stemLists, 0 for none), so
-// that most words are passed over after one look.
-var stemsByPair, stemLists = func() (t [1 << 16]uint8, lists []stemList) {
-	lists = []stemList{{}}
-	for _, stem := range workplaceStems {
-		if len(stem) < 3 {
-			mustLoad(fmt.Errorf("normalize: workplace stem %q: want at least 3 bytes", stem))
-		}
-		k := int(stem[0])<<8 | int(stem[1])
-		if t[k] == 0 {
-			t[k] = uint8(len(lists))
-			lists = append(lists, stemList{})
-		}
-		l := &lists[t[k]]
-		l.stems = append(l.stems, stem)
-		l.third[stem[2]>>6] |= 1 << (stem[2] & 63)
-	}
-	return t, lists
-}()
+// stemSet is a set of word beginnings (lower case ASCII, at least three
+// bytes), indexed by their first two bytes so that most words are passed
+// over after one look.
+type stemSet struct {
+	byPair [1 << 16]uint8 // first two bytes -> index into lists, 0 for none
+	lists  []stemList
+}
 
-// stemList is the [workplaceStems] that start with one pair of bytes, and
-// the set of their third bytes: with many stems, many common words
+// stemList is the stems of a [stemSet] that start with one pair of bytes,
+// and the set of their third bytes: with many stems, many common words
 // ("we", "change", "make") share a stem's first two bytes, and the third
 // passes most of them over without comparing stems. It kept
 // BenchmarkTextWorkplace within a few percent of its time when the
@@ -173,17 +170,42 @@ type stemList struct {
 	third [4]uint64 // bit c set when a stem's third byte is c
 }
 
-// startsWithStem reports whether w starts with one of [workplaceStems],
-// whatever the case of its ASCII letters.
-func startsWithStem(w string) bool {
+// newStemSet indexes stems.
+func newStemSet(stems []string) *stemSet {
+	set := &stemSet{lists: []stemList{{}}}
+	for _, stem := range stems {
+		if len(stem) < 3 {
+			mustLoad(fmt.Errorf("normalize: stem %q: want at least 3 bytes", stem))
+		}
+		k := int(stem[0])<<8 | int(stem[1])
+		if set.byPair[k] == 0 {
+			if len(set.lists) == 255 {
+				mustLoad(fmt.Errorf("normalize: stem %q: too many first byte pairs", stem))
+			}
+			set.byPair[k] = uint8(len(set.lists))
+			set.lists = append(set.lists, stemList{})
+		}
+		l := &set.lists[set.byPair[k]]
+		l.stems = append(l.stems, stem)
+		l.third[stem[2]>>6] |= 1 << (stem[2] & 63)
+	}
+	return set
+}
+
+// workplaceStemSet indexes [workplaceStems].
+var workplaceStemSet = *newStemSet(workplaceStems)
+
+// startsWith reports whether w starts with one of the stems, whatever the
+// case of its ASCII letters.
+func (set *stemSet) startsWith(w string) bool {
 	if len(w) < 3 {
 		return false
 	}
-	i := stemsByPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
+	i := set.byPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
 	if i == 0 {
 		return false
 	}
-	l := &stemLists[i]
+	l := &set.lists[i]
 	if c := lowerASCII(w[2]); l.third[c>>6]&(1<<(c&63)) == 0 {
 		return false
 	}
@@ -194,6 +216,10 @@ func startsWithStem(w string) bool {
 	}
 	return false
 }
+
+// startsWithStem reports whether w starts with one of [workplaceStems],
+// whatever the case of its ASCII letters.
+func startsWithStem(w string) bool { return workplaceStemSet.startsWith(w) }
 
 // lowerASCII lower-cases an ASCII letter; any other byte is returned as is.
 func lowerASCII(c byte) byte {
@@ -252,9 +278,14 @@ var wordBytes = func() (t [256]bool) {
 // fold reads s into folded words (as foldString does: lower case, no
 // accents, anything but letters and digits separating words), after those
 // read before.
-func (f *foldedWords) fold(s string) {
+func (f *foldedWords) fold(s string) { f.foldAt(s, -1) }
+
+// foldAt is fold; with base >= 0 it also records in src where each word
+// starts and ends, as base plus its offset in s.
+func (f *foldedWords) foldAt(s string, base int) {
 	in := false
 	for i := 0; i < len(s); {
+		at := i
 		var part string
 		var r rune
 		kind := foldSep
@@ -273,18 +304,27 @@ func (f *foldedWords) fold(s string) {
 		case foldLetter:
 			if !in {
 				f.bounds = append(f.bounds, len(f.buf))
+				if base >= 0 {
+					f.src = append(f.src, base+at)
+				}
 				in = true
 			}
 			f.buf = appendFoldedLetter(f.buf, r, part)
 		case foldSep:
 			if in {
 				f.bounds = append(f.bounds, len(f.buf))
+				if base >= 0 {
+					f.src = append(f.src, base+at)
+				}
 				in = false
 			}
 		}
 	}
 	if in {
 		f.bounds = append(f.bounds, len(f.buf))
+		if base >= 0 {
+			f.src = append(f.src, base+len(s))
+		}
 	}
 }
 
