@@ -151,7 +151,7 @@ func (f *foldedWords) stemWindows(s string, set *stemSet, before, after int) [][
 	return f.spans
 }
 
-// stemSet is a set of word beginnings (lower case ASCII, at least three
+// stemSet is a set of word beginnings (lower case ASCII, at least two
 // bytes), indexed by their first two bytes so that most words are passed
 // over after one look.
 type stemSet struct {
@@ -166,6 +166,7 @@ type stemSet struct {
 // BenchmarkTextWorkplace within a few percent of its time when the
 // inperson stems were added.
 type stemList struct {
+	pair  bool // a stem is the two bytes alone ("ai"): every word that starts so
 	stems []string
 	third [4]uint64 // bit c set when a stem's third byte is c
 }
@@ -174,8 +175,8 @@ type stemList struct {
 func newStemSet(stems []string) *stemSet {
 	set := &stemSet{lists: []stemList{{}}}
 	for _, stem := range stems {
-		if len(stem) < 3 {
-			mustLoad(fmt.Errorf("normalize: stem %q: want at least 3 bytes", stem))
+		if len(stem) < 2 {
+			mustLoad(fmt.Errorf("normalize: stem %q: want at least 2 bytes", stem))
 		}
 		k := int(stem[0])<<8 | int(stem[1])
 		if set.byPair[k] == 0 {
@@ -186,6 +187,10 @@ func newStemSet(stems []string) *stemSet {
 			set.lists = append(set.lists, stemList{})
 		}
 		l := &set.lists[set.byPair[k]]
+		if len(stem) == 2 {
+			l.pair = true
+			continue
+		}
 		l.stems = append(l.stems, stem)
 		l.third[stem[2]>>6] |= 1 << (stem[2] & 63)
 	}
@@ -198,7 +203,7 @@ var workplaceStemSet = *newStemSet(workplaceStems)
 // startsWith reports whether w starts with one of the stems, whatever the
 // case of its ASCII letters.
 func (set *stemSet) startsWith(w string) bool {
-	if len(w) < 3 {
+	if len(w) < 2 {
 		return false
 	}
 	i := set.byPair[int(lowerASCII(w[0]))<<8|int(lowerASCII(w[1]))]
@@ -206,6 +211,12 @@ func (set *stemSet) startsWith(w string) bool {
 		return false
 	}
 	l := &set.lists[i]
+	if l.pair {
+		return true
+	}
+	if len(w) < 3 {
+		return false
+	}
 	if c := lowerASCII(w[2]); l.third[c>>6]&(1<<(c&63)) == 0 {
 		return false
 	}
