@@ -87,16 +87,16 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		p.Role, p.Seniority = normalize.Title(p.Title)
 	}
 	codeRole, codeKnown := normalize.OccupationRole(p.OccupationCode)
-	switch role, ok := codeRole, codeKnown; {
+	switch {
 	case p.OccupationCode == "":
-	case ok && p.Role == "":
-		p.Role = role
+	case codeKnown && p.Role == "":
+		p.Role = codeRole
 		if explain {
 			_, _, st := normalize.ExplainOccupationRole(p.OccupationCode)
 			*steps = append(*steps, st...)
 		}
-	case ok && explain:
-		add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, role))
+	case codeKnown && explain:
+		add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, codeRole))
 	case explain:
 		add("role", p.Role, fmt.Sprintf("the publisher's code %s: no line of rules/occupations.tsv", p.OccupationCode))
 	}
@@ -126,7 +126,7 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		// whole description cost a fifth more normalization time.
 		text, how := p.DescriptionText, "the location text names no place: the description's (phrases above)"
 		if p.Location.Scope != normalize.ScopeUnknown {
-			text, how = descriptionHead(text), "the head of the description widens the place (phrases above)"
+			text, how = normalize.TextHead(text, descriptionHeadBytes), "the head of the description widens the place (phrases above)"
 		}
 		var tp normalize.Location
 		if explain {
@@ -229,24 +229,11 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 	p.Fingerprint = normalize.Fingerprint(p.Company, p.Title, p.Location)
 }
 
-// descriptionHeadBytes is how much of a description's start
-// descriptionHead keeps. On the gold sets any head from 300 to 2,500 bytes
-// read the same places; the whole description widened one more place,
-// wrongly.
+// descriptionHeadBytes is how much of a description's start may widen a
+// named place ([normalize.TextHead]). On the gold sets any head from 300 to
+// 2,500 bytes read the same places; the whole description widened one more
+// place, wrongly.
 const descriptionHeadBytes = 500
-
-// descriptionHead returns the start of a description, at most
-// descriptionHeadBytes long, cut at a space so no word or character is
-// split.
-func descriptionHead(text string) string {
-	if len(text) <= descriptionHeadBytes {
-		return text
-	}
-	if i := strings.LastIndexByte(text[:descriptionHeadBytes], ' '); i > 0 {
-		return text[:i]
-	}
-	return text[:descriptionHeadBytes]
-}
 
 // titleInPerson is [normalize.TitleInPerson], recording its phrases in
 // steps when they are non-nil.

@@ -159,14 +159,7 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 	if text == "" || rtTitleWins[titleRole] {
 		return titleRole
 	}
-	head := text
-	if len(head) > roleTextHead {
-		// Cut before the word the limit falls in (before a rune that
-		// straddles it), unless that leaves nothing.
-		if head = text[:wordStart(text, roleTextHead)]; head == "" {
-			head = text[:roleTextHead]
-		}
-	}
+	head := TextHead(text, roleTextHead)
 	f := wordsPool.Get().(*foldedWords)
 	defer wordsPool.Put(f)
 	f.foldWindows(head, rtWorkStems, rtWorkAfter)
@@ -218,6 +211,25 @@ func descriptionRole(text, titleRole string, occupationKnown bool, tr *trace) st
 		return introRole
 	}
 	return titleRole
+}
+
+// TextHead returns the start of text, at most n bytes: cut before the word
+// the limit falls in, or, when that word is the whole head, before the
+// character the limit falls in. The readers of a description's
+// head ([DescriptionRole], and the place a description's head adds to a
+// named one) read what postings say first: what the job is, and where
+// candidates may be.
+func TextHead(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	if head := text[:wordStart(text, n)]; head != "" {
+		return head
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
 }
 
 // lineStart reports whether byte i of s starts a line: nothing but spaces

@@ -119,3 +119,20 @@ func TestDescriptionRoleHead(t *testing.T) {
 		t.Errorf("a phrase at the start gave %q, want AI Trainer", got)
 	}
 }
+
+func TestTextHead(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		n    int
+		want string
+	}{
+		{"Remote (US only)", 100, "Remote (US only)"},
+		{"Remote (US and Canada only)", 12, "Remote (US "},
+		{"Télétravail partiel", 2, "T"},                 // one word longer than the head: cut before "é"
+		{"Full-Time | Télétravail", 14, "Full-Time | "}, // never inside "é"
+	} {
+		if got := TextHead(tt.text, tt.n); got != tt.want {
+			t.Errorf("TextHead(%q, %d) = %q, want %q", tt.text, tt.n, got, tt.want)
+		}
+	}
+}
