@@ -228,10 +228,6 @@ func (set *stemSet) startsWith(w string) bool {
 	return false
 }
 
-// startsWithStem reports whether w starts with one of [workplaceStems],
-// whatever the case of its ASCII letters.
-func startsWithStem(w string) bool { return workplaceStemSet.startsWith(w) }
-
 // lowerASCII lower-cases an ASCII letter; any other byte is returned as is.
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
