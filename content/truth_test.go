@@ -109,13 +109,26 @@ func latin1Twice(s string) string {
 
 // jobPlace is where a job may be done, as content/method.md defines it:
 // what its location text names; where that names no place, what its
-// description names; and the countries its title names by name, unless the
-// job is open worldwide.
+// description names, and where it names one, what the start of its
+// description adds (its first 500 bytes, as the README gives); and the
+// countries its title names by name, unless the job is open worldwide.
 func jobPlace(j rawJob) normalize.Location {
 	loc := normalize.ParseLocation(j.location)
-	if loc.Scope == normalize.ScopeUnknown && j.description != "" {
-		if d := normalize.TextPlace(normalize.PlainText(j.description)); d.Scope != normalize.ScopeUnknown {
+	desc := normalize.PlainText(j.description)
+	switch {
+	case desc == "" || loc.Scope == normalize.ScopeWorldwide:
+	case loc.Scope == normalize.ScopeUnknown:
+		if d := normalize.TextPlace(desc); d.Scope != normalize.ScopeUnknown {
 			loc.Scope, loc.Countries, loc.Regions = d.Scope, d.Countries, d.Regions
+		}
+	default:
+		if d := normalize.TextPlace(normalize.TextHead(desc, 500)); d.Scope != normalize.ScopeUnknown && d.Scope != normalize.ScopeWorldwide {
+			loc.Countries = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(loc.Countries), d.Countries...))))
+			loc.Regions = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(loc.Regions), d.Regions...))))
+			loc.Scope = normalize.ScopeCountry
+			if len(loc.Regions) > 0 {
+				loc.Scope = normalize.ScopeRegion
+			}
 		}
 	}
 	if t := normalize.TitlePlace(j.title); t.Scope != normalize.ScopeUnknown && loc.Scope != normalize.ScopeWorldwide {
@@ -168,7 +181,11 @@ func computeTruth(jobs []rawJob) truth {
 		}
 		p := byKey[key]
 		if p == nil {
+			// The role as content/method.md reads it: from the title,
+			// unless the start of the description names the work (these
+			// captures carry no occupation codes).
 			role, _ := normalize.Title(j.title)
+			role = normalize.DescriptionRole(normalize.PlainText(j.description), role, false)
 			_, company := normalize.Company(j.company)
 			p = &posting{role: role, company: company, loc: loc, listings: map[string]map[string]bool{}}
 			byKey[key] = p
