@@ -238,18 +238,33 @@ var goldWrong = flag.String("gold.wrong", "", "list the gold postings whose `fie
 // posting whose id hashes odd (goldHeldOut), kept out of sight while the
 // rules are tuned on the rest, so that its figure says how a change carries
 // to postings it was not fitted on. The floors are checked only on the whole.
-var goldSplit = flag.String("gold.split", "", "measure only the `part` tune or held (held out: Arbeitnow and Remote OK postings whose id hashes odd)")
+var goldSplit = flag.String("gold.split", "", "measure only the `part` tune or held (held out: Arbeitnow and Remote OK postings whose id hashes odd, less goldHeldSeen)")
 
 // goldHeldOut reports whether a gold posting belongs to the held-out part
 // of -gold.split: an Arbeitnow or Remote OK posting whose id's FNV-1a hash
-// is odd.
+// is odd, unless it is one of goldHeldSeen.
 func goldHeldOut(g goldLabel) bool {
-	if g.Source != "arbeitnow" && g.Source != "remoteok" {
+	if g.Source != "arbeitnow" && g.Source != "remoteok" || goldHeldSeen[g.ID] {
 		return false
 	}
 	h := fnv.New32a()
 	h.Write([]byte(g.ID))
 	return h.Sum32()%2 == 1
+}
+
+// goldHeldSeen are the held-out postings whose text or misreading was
+// described to whoever wrote rules (2026-12-05: in-person jobs of Remote OK,
+// German compound titles, AI-data postings, one place): the rules may fit
+// them, so they count in the tune part, and the held-out part stays a
+// measure of postings no rule was written from.
+var goldHeldSeen = map[string]bool{
+	"1133386": true, "1133389": true, "1130708": true, "1133312": true, "1133376": true, "1133373": true,
+	"1133379": true, "1133368": true, "1133377": true, "1133371": true, "1133372": true, "1133286": true,
+	"1133288": true, "1133327": true, "1130773": true, "1133392": true,
+	"projektentwickler-fur-erneuerbare-energien-molbergen-138948": true,
+	"windparkplaner-molbergen-177282":                             true,
+	"vertriebscontroller-im-bankenumfeld-munich-105189":           true,
+	"teamleitung-front-und-backoffice-wornitz-481355":             true,
 }
 
 // TestGoldAccuracy reads every hand-labelled posting of testdata/gold
