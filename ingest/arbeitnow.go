@@ -228,6 +228,8 @@ type arbeitnowJob struct {
 //
 // The slug is the posting's id, "remote" its RemoteHint, job_types are joined
 // with ", " into JobType, and created_at (Unix seconds) is PublishedAt.
+// Arbeitnow is a board of jobs in Germany: its CountryHint is DE, so that a
+// village the gazetteer lacks ("Lietzow", "Wörnitz") is read as German.
 func ParseArbeitnow(body []byte, lakeKey string) ([]Posting, []Reject, error) {
 	var page struct {
 		Data []json.RawMessage `json:"data"`
@@ -271,6 +273,7 @@ func parseArbeitnowJob(raw json.RawMessage) (Posting, error) {
 		Description:  j.Description,
 		PublishedAt:  published,
 		RemoteHint:   j.Remote,
+		CountryHint:  "DE",
 	}, nil
 }
 

@@ -68,6 +68,7 @@ func TestParseArbeitnowPages(t *testing.T) {
 		PublishedAt:  time.Date(2026, 11, 28, 8, 45, 0, 0, time.UTC),
 		LakeKey:      "raw/source=arbeitnow/date=2026-11-29/run=r1/page-0001.json",
 		RemoteHint:   &no,
+		CountryHint:  "DE",
 	}
 	if diff := cmp.Diff(want, second); diff != "" {
 		t.Errorf("second posting (-want +got):\n%s", diff)

@@ -38,6 +38,11 @@ type goldLabel struct {
 	Workplace string      `json:"workplace"`
 	Salary    *goldSalary `json:"salary"`
 	Note      string      `json:"note"`
+
+	// heldFile is set for a posting of a file whose name ends in
+	// "-held.jsonl": a set labelled after the rules were last tuned, held
+	// out whole.
+	heldFile bool
 }
 
 type goldSalary struct {
@@ -117,6 +122,7 @@ func readGold(t *testing.T) []goldLabel {
 				t.Errorf("%s: salary %+v", at, *g.Salary)
 			}
 			seen[key] = true
+			g.heldFile = strings.HasSuffix(file, "-held.jsonl")
 			out = append(out, g)
 		}
 		f.Close()
@@ -219,11 +225,13 @@ var goldTargets = map[string]float64{"role": 95, "seniority": 97, "place": 97, "
 // were last changed, rounded down, where they are below goldTargets: a
 // reading that falls below its floor got worse, and the test fails. Raise a
 // floor when the reading improves. Lower one only for a rule narrowed
-// because it misread titles outside the gold sets, and say so in the commit.
+// because it misread titles outside the gold sets, or for a new gold set
+// labelled after the rules were tuned (greenhouse-sumup-held.jsonl brought
+// Greenhouse's role from 97.6% to 92.7%), and say so in the commit.
 var goldFloors = map[string]map[string]float64{
-	"arbeitnow":     {"role": 90.5, "place": 96.5},
+	"arbeitnow":     {"role": 90.5},
 	"francetravail": {"role": 94},
-	"greenhouse":    {},
+	"greenhouse":    {"role": 92.5},
 	"remoteok":      {"role": 82.5, "place": 96},
 	"remotive":      {"place": 96},
 }
@@ -235,15 +243,20 @@ var goldWrong = flag.String("gold.wrong", "", "list the gold postings whose `fie
 
 // goldSplit, with -gold.split=tune or -gold.split=held, measures only one
 // part of the gold sets: the held-out part is every Arbeitnow and Remote OK
-// posting whose id hashes odd (goldHeldOut), kept out of sight while the
+// posting whose id hashes odd, and every posting of a "-held.jsonl" file
+// (goldHeldOut), kept out of sight while the
 // rules are tuned on the rest, so that its figure says how a change carries
 // to postings it was not fitted on. The floors are checked only on the whole.
-var goldSplit = flag.String("gold.split", "", "measure only the `part` tune or held (held out: Arbeitnow and Remote OK postings whose id hashes odd, less goldHeldSeen)")
+var goldSplit = flag.String("gold.split", "", "measure only the `part` tune or held (held out: Arbeitnow and Remote OK postings whose id hashes odd, less goldHeldSeen, and the -held.jsonl files)")
 
 // goldHeldOut reports whether a gold posting belongs to the held-out part
-// of -gold.split: an Arbeitnow or Remote OK posting whose id's FNV-1a hash
-// is odd, unless it is one of goldHeldSeen.
+// of -gold.split: a posting of a "-held.jsonl" file, or an Arbeitnow or
+// Remote OK posting whose id's FNV-1a hash is odd, unless it is one of
+// goldHeldSeen.
 func goldHeldOut(g goldLabel) bool {
+	if g.heldFile {
+		return true
+	}
 	if g.Source != "arbeitnow" && g.Source != "remoteok" || goldHeldSeen[g.ID] {
 		return false
 	}
@@ -456,7 +469,7 @@ func TestExplainMatchesNormalize(t *testing.T) {
 			q := Posting{Source: p.Source, SourceID: p.SourceID, URL: p.URL, Title: p.Title, Company: p.Company,
 				CompanyLogo: p.CompanyLogo, Category: p.Category, JobType: p.JobType, LocationText: p.LocationText,
 				SalaryText: p.SalaryText, Tags: p.Tags, Description: p.Description, PublishedAt: p.PublishedAt,
-				LakeKey: p.LakeKey, RemoteHint: p.RemoteHint, SalaryHint: p.SalaryHint, OccupationCode: p.OccupationCode}
+				LakeKey: p.LakeKey, RemoteHint: p.RemoteHint, SalaryHint: p.SalaryHint, CountryHint: p.CountryHint, OccupationCode: p.OccupationCode}
 			steps := Explain(&q)
 			if diff := gocmp.Diff(p, q); diff != "" {
 				t.Errorf("%s %s: Explain and Normalize read differently (-Normalize +Explain):\n%s", g.Capture, id, diff)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/jobpulse/jobpulse/ingest/normalize"
 )
@@ -24,7 +25,9 @@ import (
 //     read as a title.
 //   - Location from LocationText ([normalize.ParseLocation]); where it names
 //     no place, the place the description names ([normalize.TextPlace]:
-//     "Location: Remote, UK", "based in the Philippines"). The workplace
+//     "Location: Remote, UK", "based in the Philippines"); where it names
+//     only a place the gazetteer lacks, the source's CountryHint (a board
+//     of one country's jobs: Arbeitnow's "Lietzow" is German). The workplace
 //     is what the location text says; else what the description says
 //     ([normalize.TextWorkplace]: on-site, wholly remote, hybrid, or some
 //     work from home, which is remote on a source whose postings are all
@@ -152,6 +155,15 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		if explain {
 			add("place", normalize.PlaceString(p.Location), fmt.Sprintf("the title names %s", normalize.PlaceString(tp)))
 		}
+	}
+	if p.CountryHint != "" && p.Location.Scope == normalize.ScopeUnknown && p.Location.Workplace == "" &&
+		strings.ContainsFunc(p.LocationText, unicode.IsLetter) {
+		// The location text names a place, but none the gazetteer knows
+		// (it holds every place of 1,000 inhabitants or more), nor a
+		// workplace ("Remote"): on a board of one country's jobs, a
+		// village of that country.
+		p.Location.Scope, p.Location.Countries = normalize.ScopeCountry, []string{p.CountryHint}
+		add("place", p.CountryHint, fmt.Sprintf("the location text %q names no place the gazetteer knows; the source lists jobs in %s", p.LocationText, p.CountryHint))
 	}
 	salaried := true // no offer to open a franchise (read with the workplace)
 	switch {

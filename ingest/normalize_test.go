@@ -66,6 +66,36 @@ func TestNormalize(t *testing.T) {
 			},
 		},
 		{
+			name: "a village the gazetteer lacks lies in the country of a one-country board",
+			in:   Posting{Title: "Data Analyst", LocationText: "Lietzow", RemoteHint: &no, CountryHint: "DE"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"DE"}, Workplace: normalize.Onsite}
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "a known place beats the board's country",
+			in:   Posting{Title: "Data Analyst", LocationText: "Wien", RemoteHint: &no, CountryHint: "DE"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"AT"}, Workplace: normalize.Onsite}
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
+			name: "a workplace alone is no place of the board's country",
+			in:   Posting{Title: "Data Analyst", LocationText: "Remote", RemoteHint: &yes, CountryHint: "DE"},
+			want: func(p Posting) Posting {
+				p.Role = "Data Analyst"
+				p.Location = normalize.Location{Workplace: normalize.Remote}
+				p.Fingerprint = normalize.Fingerprint("", p.Title, p.Location)
+				return p
+			},
+		},
+		{
 			name: "the description says hybrid where the location text says nothing",
 			in:   Posting{Title: "Data Analyst", LocationText: "Köln", RemoteHint: &no, Description: "<li>2 Tage Homeoffice pro Woche</li>"},
 			want: func(p Posting) Posting {

@@ -29,6 +29,11 @@ type Posting struct {
 	// Hints a source may give beside its text; Normalize prefers them.
 	RemoteHint *bool  // the source says the job is remote (or not); nil when it does not say
 	SalaryHint Salary // a salary the source publishes as numbers
+	// CountryHint is the country (ISO 3166-1 alpha-2) of a source that lists
+	// the jobs of one country: a location text that names no place the
+	// gazetteer knows (a village under 1,000 inhabitants) is read as in it.
+	// "" when the source lists jobs of many countries.
+	CountryHint string
 	// OccupationCode is the publisher's own occupation label, as
 	// "scheme:code" (France Travail's ROME code as "rome:D1507"); "" when the
 	// source gives none. Its role is the role where the title names none
