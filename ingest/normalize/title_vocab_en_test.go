@@ -40,7 +40,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Architectural Technologist",
 		}},
 		{"Arts & Culture", []string{
-			"Curator", "Archivist", "Musician", "Tattoo Artist",
+			"Curator", "Archivist", "Musician", "Tattoo Artist", "Choreographer",
 		}},
 		{"Backend Engineer", []string{
 			"Backend Engineer",
@@ -62,7 +62,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		}},
 		{"Consultant", []string{
 			"Management Consultant", "Strategy Consultant", "SAP Consultant", "IT Consultant",
-			"Business Consultant",
+			"Business Consultant", "Management Analyst",
 		}},
 		{"Content Moderator", []string{
 			"Content Moderator",
@@ -96,7 +96,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Database Administrator",
 		}},
 		{"Designer", []string{
-			"Interior Designer", "Fashion Designer", "Industrial Designer",
+			"Interior Designer", "Fashion Designer", "Industrial Designer", "Floral Designer", "Set Designer",
 		}},
 		{"DevOps Engineer", []string{
 			"Cloud Engineer", "Platform Engineer",
@@ -131,7 +131,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Finance Manager", "Head of Finance", "Chief Financial Officer", "Collections Specialist",
 			"Payments Analyst", "Valuation Analyst", "Venture Capital Associate", "Private Equity Associate",
 			"Financial Planner", "Investment Banker", "Treasury Manager", "Budget Analyst", "Loan Processor",
-			"Equity Analyst", "Pricing Analyst", "Investment Associate",
+			"Equity Analyst", "Pricing Analyst", "Investment Associate", "Credit Counselor", "Debt Counsellor",
 		}},
 		{"Frontend Engineer", []string{
 			"React Developer",
@@ -168,7 +168,9 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Home Care Worker", "Personal Care Assistant", "Hospice Aide", "Patient Care Technician",
 			"Psychiatric Technician", "Addiction Counselor", "Marriage and Family Therapist", "Optician",
 			"Clinical Pharmacist", "Speech Therapist", "Sterile Processing Technician", "Dialysis Technician",
-			"Pharmacy Tech", "Medical Technologist", "Anesthesia Technician",
+			"Pharmacy Tech", "Medical Technologist", "Anesthesia Technician", "Athletic Trainer",
+			"Exercise Physiologist", "Physician Assistant", "Acupuncturist", "Genetic Counselor",
+			"Histotechnologist", "Cytotechnologist", "Medical Dosimetrist", "Pharmacy Aide", "Orderly",
 		}},
 		{"Hospitality & Travel", []string{
 			"Barista", "Server", "Line Cook", "Prep Cook", "Sous Chef", "Housekeeper", "Room Attendant",
@@ -179,7 +181,9 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Fitness Instructor", "Ski Instructor", "Head Chef", "Kitchen Manager", "Cook", "Crew Member",
 			"Night Auditor", "Concierge", "Reservations Agent", "Catering Assistant", "Housekeeping Supervisor",
 			"Tour Operator", "Gym Manager", "Spa Manager", "Casino Dealer", "Croupier", "Cafe Manager",
-			"Bakery Assistant", "Food Service Worker",
+			"Bakery Assistant", "Food Service Worker", "Lodging Manager", "Football Coach",
+			"Strength and Conditioning Coach", "Food Prep Worker", "Fast Food Crew Member", "Recreation Worker",
+			"Esthetician", "Nail Technician", "Beautician",
 		}},
 		{"IT Support", []string{
 			"IT Support Specialist", "Help Desk Technician", "Desktop Support Technician", "Service Desk Analyst",
@@ -217,7 +221,8 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		{"Media & Journalism", []string{
 			"Journalist", "Reporter", "Video Editor", "Photographer", "Podcast Producer", "News Anchor",
 			"Camera Operator", "Video Producer", "Film Editor", "Broadcast Journalist", "Radio Host",
-			"Photojournalist", "Editor-in-Chief", "Managing Editor", "Cinematographer",
+			"Photojournalist", "Editor-in-Chief", "Managing Editor", "Cinematographer", "Broadcast Technician",
+			"Sound Technician", "AV Technician",
 		}},
 		{"Mobile Developer", []string{
 			"iOS Developer",
@@ -225,7 +230,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		{"Nurse", []string{
 			"Registered Nurse", "Licensed Practical Nurse", "Nurse Practitioner", "Midwife", "Charge Nurse",
 			"ICU Nurse", "Travel Nurse", "Nurse Manager", "Clinical Nurse Specialist", "Director of Nursing",
-			"LVN", "CRNA",
+			"LVN", "CRNA", "Nurse Anesthetist", "Nurse Midwife",
 		}},
 		{"Operations", []string{
 			"Office Manager", "Chief of Staff", "Business Operations Manager", "Revenue Operations Analyst",
@@ -248,7 +253,8 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Receiving Associate", "Supply Chain Manager", "Logistics Manager", "Warehouse Supervisor",
 			"Shipping Clerk", "Picker Packer", "Inventory Manager", "Purchasing Manager", "Procurement Specialist",
 			"Import Export Coordinator", "Logistics Analyst", "Distribution Center Associate",
-			"Distribution Manager", "Production Planner", "Supply Planner", "Fleet Coordinator",
+			"Distribution Manager", "Production Planner", "Supply Planner", "Fleet Coordinator", "Logistician",
+			"Package Handler", "Parcel Sorter",
 		}},
 		{"Product Manager", []string{
 			"Product Owner", "Product Manager", "Group Product Manager",
@@ -260,7 +266,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		{"Public Sector", []string{
 			"Police Officer", "Firefighter", "Correctional Officer", "Customs Officer", "Probation Officer",
 			"Police Detective", "Border Patrol Agent", "911 Dispatcher", "Emergency Dispatcher",
-			"Corrections Officer", "State Trooper",
+			"Corrections Officer", "State Trooper", "Transportation Security Officer",
 		}},
 		{"QA Engineer", []string{
 			"QA Analyst", "Software Tester",
@@ -279,7 +285,8 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Medical Sales Representative", "Shop Assistant", "Sales Clerk", "Sales Manager", "Sales Director",
 			"VP of Sales", "Sales Representative", "Field Sales Representative", "Sales Advisor",
 			"Retail Associate", "Retail Assistant", "Sales Floor Associate", "Leasing Consultant", "Leasing Agent",
-			"Car Sales Executive", "Sales Coordinator", "Account Director",
+			"Car Sales Executive", "Sales Coordinator", "Account Director", "Rental Agent", "Product Promoter",
+			"Product Demonstrator",
 		}},
 		{"Sales Engineer", []string{
 			"Solutions Engineer", "Pre-Sales Consultant", "Presales Engineer", "Solutions Consultant",
@@ -288,7 +295,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		{"Scientist", []string{
 			"Research Scientist, Biology", "Chemist", "Lab Technician", "Laboratory Technician", "Biostatistician",
 			"Microbiologist", "Lab Assistant", "Research Chemist", "Geologist", "Physicist", "Food Scientist",
-			"Agronomist", "Pharmacologist", "Laboratory Analyst",
+			"Agronomist", "Pharmacologist", "Laboratory Analyst", "Chemical Technician", "Biological Technician",
 		}},
 		{"Security Engineer", []string{
 			"Security Analyst", "SOC Analyst",
@@ -307,6 +314,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Diesel Technician", "Service Technician", "Facilities Technician", "Building Maintenance Worker",
 			"Tool and Die Maker", "Welder Fabricator", "Pipe Welder", "Framer", "Concrete Finisher",
 			"Flooring Installer", "Cabinet Maker", "Aviation Maintenance Technician", "Electrician Helper",
+			"Tailor", "Seamstress", "Jeweler", "Watchmaker", "Woodworker", "Insulation Installer", "Pipelayer",
 		}},
 		{"Software Architect", []string{
 			"Solutions Architect",
@@ -324,7 +332,8 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Career Coach", "Learning and Development Manager", "Instructional Designer", "Driving Instructor",
 			"Librarian", "Nanny", "Math Teacher", "High School Teacher", "Kindergarten Teacher",
 			"Teacher Assistant", "Paraprofessional", "Paraeducator", "Adjunct Professor", "Online English Tutor",
-			"Music Teacher", "Training Specialist", "Daycare Teacher", "Childcare Worker",
+			"Music Teacher", "Training Specialist", "Daycare Teacher", "Childcare Worker", "Library Assistant",
+			"Teacher Aide",
 		}},
 		{"Technical Writer", []string{
 			"Technical Writer", "Documentation Specialist",
@@ -342,7 +351,9 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 		}},
 		{"", []string{
 			"Truck Driver", "Delivery Driver", "Janitor", "Cleaner", "Security Guard", "Production Operator",
-			"Assembly Line Worker", "Farmworker", "Landscaper", "Dog Walker",
+			"Assembly Line Worker", "Farmworker", "Landscaper", "Dog Walker", "Dog Trainer", "Hair Stylist",
+			"Barber", "Airline Pilot", "Bus Driver", "Construction Laborer", "Machine Operator", "Assembler",
+			"Custodian", "Groundskeeper", "Property Manager", "Funeral Director", "Model",
 		}},
 	}
 	for _, tc := range tests {

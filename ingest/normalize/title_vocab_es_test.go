@@ -27,6 +27,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 		}},
 		{"Civil Engineer", []string{
 			"Ingeniero/a civil", "Ingeniero de caminos, canales y puertos", "Jefe/a de obra", "Aparejador/a",
+			"Arquitecto técnico",
 		}},
 		{"Consultant", []string{
 			"Consultor/a SAP",
@@ -59,7 +60,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 		}},
 		{"Finance", []string{
 			"Analista financiero/a", "Director/a financiero/a", "Asesor financiero", "Gestor/a de banca personal",
-			"Analista de riesgos de crédito", "Gestor/a de cobros",
+			"Analista de riesgos de crédito", "Gestor/a de cobros", "Cajero/a de banco",
 		}},
 		{"Graphic Designer", []string{
 			"Diseñador/a gráfico/a",
@@ -73,7 +74,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Gerocultor/a", "Auxiliar de geriatría", "Cuidador/a de personas mayores",
 			"Técnico en emergencias sanitarias", "Higienista dental", "Auxiliar de clínica dental",
 			"Nutricionista", "Óptico optometrista", "Podólogo/a", "Técnico/a de radiología",
-			"Auxiliar de farmacia", "Trabajador/a social",
+			"Auxiliar de farmacia", "Trabajador/a social", "Auxiliar de ayuda a domicilio",
 		}},
 		{"Hospitality & Travel", []string{
 			"Camarero/a", "Camarera de pisos", "Cocinero/a", "Ayudante de cocina", "Jefe/a de cocina",
@@ -82,7 +83,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Entrenador/a personal", "Socorrista", "Pastelero/a", "Pizzero", "Auxiliar de cocina",
 			"Ayudante de camarero", "Gerente de restaurante", "Repostero/a", "Pescadero/a", "Esteticista",
 			"Jefe/a de sala", "Jefe de partida", "Maître", "Director/a de hotel", "Técnico/a de turismo",
-			"Agente de reservas", "Azafata de congresos",
+			"Agente de reservas", "Azafata de congresos", "Manicurista", "Monitor/a de natación",
 		}},
 		{"IT Support", []string{
 			"Técnico/a de soporte informático", "Técnico/a de helpdesk", "Técnico/a informático/a",
@@ -119,13 +120,13 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Mozo/a de almacén", "Mozo de almacén", "Operario/a de almacén", "Preparador/a de pedidos",
 			"Carretillero/a", "Responsable de compras", "Comprador/a", "Técnico/a de compras",
 			"Técnico/a de logística", "Jefe/a de almacén", "Gestor/a de tráfico", "Coordinador/a de logística",
-			"Auxiliar de almacén",
+			"Auxiliar de almacén", "Operador/a logístico/a",
 		}},
 		{"Project Manager", []string{
 			"Jefe/a de proyecto",
 		}},
 		{"Public Sector", []string{
-			"Policía local", "Bombero/a", "Guardia civil",
+			"Policía local", "Bombero/a", "Guardia civil", "Agente de policía",
 		}},
 		{"Recruiter", []string{
 			"Técnico/a de selección", "Reclutador/a IT",
@@ -137,6 +138,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Representante de ventas", "Agente comercial", "Delegado/a comercial", "Técnico/a comercial",
 			"Promotor/a de ventas", "Encargado/a de tienda", "Visitador médico", "Gerente de cuentas",
 			"Gestor/a comercial", "Director/a de tienda", "Auxiliar de tienda", "Promotor/a",
+			"Dependiente/a de panadería",
 		}},
 		{"Scientist", []string{
 			"Investigador/a postdoctoral", "Químico/a", "Técnico/a de laboratorio",
@@ -146,11 +148,11 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Técnico/a de mantenimiento", "Técnico de mantenimiento industrial", "Carpintero/a", "Albañil",
 			"Oficial de primera albañil", "Pintor/a", "Frigorista", "Técnico/a de climatización",
 			"Instalador/a de fibra óptica", "Cerrajero/a", "Chapista", "Electromecánico/a", "Tornero fresador",
-			"Auxiliar de mantenimiento", "Operario/a de mantenimiento",
+			"Auxiliar de mantenimiento", "Operario/a de mantenimiento", "Oficial de 1ª electricista", "Costurera",
+			"Sastre", "Joyero/a",
 		}},
 		{"Software Engineer", []string{
 			"Desarrollador/a", "Desarrolladora de software", "Programador/a Java", "Ingeniero/a de software",
-			"Ingeniero/a de software",
 		}},
 		{"System Administrator", []string{
 			"Técnico/a de sistemas", "Administrador/a de sistemas",
@@ -173,7 +175,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 		{"", []string{
 			"Conductor/a de camión", "Repartidor/a", "Limpiador/a", "Personal de limpieza",
 			"Vigilante de seguridad", "Operario/a de producción", "Peón agrícola", "Auxiliar de limpieza",
-			"Conserje", "Jardinero/a", "Conductor/a de reparto", "Chófer",
+			"Conserje", "Jardinero/a", "Conductor/a de reparto", "Chófer", "Peluquero/a",
 		}},
 	}
 	for _, tc := range tests {
