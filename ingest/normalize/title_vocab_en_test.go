@@ -82,6 +82,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Customer Experience Associate", "Chat Support Agent", "Customer Service Advisor",
 			"Client Services Associate", "Member Services Representative", "Call Centre Operator",
 			"Complaints Handler", "Customer Care Representative", "Customer Service Supervisor",
+			"Email Support Specialist",
 		}},
 		{"Data Analyst", []string{
 			"Data Analyst", "BI Analyst", "Marketing Analyst", "Reporting Analyst", "Market Research Analyst",
@@ -93,7 +94,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Data Scientist",
 		}},
 		{"Database Administrator", []string{
-			"Database Administrator",
+			"Database Administrator", "SQL Server DBA",
 		}},
 		{"Designer", []string{
 			"Interior Designer", "Fashion Designer", "Industrial Designer", "Floral Designer", "Set Designer",
@@ -171,6 +172,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Pharmacy Tech", "Medical Technologist", "Anesthesia Technician", "Athletic Trainer",
 			"Exercise Physiologist", "Physician Assistant", "Acupuncturist", "Genetic Counselor",
 			"Histotechnologist", "Cytotechnologist", "Medical Dosimetrist", "Pharmacy Aide", "Orderly",
+			"Nuclear Medicine Technologist", "Medical Assistant (CMA)", "Veterinary Assistant",
 		}},
 		{"Hospitality & Travel", []string{
 			"Barista", "Server", "Line Cook", "Prep Cook", "Sous Chef", "Housekeeper", "Room Attendant",
@@ -183,7 +185,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Tour Operator", "Gym Manager", "Spa Manager", "Casino Dealer", "Croupier", "Cafe Manager",
 			"Bakery Assistant", "Food Service Worker", "Lodging Manager", "Football Coach",
 			"Strength and Conditioning Coach", "Food Prep Worker", "Fast Food Crew Member", "Recreation Worker",
-			"Esthetician", "Nail Technician", "Beautician",
+			"Esthetician", "Nail Technician", "Beautician", "Flight Steward", "Horse Riding Instructor",
 		}},
 		{"IT Support", []string{
 			"IT Support Specialist", "Help Desk Technician", "Desktop Support Technician", "Service Desk Analyst",
@@ -214,6 +216,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Influencer Marketing Manager", "Marketing Automation Specialist", "Affiliate Manager",
 			"Ecommerce Manager", "Marketing Manager", "SEO Manager", "SEM Specialist", "Digital Marketing Manager",
 			"Marketing Assistant", "Growth Hacker", "Marketing Operations Manager", "Media Buyer",
+			"Casino Marketing Manager",
 		}},
 		{"Mechanical Engineer", []string{
 			"Mechanical Engineer", "Manufacturing Engineer", "Process Engineer", "Industrial Engineer",
@@ -320,10 +323,11 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Solutions Architect",
 		}},
 		{"Software Engineer", []string{
-			"Software Engineer", "Salesforce Developer", "Java Developer",
+			"Software Engineer", "Salesforce Developer", "Java Developer", "Retail Software Engineer",
 		}},
 		{"System Administrator", []string{
 			"Network Administrator", "Systems Administrator", "Network Engineer", "IT Administrator",
+			"Windows Server Specialist",
 		}},
 		{"Teacher & Trainer", []string{
 			"Tutor", "Math Tutor", "English Teacher", "ESL Teacher", "Instructor", "Lecturer",
@@ -353,7 +357,8 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Truck Driver", "Delivery Driver", "Janitor", "Cleaner", "Security Guard", "Production Operator",
 			"Assembly Line Worker", "Farmworker", "Landscaper", "Dog Walker", "Dog Trainer", "Hair Stylist",
 			"Barber", "Airline Pilot", "Bus Driver", "Construction Laborer", "Machine Operator", "Assembler",
-			"Custodian", "Groundskeeper", "Property Manager", "Funeral Director", "Model",
+			"Custodian", "Groundskeeper", "Property Manager", "Funeral Director", "Model", "Animal Care Assistant",
+			"Kennel Assistant", "Pet Groomer",
 		}},
 	}
 	for _, tc := range tests {

@@ -84,6 +84,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Ayudante de camarero", "Gerente de restaurante", "Repostero/a", "Pescadero/a", "Esteticista",
 			"Jefe/a de sala", "Jefe de partida", "Maître", "Director/a de hotel", "Técnico/a de turismo",
 			"Agente de reservas", "Azafata de congresos", "Manicurista", "Monitor/a de natación",
+			"Carnicero/a de supermercado",
 		}},
 		{"IT Support", []string{
 			"Técnico/a de soporte informático", "Técnico/a de helpdesk", "Técnico/a informático/a",
