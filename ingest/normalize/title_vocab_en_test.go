@@ -24,7 +24,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Accountant", "Staff Accountant", "Bookkeeper", "Accounts Payable Specialist",
 			"Accounts Receivable Clerk", "Internal Auditor", "Financial Controller", "Tax Accountant", "CPA",
 			"Accounting Clerk", "Billing Specialist", "Cost Accountant", "Financial Accountant", "Auditor",
-			"Fund Accountant", "Revenue Accountant", "Accounts Payable Clerk",
+			"Fund Accountant", "Revenue Accountant", "Accounts Payable Clerk", "Medical Biller",
 		}},
 		{"Administrative Assistant", []string{
 			"Legal Secretary", "Medical Secretary", "Receptionist", "Executive Assistant",
@@ -82,7 +82,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Customer Experience Associate", "Chat Support Agent", "Customer Service Advisor",
 			"Client Services Associate", "Member Services Representative", "Call Centre Operator",
 			"Complaints Handler", "Customer Care Representative", "Customer Service Supervisor",
-			"Email Support Specialist",
+			"Email Support Specialist", "Chat Agent",
 		}},
 		{"Data Analyst", []string{
 			"Data Analyst", "BI Analyst", "Marketing Analyst", "Reporting Analyst", "Market Research Analyst",
@@ -133,6 +133,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Payments Analyst", "Valuation Analyst", "Venture Capital Associate", "Private Equity Associate",
 			"Financial Planner", "Investment Banker", "Treasury Manager", "Budget Analyst", "Loan Processor",
 			"Equity Analyst", "Pricing Analyst", "Investment Associate", "Credit Counselor", "Debt Counsellor",
+			"Loan Closer",
 		}},
 		{"Frontend Engineer", []string{
 			"React Developer",
@@ -154,7 +155,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Compensation Analyst", "Benefits Administrator", "HRIS Analyst", "Human Resources Manager",
 			"Chief People Officer", "Employee Relations Specialist", "HR Assistant", "HR Coordinator",
 			"Compensation and Benefits Manager", "Payroll Clerk", "Labor Relations Specialist", "HR Administrator",
-			"Personnel Officer",
+			"Personnel Officer", "Head of People", "VP, People & Culture",
 		}},
 		{"Healthcare Professional", []string{
 			"Pharmacist", "Pharmacy Technician", "Physiotherapist", "Physical Therapist", "Occupational Therapist",
@@ -241,6 +242,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Operations Manager", "Strategy & Operations Manager", "Facilities Manager", "Facilities Coordinator",
 			"Director of Operations", "Operations Analyst", "Sales Operations Specialist", "Plant Manager",
 			"Operations Director", "Business Operations Associate", "Strategy Analyst", "Chief Operating Officer",
+			"Deal Desk Specialist",
 		}},
 		{"Physician", []string{
 			"Family Physician", "General Practitioner", "Dentist", "Anesthesiologist", "Hospitalist",
@@ -260,7 +262,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Package Handler", "Parcel Sorter",
 		}},
 		{"Product Manager", []string{
-			"Product Owner", "Product Manager", "Group Product Manager",
+			"Product Owner", "Product Manager", "Group Product Manager", "Chief Product Officer",
 		}},
 		{"Project Manager", []string{
 			"Project Manager", "Program Manager", "Project Coordinator", "Scrum Master", "Delivery Manager",
@@ -289,7 +291,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"VP of Sales", "Sales Representative", "Field Sales Representative", "Sales Advisor",
 			"Retail Associate", "Retail Assistant", "Sales Floor Associate", "Leasing Consultant", "Leasing Agent",
 			"Car Sales Executive", "Sales Coordinator", "Account Director", "Rental Agent", "Product Promoter",
-			"Product Demonstrator",
+			"Product Demonstrator", "Appointment Setter", "High Ticket Closer", "Cold Caller",
 		}},
 		{"Sales Engineer", []string{
 			"Solutions Engineer", "Pre-Sales Consultant", "Presales Engineer", "Solutions Consultant",
