@@ -71,8 +71,9 @@ func (l *HostLimiter) host(host string) *hostState {
 // Wait blocks until a request to the host of rawURL may start, at least
 // interval after the previous request to that host, and reserves that time
 // for the caller. An interval of zero or less does not wait. It returns an
-// error when rawURL has no host or ctx ends first; a reservation given up
-// that way is handed back.
+// error when rawURL has no host or ctx ends first (or has ended already,
+// even where no wait is due, as x/time/rate's Wait does); a reservation
+// given up that way is handed back.
 func (l *HostLimiter) Wait(ctx context.Context, rawURL string, interval time.Duration) error {
 	host, err := limiterHost(rawURL)
 	if err != nil {
@@ -80,6 +81,9 @@ func (l *HostLimiter) Wait(ctx context.Context, rawURL string, interval time.Dur
 	}
 	if interval <= 0 {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ratelimit: wait for %s: %w", host, err)
 	}
 	h := l.host(host)
 	l.mu.Lock() // the limit and the reservation together, for callers asking different intervals
