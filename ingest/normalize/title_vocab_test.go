@@ -46,6 +46,9 @@ func TestTitleOccupations(t *testing.T) {
 		{"balance sheet accountant", "Bilanzbuchhalterin", "Accountant"},
 		{"tax adviser", "Steuerberater (m/w/d)", "Accountant"},
 		{"audit assistant", "Prüfungsassistent (m/w/d) Wirtschaftsprüfung", "Accountant"},
+		{"plural of an ad", "Physiotherapeuten (m/w/d) gesucht", "Healthcare Professional"},
+		{"plural of nursing staff", "Pflegefachkräfte (m/w/d)", "Nurse"},
+		{"plural of residents", "Assistenzärzte (m/w/d)", "Physician"},
 		// German: logistics
 		{"warehouse logistics specialist", "Fachkraft für Lagerlogistik (m/w/d)", "Procurement & Supply Chain"},
 		{"warehouse clerk", "Fachlagerist (m/w/d)", "Procurement & Supply Chain"},
@@ -278,6 +281,10 @@ func TestTitleOccupations(t *testing.T) {
 		{"industrial painter", "Peintre industriel (H/F)", "Skilled Trades"},
 		{"web marketer", "Webmarketeur / Webmarketeuse (H/F)", "Marketing"},
 		{"archivist", "Archiviste (H/F)", "Arts & Culture"},
+		{"pedagogical coordinator is no office assistant", "Coordinatrice pédagogique (H/F)", "Teacher & Trainer"},
+		{"who sells insurance is of the insurance family", "Attaché commercial en assurances (H/F)", "Insurance"},
+		{"waterproofer", "Étanchéiste (H/F)", "Skilled Trades"},
+		{"hot line in two words", "Technicien hot line (H/F)", "IT Support"},
 		// French: hospitality
 		{"chef de rang is a waiter", "Chef de rang (H/F)", "Hospitality & Travel"},
 		{"head chef", "Chef de cuisine (H/F)", "Hospitality & Travel"},
