@@ -290,6 +290,8 @@ func TestTitleOccupations(t *testing.T) {
 		{"nurse manager", "Cadre de santé (H/F)", "Nurse"},
 		{"childminder", "Garde d'enfants à domicile (H/F)", "Teacher & Trainer"},
 		{"training officer", "Chargé / Chargée de formation (H/F)", "Teacher & Trainer"},
+		{"school supervision assistant", "Assistant / Assistante d'éducation (H/F)", "Teacher & Trainer"},
+		{"a training assistant keeps the files", "Assistante formation (H/F)", "Administrative Assistant"},
 		{"municipal police", "Agent / Agente de police municipale (H/F)", "Public Sector"},
 		{"building draughtsman", "Dessinateur / Dessinatrice BTP (H/F)", "Civil Engineer"},
 		{"industrial draughtsman", "Dessinateur projeteur (H/F)", "Mechanical Engineer"},
