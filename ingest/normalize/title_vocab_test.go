@@ -284,6 +284,7 @@ func TestTitleOccupations(t *testing.T) {
 		{"a civil service attaché", "Attaché territorial / Attachée territoriale", "Public Sector"},
 		{"a production head is no cook", "Chef de production (H/F)", "Operations"},
 		{"a retail area head is no cook", "Chef de secteur (H/F)", "Sales"},
+		{"an English production chef cooks", "Sous Chef Production Kitchen", "Hospitality & Travel"},
 		{"head of administration is the administrative and financial director", "Responsable administratif (H/F)", "Finance"},
 		{"operations head", "Responsable d'exploitation (H/F)", "Operations"},
 		{"transport dispatcher", "Exploitant transport (H/F)", "Procurement & Supply Chain"},
