@@ -21,6 +21,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"AI Trainer", "Data Annotator",
 		}},
 		{"Accountant", []string{
+			"Tax Adviser", "Tax Advisor",
 			"Accountant", "Staff Accountant", "Bookkeeper", "Accounts Payable Specialist",
 			"Accounts Receivable Clerk", "Internal Auditor", "Financial Controller", "Tax Accountant", "CPA",
 			"Accounting Clerk", "Billing Specialist", "Cost Accountant", "Financial Accountant", "Auditor",
@@ -158,7 +159,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Personnel Officer", "Head of People", "VP, People & Culture",
 		}},
 		{"Healthcare Professional", []string{
-			"Pharmacist", "Pharmacy Technician", "Physiotherapist", "Physical Therapist", "Occupational Therapist",
+			"Pharmacist", "Dentist", "Pharmacy Technician", "Physiotherapist", "Physical Therapist", "Occupational Therapist",
 			"Dental Hygienist", "Dental Assistant", "Medical Assistant", "Caregiver",
 			"Certified Nursing Assistant (CNA)", "CNA", "Phlebotomist", "Radiographer", "Radiologic Technologist",
 			"Respiratory Therapist", "Speech-Language Pathologist", "Psychologist", "Clinical Psychologist",
@@ -245,7 +246,7 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Deal Desk Specialist",
 		}},
 		{"Physician", []string{
-			"Family Physician", "General Practitioner", "Dentist", "Anesthesiologist", "Hospitalist",
+			"Family Physician", "General Practitioner", "Anesthesiologist", "Hospitalist",
 			"Veterinarian", "Orthopedic Surgeon", "Psychiatrist", "Resident Physician",
 			"Emergency Medicine Physician", "Dermatologist", "Oral Surgeon",
 		}},

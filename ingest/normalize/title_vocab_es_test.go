@@ -93,7 +93,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Asistente de recursos humanos",
 		}},
 		{"Healthcare Professional", []string{
-			"Auxiliar de enfermería", "TCAE", "Técnico en cuidados auxiliares de enfermería", "Fisioterapeuta",
+			"Auxiliar de enfermería", "Odontólogo/a", "TCAE", "Técnico en cuidados auxiliares de enfermería", "Fisioterapeuta",
 			"Farmacéutico/a", "Técnico/a de farmacia", "Psicólogo/a", "Terapeuta ocupacional", "Logopeda",
 			"Gerocultor/a", "Auxiliar de geriatría", "Cuidador/a de personas mayores",
 			"Técnico en emergencias sanitarias", "Higienista dental", "Auxiliar de clínica dental",
@@ -147,7 +147,7 @@ func TestTitleVocabularySpanish(t *testing.T) {
 			"Jefe/a de operaciones", "Director/a de operaciones", "Responsable de operaciones",
 		}},
 		{"Physician", []string{
-			"Médico/a de familia", "Médico especialista en pediatría", "Odontólogo/a", "Veterinario/a", "Pediatra",
+			"Médico/a de familia", "Médico especialista en pediatría", "Veterinario/a", "Pediatra",
 			"Psiquiatra", "Cirujano/a", "Ginecólogo/a", "Anestesista", "Médico/a general",
 		}},
 		{"Procurement & Supply Chain", []string{
