@@ -34,6 +34,9 @@ type franceTravailOffer struct {
 	} `json:"lieuTravail"`
 	RomeCode    string `json:"romeCode"`
 	RomeLibelle string `json:"romeLibelle"`
+	// Appellation is the offer's occupation under its code, in ROME's own
+	// words ("Gestionnaire d'applications système d'information").
+	Appellation string `json:"appellationlibelle"`
 	Entreprise  struct {
 		Nom  string `json:"nom"`
 		Logo string `json:"logo"`
@@ -57,7 +60,8 @@ type franceTravailOffer struct {
 // The offer's id is the posting's id, intitule its title, lieuTravail.libelle
 // ("75 - Paris 15e Arrondissement") its location text, salaire.libelle
 // ("Mensuel de 1900,00 Euros sur 12 mois") its salary text, romeCode its
-// OccupationCode ("rome:D1106"), romeLibelle its category, the contract
+// OccupationCode ("rome:D1106"), appellationlibelle its OccupationName
+// ("Chef de projet de développement local"), romeLibelle its category, the contract
 // and working time ("CDD - 6 Mois, Temps plein") its job type, and
 // dateCreation its publication time. The API gives each offer the place
 // where the work is done and no remote flag, so RemoteHint is false:
@@ -119,5 +123,6 @@ func parseFranceTravailOffer(raw json.RawMessage) (Posting, error) {
 		PublishedAt:    published,
 		RemoteHint:     &onsite,
 		OccupationCode: code,
+		OccupationName: strings.TrimSpace(o.Appellation),
 	}, nil
 }

@@ -66,6 +66,7 @@ func TestParseFranceTravailCapture(t *testing.T) {
 		LakeKey:        ftKey,
 		RemoteHint:     &onsite,
 		OccupationCode: "rome:D1106",
+		OccupationName: "Vendeur / Vendeuse en boulangerie-pâtisserie",
 	}
 	if diff := cmp.Diff(want, first); diff != "" {
 		t.Errorf("first offer (-want +got):\n%s", diff)

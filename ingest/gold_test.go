@@ -469,7 +469,7 @@ func TestExplainMatchesNormalize(t *testing.T) {
 			q := Posting{Source: p.Source, SourceID: p.SourceID, URL: p.URL, Title: p.Title, Company: p.Company,
 				CompanyLogo: p.CompanyLogo, Category: p.Category, JobType: p.JobType, LocationText: p.LocationText,
 				SalaryText: p.SalaryText, Tags: p.Tags, Description: p.Description, PublishedAt: p.PublishedAt,
-				LakeKey: p.LakeKey, RemoteHint: p.RemoteHint, SalaryHint: p.SalaryHint, CountryHint: p.CountryHint, OccupationCode: p.OccupationCode}
+				LakeKey: p.LakeKey, RemoteHint: p.RemoteHint, SalaryHint: p.SalaryHint, CountryHint: p.CountryHint, OccupationCode: p.OccupationCode, OccupationName: p.OccupationName}
 			steps := Explain(&q)
 			if diff := gocmp.Diff(p, q); diff != "" {
 				t.Errorf("%s %s: Explain and Normalize read differently (-Normalize +Explain):\n%s", g.Capture, id, diff)

@@ -16,7 +16,8 @@ import (
 //     key for the spellings of one company, and its name without the legal
 //     form.
 //   - Role and Seniority from the title ([normalize.Title]); where the
-//     title names no role, the role of the publisher's OccupationCode
+//     title names no role, the role the publisher's OccupationName reads
+//     as, as a title; else the role of its OccupationCode
 //     ([normalize.OccupationRole]). Then the start of the description
 //     ([normalize.DescriptionRole]): a phrase naming the work ("rating
 //     search results") gives its role over the title's, unless the title
@@ -89,6 +90,14 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 	} else {
 		p.Role, p.Seniority = normalize.Title(p.Title)
 	}
+	if p.Role == "" && p.OccupationName != "" {
+		// The publisher's name of the occupation is a title in its own
+		// words, finer than its code's domain.
+		if role, _ := normalize.Title(p.OccupationName); role != "" {
+			p.Role = role
+			add("role", role, fmt.Sprintf("the title names no role; the publisher's occupation name %q is read as a title (rules/roles.tsv)", p.OccupationName))
+		}
+	}
 	codeRole, codeKnown := normalize.OccupationRole(p.OccupationCode)
 	switch {
 	case p.OccupationCode == "":
@@ -99,7 +108,7 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 			*steps = append(*steps, st...)
 		}
 	case codeKnown && explain:
-		add("role", p.Role, fmt.Sprintf("the title decides; the publisher's code %s would give %q", p.OccupationCode, codeRole))
+		add("role", p.Role, fmt.Sprintf("the title (or the occupation name) decides; the publisher's code %s would give %q", p.OccupationCode, codeRole))
 	case explain:
 		add("role", p.Role, fmt.Sprintf("the publisher's code %s: no line of rules/occupations.tsv", p.OccupationCode))
 	}

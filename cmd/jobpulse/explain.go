@@ -47,15 +47,15 @@ exactly as ingest and replay do: after a change of the rules it shows the new re
 replay then loads.
 
 Without an argument it reads the raw fields given as flags (--title, --location, --salary,
---description, --tag, --remote, --occupation, --country), with no warehouse and no lake:
+--description, --tag, --remote, --occupation, --occupation-name, --country), with no warehouse and no lake:
 
   jobpulse explain --title "Kfz-Mechatroniker (m/w/d)" --location "Osnabrück"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				if !cmd.Flags().Changed("title") && !cmd.Flags().Changed("location") && !cmd.Flags().Changed("salary") &&
-					!cmd.Flags().Changed("description") && !cmd.Flags().Changed("company") && len(tags) == 0 && code == "" {
-					return fmt.Errorf("explain: give a posting (id, URL or source:source_id) or its raw fields (--title, --location, --salary, --description, --company, --tag, --remote, --occupation, --country)")
+					!cmd.Flags().Changed("description") && !cmd.Flags().Changed("company") && len(tags) == 0 && code == "" && raw.OccupationName == "" {
+					return fmt.Errorf("explain: give a posting (id, URL or source:source_id) or its raw fields (--title, --location, --salary, --description, --company, --tag, --remote, --occupation, --occupation-name, --country)")
 				}
 				raw.Tags, raw.OccupationCode = tags, code
 				if remote != "" {
@@ -110,6 +110,7 @@ Without an argument it reads the raw fields given as flags (--title, --location,
 	f.StringArrayVar(&tags, "tag", nil, "a tag of the posting (repeatable)")
 	f.StringVar(&remote, "remote", "", "the source's remote flag: true (a remote-only board) or false")
 	f.StringVar(&code, "occupation", "", `the publisher's occupation code, as "rome:D1507"`)
+	f.StringVar(&raw.OccupationName, "occupation-name", "", `the publisher's name of the occupation, as France Travail's appellation "Chef de projet de développement local"`)
 	f.StringVar(&raw.CountryHint, "country", "", `the country of a board of one country's jobs, as "DE" (Arbeitnow's): a location the gazetteer lacks lies in it`)
 	return cmd
 }

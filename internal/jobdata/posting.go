@@ -40,6 +40,13 @@ type Posting struct {
 	// (see ingest's Normalize); the warehouse keeps it in
 	// postings.occupation_code, NULL for "".
 	OccupationCode string
+	// OccupationName is the publisher's name of the occupation the offer
+	// is filed under, finer than its code (France Travail's appellation:
+	// one of some 11,000 under ROME's 600 codes, "Chef de projet de
+	// développement local" under K1802). Where the title names no role, it
+	// is read as a title before the code's role is taken. "" when the
+	// source gives none.
+	OccupationName string
 
 	// Normalized fields, filled by Normalize.
 	CompanyName     string   // Company without its legal form, e.g. "SumUp" for "SumUp GmbH"; "" when it names no company
