@@ -227,11 +227,12 @@ var goldTargets = map[string]float64{"role": 95, "seniority": 97, "place": 97, "
 // floor when the reading improves. Lower one only for a rule narrowed
 // because it misread titles outside the gold sets, or for a new gold set
 // labelled after the rules were tuned (greenhouse-sumup-held.jsonl brought
-// Greenhouse's role from 97.6% to 92.7%), and say so in the commit.
+// Greenhouse's role from 97.6% to 92.7%, 93.8% once the vocabulary grew),
+// and say so in the commit.
 var goldFloors = map[string]map[string]float64{
 	"arbeitnow":     {"role": 90.5},
-	"francetravail": {"role": 94},
-	"greenhouse":    {"role": 92.5},
+	"francetravail": {},
+	"greenhouse":    {"role": 93.5},
 	"remoteok":      {"role": 82.5, "place": 96},
 	"remotive":      {"place": 96},
 }
