@@ -10,10 +10,7 @@ import "testing"
 // Engineer, "Medical Secretary" an Administrative Assistant, "Nursing
 // Assistant" no Nurse), and occupations no family fits ("").
 func TestTitleVocabularyEnglish(t *testing.T) {
-	tests := []struct {
-		role   string
-		titles []string
-	}{
+	checkTitleFamilies(t, []titleFamily{
 		{"3D Artist", []string{
 			"3D Animator",
 		}},
@@ -363,12 +360,24 @@ func TestTitleVocabularyEnglish(t *testing.T) {
 			"Custodian", "Groundskeeper", "Property Manager", "Funeral Director", "Model", "Animal Care Assistant",
 			"Kennel Assistant", "Pet Groomer",
 		}},
-	}
-	for _, tc := range tests {
-		for _, title := range tc.titles {
+	})
+}
+
+// titleFamily is a role and titles that read as it.
+type titleFamily struct {
+	role   string
+	titles []string
+}
+
+// checkTitleFamilies checks that each title of each family reads as its
+// role.
+func checkTitleFamilies(t *testing.T, families []titleFamily) {
+	t.Helper()
+	for _, f := range families {
+		for _, title := range f.titles {
 			t.Run(title, func(t *testing.T) {
-				if role, _ := Title(title); role != tc.role {
-					t.Errorf("Title(%q) role = %q, want %q", title, role, tc.role)
+				if role, _ := Title(title); role != f.role {
+					t.Errorf("Title(%q) role = %q, want %q", title, role, f.role)
 				}
 			})
 		}
