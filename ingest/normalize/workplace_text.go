@@ -99,7 +99,7 @@ type foldedWords struct {
 // seen are folded as the tables are, marks included.
 var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
-	"anywh", "site", "onsit", "ort", "büro", "buro", "fullr",
+	"anywh", "site", "onsit", "ort", "büro", "buro", "bureau", "fullr", "wfh",
 	"offre", "franchis", "indep", "indép",
 	"présenti", "presenti", "presenci", "präsenz", "prasenz", "semipresen", "casa", "ofici",
 	// inperson phrases
