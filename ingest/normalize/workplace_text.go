@@ -99,7 +99,7 @@ type foldedWords struct {
 // seen are folded as the tables are, marks included.
 var workplaceStems = []string{
 	"remot", "home", "hybri", "hibri", "híbri", "offic", "mobil", "telet", "télét", "dist",
-	"anywh", "site", "onsit", "ort", "büro", "buro", "bureau", "fullr", "wfh",
+	"anywh", "site", "onsit", "ort", "büro", "buro", "bureau", "fullr", "wfh", "zuhaus", "hause",
 	"offre", "franchis", "indep", "indép",
 	"présenti", "presenti", "presenci", "präsenz", "prasenz", "semipresen", "casa", "ofici",
 	// inperson phrases
