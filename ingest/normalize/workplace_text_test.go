@@ -143,6 +143,91 @@ func TestTextWorkplaceInPerson(t *testing.T) {
 	}
 }
 
+// TestTextWorkplaceFourLanguages: how job ads in English, German, French
+// and Spanish say where the work is done: a hybrid model as a count of days
+// or a share of the week, remote work ruled out, wholly remote work, some
+// work from home granted, and false friends that say nothing of the
+// workplace. Hybrid cases are read on a remote-only source, where some work
+// from home alone would read remote.
+func TestTextWorkplaceFourLanguages(t *testing.T) {
+	tests := []struct {
+		name       string
+		text       string
+		remoteOnly bool
+		want       string
+	}{
+		// Hybrid, counted.
+		{"days from home", "You work 2 days from home and 3 in our Leeds office.", true, Hybrid},
+		{"days a week at our office", "You'll spend three days a week at our office in Austin.", true, Hybrid},
+		{"office 2-3 days", "Office 2-3 days a week, the rest of the week wherever you like.", true, Hybrid},
+		{"office weekdays", "We meet on Tuesdays and Thursdays in the office.", true, Hybrid},
+		{"WFH days", "WFH days: Monday and Friday.", true, Hybrid},
+		{"a share of remote work", "40% remote work, 60% with the team in Leeds.", true, Hybrid},
+		{"not fully remote", "This role is not fully remote: you will be in the office twice a week.", true, Hybrid},
+		{"split between home and the office", "Your week is split between home and the office.", true, Hybrid},
+		{"Tage die Woche im Büro", "3 Tage die Woche im Büro, den Rest wo du willst.", true, Hybrid},
+		{"Homeoffice an Tagen", "Homeoffice an bis zu 2 Tagen pro Woche.", true, Hybrid},
+		{"a share of Homeoffice", "Bis zu 50 % Homeoffice nach der Einarbeitung.", true, Hybrid},
+		{"Präsenztage", "Präsenztage in Köln: dienstags und donnerstags.", true, Hybrid},
+		{"between Büro and Homeoffice", "Du arbeitest flexibel zwischen Büro und Homeoffice.", true, Hybrid},
+		{"hybride Arbeitsmodelle", "Wir bieten hybride Arbeitsmodelle.", true, Hybrid},
+		{"full remote ruled out", "Full Remote ist nicht möglich, wir sehen uns 2x pro Woche im Office.", true, Hybrid},
+		{"télétravail jusqu'à 2 jours", "Télétravail jusqu'à 2 jours par semaine.", true, Hybrid},
+		{"jours au bureau", "3 jours par semaine au bureau de Lille.", true, Hybrid},
+		{"share of télétravail", "50 % de télétravail après la période d'essai.", true, Hybrid},
+		{"días de teletrabajo", "2 días de teletrabajo a la semana.", true, Hybrid},
+		{"trabajo híbrido", "Modelo de trabajo híbrido en Madrid.", true, Hybrid},
+		{"días en la oficina", "3 días a la semana en la oficina.", true, Hybrid},
+		// Wholly remote.
+		{"this role is remote", "This role is remote within the US.", false, Remote},
+		{"location remote", "Location: Remote", false, Remote},
+		{"deutschlandweit remote", "Deutschlandweit remote, mit Teamevents in Hamburg.", false, Remote},
+		{"komplett von zu Hause", "Du arbeitest komplett von zu Hause aus.", false, Remote},
+		{"ortsunabhängig, wholly", "100 % ortsunabhängig arbeiten.", false, Remote},
+		{"télétravail intégral", "Poste en télétravail intégral.", false, Remote},
+		{"entièrement en télétravail", "Poste entièrement en télétravail.", false, Remote},
+		{"teletrabajo 100", "Teletrabajo 100 %, desde cualquier lugar de España.", false, Remote},
+		{"puesto remoto", "Puesto remoto para toda España.", false, Remote},
+		// Some work from home, without saying how much.
+		{"Homeoffice-Anteil", "Homeoffice-Anteil nach Absprache.", false, Hybrid},
+		{"ortsunabhängiges Arbeiten", "Ortsunabhängiges Arbeiten möglich.", false, Hybrid},
+		{"ortsunabhängiges Arbeiten, remote-only source", "Ortsunabhängiges Arbeiten möglich.", true, Remote},
+		{"von zu Hause", "Arbeiten von zu Hause nach der Einarbeitung.", false, Hybrid},
+		{"WFH", "Flexible WFH policy.", false, Hybrid},
+		{"posibilidad de teletrabajo", "Posibilidad de teletrabajo.", false, Hybrid},
+		// Remote work ruled out.
+		{"not a remote position", "Please note this is not a remote position.", true, Onsite},
+		{"remote work is not available", "Remote work is not available for this role.", true, Onsite},
+		{"entirely on-site", "This is an entirely on-site role.", true, Onsite},
+		{"Homeoffice nicht möglich", "Homeoffice ist leider nicht möglich.", true, Onsite},
+		{"keine Möglichkeit zum Homeoffice", "Es besteht keine Möglichkeit zum Homeoffice.", true, Onsite},
+		{"nicht remote", "Die Stelle ist nicht remote.", true, Onsite},
+		{"non télétravaillable", "Poste non télétravaillable.", true, Onsite},
+		{"aucun télétravail", "Aucun télétravail possible.", true, Onsite},
+		{"sin teletrabajo", "Jornada completa, sin teletrabajo.", true, Onsite},
+		{"totalmente presencial", "Puesto totalmente presencial.", true, Onsite},
+		// False friends.
+		{"remote sensing and control", "Experience with remote sensing data and remote control units.", false, ""},
+		{"hybrid cars", "We sell hybrid cars and plug-in hybrid vehicles.", false, ""},
+		{"hybrid IT", "Build hybrid integration and hybrid data platforms on hybrid networks.", false, ""},
+		{"a hybrid role of two trades", "This is a hybrid role combining marketing and sales.", false, ""},
+		{"the UK Home Office", "We hold a Home Office sponsor licence and follow the Home Office's rules.", false, ""},
+		{"a team of remote engineers", "Join a team of 40 remote engineers.", false, ""},
+		{"hybride Cloud", "Betrieb hybrider Cloud-Infrastrukturen.", false, ""},
+		{"wie zu Hause", "Bei uns fühlst du dich wie zu Hause.", false, ""},
+		{"architecture hybride", "Conception d'une architecture hybride.", false, ""},
+		{"vehículos híbridos", "Mantenimiento de vehículos híbridos y nube híbrida.", false, ""},
+		{"atendimento híbrido", "Atendimento híbrido: telefone e e-mail.", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, def := TextWorkplaceDefault(tt.text, tt.remoteOnly); got != tt.want || !def {
+				t.Errorf("TextWorkplaceDefault(%q, remoteOnly %v) = %q, %v; want %q, true", tt.text, tt.remoteOnly, got, def, tt.want)
+			}
+		})
+	}
+}
+
 // TestTitleInPerson: titles of jobs done only in person, in five languages,
 // and titles that must not be read so.
 func TestTitleInPerson(t *testing.T) {
