@@ -16,7 +16,7 @@ import (
 // independent reseller's terms), so that no source's default workplace
 // applies to it, and lose to any phrase that names a workplace; inperson
 // phrases describe work that is done where a person must be (a store, a
-// building site, customers' homes, a front desk), which only stops a
+// building site, customers' homes, a front desk, an office), which only stops a
 // remote-only source's default, and lose to every other class: an
 // independent reseller who visits customers' homes is still no salaried
 // job.

@@ -206,6 +206,17 @@ func TestTextWorkplaceFourLanguages(t *testing.T) {
 		{"aucun télétravail", "Aucun télétravail possible.", true, Onsite},
 		{"sin teletrabajo", "Jornada completa, sin teletrabajo.", true, Onsite},
 		{"totalmente presencial", "Puesto totalmente presencial.", true, Onsite},
+		// Presence at an office: on-site on a remote-only source, unless
+		// home or remote work is granted.
+		{"office-based role", "This is an office-based role in Leeds.", true, Onsite},
+		{"office-based, days from home", "This is an office-based role with 2 days from home.", true, Hybrid},
+		{"Präsenz im Büro", "Wir erwarten Präsenz im Büro in Köln.", true, Onsite},
+		{"présence au bureau", "Présence au bureau requise.", true, Onsite},
+		{"trabajo en oficina", "Trabajo en oficina en Valencia.", true, Onsite},
+		{"office presence elsewhere", "This is an office-based role in Leeds.", false, ""},
+		// A location line inside the text.
+		{"Remote (EU)", "Location: Berlin or Remote (EU).", false, Remote},
+		{"Remote, Deutschland", "Remote, Deutschland", false, Remote},
 		// False friends.
 		{"remote sensing and control", "Experience with remote sensing data and remote control units.", false, ""},
 		{"hybrid cars", "We sell hybrid cars and plug-in hybrid vehicles.", false, ""},
@@ -218,6 +229,7 @@ func TestTextWorkplaceFourLanguages(t *testing.T) {
 		{"architecture hybride", "Conception d'une architecture hybride.", false, ""},
 		{"vehículos híbridos", "Mantenimiento de vehículos híbridos y nube híbrida.", false, ""},
 		{"atendimento híbrido", "Atendimento híbrido: telefone e e-mail.", false, ""},
+		{"mobile working machines", "Hydraulics for mobile working machines.", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
