@@ -178,6 +178,11 @@ func TestTextWorkplaceFourLanguages(t *testing.T) {
 		{"días de teletrabajo", "2 días de teletrabajo a la semana.", true, Hybrid},
 		{"trabajo híbrido", "Modelo de trabajo híbrido en Madrid.", true, Hybrid},
 		{"días en la oficina", "3 días a la semana en la oficina.", true, Hybrid},
+		{"twice a week in the office", "You'll join us twice a week in the office in Leeds.", true, Hybrid},
+		{"2x pro Woche im Büro", "2x pro Woche im Büro, sonst im Homeoffice.", true, Hybrid},
+		{"five days a week", "Five days a week in the office, Monday to Friday.", true, Onsite},
+		{"5 Tage pro Woche vor Ort", "Du arbeitest 5 Tage pro Woche vor Ort in Leipzig.", true, Onsite},
+		{"5 jours par semaine sur site", "5 jours par semaine sur site à Nantes.", true, Onsite},
 		// Wholly remote.
 		{"this role is remote", "This role is remote within the US.", false, Remote},
 		{"location remote", "Location: Remote", false, Remote},
