@@ -183,6 +183,8 @@ func TestTextWorkplaceFourLanguages(t *testing.T) {
 		{"five days a week", "Five days a week in the office, Monday to Friday.", true, Onsite},
 		{"5 Tage pro Woche vor Ort", "Du arbeitest 5 Tage pro Woche vor Ort in Leipzig.", true, Onsite},
 		{"5 jours par semaine sur site", "5 jours par semaine sur site à Nantes.", true, Onsite},
+		{"Vor-Ort-Tage", "Zwei Vor-Ort-Tage im Monat in Hannover, sonst mobil.", true, Hybrid},
+		{"a share vor Ort", "60 % vor Ort, 40 % flexibel.", true, Hybrid},
 		// Wholly remote.
 		{"this role is remote", "This role is remote within the US.", false, Remote},
 		{"location remote", "Location: Remote", false, Remote},
