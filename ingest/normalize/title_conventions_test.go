@@ -19,6 +19,9 @@ func TestTitleConventions(t *testing.T) {
 		{"Marketing Analyst", "Data Analyst", "Data Analyst: marketing analysts"},
 		{"Product Analyst", "Data Analyst", "Data Analyst: product analysts"},
 		{"Compliance Analyst", "Legal & Compliance", "Legal & Compliance: compliance"},
+		{"Responsable conformité", "Legal & Compliance", "Legal & Compliance: compliance"},
+		{"DPO", "Legal & Compliance", "Legal & Compliance: data protection"},
+		{"Finanzanalyst", "Finance", "Finance: finance roles (not accounting)"},
 		{"AML Investigator", "Legal & Compliance", "Legal & Compliance: compliance"},
 		{"Procurement Analyst", "Procurement & Supply Chain", "Procurement & Supply Chain: procurement"},
 		{"Supply Chain Analyst", "Procurement & Supply Chain", "Procurement & Supply Chain: supply chain"},
@@ -58,6 +61,8 @@ func TestTitleConventions(t *testing.T) {
 		{"Documentation Engineer", "Technical Writer", "Technical Writer: documentation"},
 		{"Responsable communication", "Communications & PR", "Communications & PR: communications"},
 		{"Conservateur du patrimoine", "Arts & Culture", "Arts & Culture: curators, heritage"},
+		{"Marketing Copywriter", "Writer", "Writer: copywriters"},
+		{"Producteur", "Media & Journalism", "Media & Journalism: producers"},
 		// teaching
 		{"Sales Trainer", "Teacher & Trainer", "Teacher & Trainer: trainers, coaches"},
 		// projects, products, operations
