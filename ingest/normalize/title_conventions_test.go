@@ -15,6 +15,8 @@ func TestTitleConventions(t *testing.T) {
 	}{
 		// analysts of two families
 		{"Sales Operations Analyst", "Operations", "Operations: revops"},
+		{"Business Operations Analyst", "Operations", "Operations: bizops"},
+		{"Business Analyst, Operations", "Business Analyst", "Business Analyst: business analysts (a team's name does not change the role)"},
 		{"Marketing Data Analyst", "Data Analyst", "Data Analyst: marketing and product analysts"},
 		{"Marketing Analyst", "Data Analyst", "Data Analyst: marketing analysts"},
 		{"Product Analyst", "Data Analyst", "Data Analyst: product analysts"},
@@ -63,6 +65,8 @@ func TestTitleConventions(t *testing.T) {
 		{"Conservateur du patrimoine", "Arts & Culture", "Arts & Culture: curators, heritage"},
 		{"Marketing Copywriter", "Writer", "Writer: copywriters"},
 		{"Producteur", "Media & Journalism", "Media & Journalism: producers"},
+		{"Pharmazeutischer Referent", "Sales", "Sales: sales representatives"},
+		{"Visiteur médical", "Sales", "Sales: sales representatives"},
 		// teaching
 		{"Sales Trainer", "Teacher & Trainer", "Teacher & Trainer: trainers, coaches"},
 		// projects, products, operations
