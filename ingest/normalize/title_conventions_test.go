@@ -38,6 +38,8 @@ func TestTitleConventions(t *testing.T) {
 		{"Auditeur interne", "Accountant", "Accountant: auditors"},
 		{"Mitarbeiter Interne Revision", "Accountant", "Accountant: auditors (Interne Revision is internal audit)"},
 		{"Revenue Accountant", "Accountant", "Accountant: accountants"},
+		{"Accountant, Sales", "Accountant", "Accountant: accountants (a team's name does not change the role)"},
+		{"Buchhalter Vertrieb", "Accountant", "Accountant: Buchhalter of every kind (a team's name does not change the role)"},
 		{"Tax Consultant", "Accountant", "Accountant: tax advisers (Steuerberater, in English also tax consultant)"},
 		{"Steuerberater", "Accountant", "Accountant: tax advisers (Steuerberater)"},
 		{"Tax Manager", "Finance", "Finance: tax (not a tax adviser)"},
