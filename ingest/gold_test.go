@@ -227,12 +227,12 @@ var goldTargets = map[string]float64{"role": 95, "seniority": 97, "place": 97, "
 // floor when the reading improves. Lower one only for a rule narrowed
 // because it misread titles outside the gold sets, or for a new gold set
 // labelled after the rules were tuned (greenhouse-sumup-held.jsonl brought
-// Greenhouse's role from 97.6% to 92.7%, 93.8% once the vocabulary grew),
+// Greenhouse's role from 97.6% to 92.7%, 94.0% once the vocabulary grew),
 // and say so in the commit.
 var goldFloors = map[string]map[string]float64{
-	"arbeitnow":     {"role": 90.5},
+	"arbeitnow":     {"role": 91},
 	"francetravail": {},
-	"greenhouse":    {"role": 93.5},
+	"greenhouse":    {"role": 94},
 	"remoteok":      {"role": 82.5, "place": 96},
 	"remotive":      {"place": 96},
 }
