@@ -42,7 +42,7 @@ func FuzzParseLocation(f *testing.F) {
 	for _, p := range realPostings(f) {
 		f.Add(p.Location)
 	}
-	for _, s := range []string{"USA, Canada, USA timezones", "Stewartville, MN", "CET +/- 3h", "UTC+14", "UTC−99", "REMOTE - US", "Remote, CA", strings.Repeat("US, ", 300), "\xffBerlin\xfe"} {
+	for _, s := range []string{"USA, Canada, USA timezones", "Stewartville, MN", "CET +/- 3h", "UTC+14", "UTC−99", "REMOTE - US", "Remote, CA", "Mülheim a.d. Ruhr", "St. Pölten", "Weiden i.d.OPf.", "St " + strings.Repeat("a.d. ", 40), strings.Repeat("US, ", 300), "\xffBerlin\xfe"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

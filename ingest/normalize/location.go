@@ -230,9 +230,9 @@ func parseLocation(s string, tr *trace) Location {
 			// A run no name covers whole: the gazetteer's name of the
 			// whole run beats the names inside it.
 			if e := t.runEnd(i); n < e-i && e-i <= maxGazWords {
-				if v := t.gazRun(i, e, key[:0]); v != "" {
+				if v, name := t.gazRun(i, e, key[:0]); v != "" {
 					if tr != nil {
-						tr.add("place", "", fmt.Sprintf("%q in the gazetteer (country:population of each place of the name): %s", string(t.phrase(nil, i, e)), v))
+						tr.gazetteer(string(t.phrase(nil, i, e)), name, v)
 					}
 					a.addWeak("", v)
 					a.setTown(&cur)

@@ -50,9 +50,11 @@ func (t *text) runEnd(i int) int {
 
 // gazRun looks words i to e (one past the last) up in the gazetteer: whole,
 // then without the prefix and suffix words of rules/gazetteer.tsv around
-// them. It returns the countries part of the line, or "" when none (or the
-// name is a stop name). key is scratch space.
-func (t *text) gazRun(i, e int, key []byte) string {
+// them, then with the abbreviations of town names written out (see
+// [gazAbbrevKey]). It returns the countries part of the line, or "" when
+// none (or the name is a stop name), and the name found, in key's space
+// (scratch space).
+func (t *text) gazRun(i, e int, key []byte) (string, []byte) {
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			i0, e0 := i, e
@@ -63,7 +65,7 @@ func (t *text) gazRun(i, e int, key []byte) string {
 				e--
 			}
 			if i == e || i == i0 && e == e0 {
-				return ""
+				break
 			}
 		}
 		key, ok := t.appendKey(key[:0], i, e)
@@ -71,10 +73,129 @@ func (t *text) gazRun(i, e int, key []byte) string {
 			continue
 		}
 		if v := gazLookup(key); v != "" {
-			return v
+			return v, key
 		}
 	}
-	return ""
+	// The abbreviations written out: "St" as "Sankt", then as "Saint";
+	// then the name before a qualifier alone.
+	if !t.mayAbbreviate(i, e) {
+		return "", nil
+	}
+	for pass := 0; pass < 3; pass++ {
+		k, ok := t.gazAbbrevKey(key[:0], i, e, pass)
+		if ok && len(k) >= 3 && !gazStop[string(k)] {
+			if v := gazLookup(k); v != "" {
+				return v, k
+			}
+		}
+	}
+	return "", nil
+}
+
+// mayAbbreviate reports whether words i to e may hold an abbreviation that
+// [gazAbbrevKey] writes out: a first word "st" or "ste", or a later word of
+// one letter.
+func (t *text) mayAbbreviate(i, e int) bool {
+	if w := string(t.word(i)); w == "st" || w == "ste" {
+		return true
+	}
+	for j := i + 1; j < e; j++ {
+		if len(t.word(j)) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// gazAbbrevExpand holds the abbreviations that German town names carry
+// after the name, written out as the gazetteer has them ("Mühldorf a.
+// Inn" is "Mühldorf am Inn", "Halle a.d. Saale" is "Halle an der Saale");
+// each is one or two one- or two-letter words once its dots are spaces.
+var gazAbbrevExpand = [...]struct{ abbrev, full []string }{
+	{[]string{"a", "d"}, []string{"an", "der"}},
+	{[]string{"i", "d"}, []string{"in", "der"}},
+	{[]string{"o", "d"}, []string{"ob", "der"}},
+	{[]string{"v", "d"}, []string{"vor", "der"}},
+	{[]string{"a"}, []string{"am"}},
+	{[]string{"i"}, []string{"im"}},
+	{[]string{"b"}, []string{"bei"}},
+}
+
+// gazAbbrevKey writes the name of words i to e into key with the
+// abbreviations of town names written out: a first word "st" as "sankt"
+// (pass 0: "St. Pölten" is Sankt Pölten) or "saint" (pass 1: "St Jean de
+// Luz"), "ste" as "sainte", and German qualifiers after the name (see
+// [gazAbbrevExpand]). An English "St Albans" or a French "St-Étienne" is
+// found whole before this. Pass 2 writes only the words before the first
+// qualifier, for qualifiers the gazetteer writes otherwise ("Freiburg i.Br."
+// is Freiburg im Breisgau, "Weiden i.d.OPf." Weiden in der Oberpfalz). ok is
+// false when the pass has nothing new to look up or the name does not fit
+// in key.
+func (t *text) gazAbbrevKey(key []byte, i, e, pass int) (k []byte, ok bool) {
+	changed := false
+	for j := i; j < e; j++ {
+		w := string(t.word(j))
+		if j == i {
+			switch {
+			case w == "st" && pass == 1:
+				w, changed = "saint", true
+			case w == "st":
+				w, changed = "sankt", true
+			case w == "ste":
+				w, changed = "sainte", true
+			}
+			if key, ok = appendKeyWord(key, w); !ok {
+				return key, false
+			}
+			continue
+		}
+		n, full := 0, []string(nil)
+		for _, x := range gazAbbrevExpand {
+			if j+len(x.abbrev) <= e && wordsAre(t, j, x.abbrev) {
+				n, full = len(x.abbrev), x.full
+				break
+			}
+		}
+		switch {
+		case n > 0 && pass == 2:
+			return key, true
+		case n > 0:
+			for _, f := range full {
+				if key, ok = appendKeyWord(key, f); !ok {
+					return key, false
+				}
+			}
+			j += n - 1
+			changed = true
+		default:
+			if key, ok = appendKeyWord(key, w); !ok {
+				return key, false
+			}
+		}
+	}
+	return key, changed && pass < 2
+}
+
+// wordsAre reports whether the words of t from j on are ws.
+func wordsAre(t *text, j int, ws []string) bool {
+	for k, w := range ws {
+		if string(t.word(j+k)) != w {
+			return false
+		}
+	}
+	return true
+}
+
+// appendKeyWord appends w to key after a space (none before the first word);
+// false when it does not fit in key's capacity.
+func appendKeyWord(key []byte, w string) ([]byte, bool) {
+	if len(key)+1+len(w) > cap(key) {
+		return key, false
+	}
+	if len(key) > 0 {
+		key = append(key, ' ')
+	}
+	return append(key, w...), true
 }
 
 // appendKey appends words i to e (one past the last) of the text to key,
@@ -134,9 +255,9 @@ func (g *gazRuns) resolve(t *text, a *locAcc, key []byte, tr *trace) {
 		if r[1]-r[0] > maxGazWords || slices.Contains(g.missed[:g.nm], [2]uint8{r[0], r[1]}) {
 			continue
 		}
-		if v := t.gazRun(int(r[0]), int(r[1]), key); v != "" && a.nw < len(a.weak) {
+		if v, name := t.gazRun(int(r[0]), int(r[1]), key); v != "" && a.nw < len(a.weak) {
 			if tr != nil {
-				tr.add("place", "", fmt.Sprintf("%q in the gazetteer (country:population of each place of the name): %s", string(t.phrase(nil, int(r[0]), int(r[1]))), v))
+				tr.gazetteer(string(t.phrase(nil, int(r[0]), int(r[1]))), name, v)
 			}
 			a.weak[a.nw] = weakPlace{item: r[2], gaz: v}
 			a.nw++
@@ -245,6 +366,16 @@ func (a *locAcc) addressCountries(k int) uint32 {
 		}
 	}
 	return 0
+}
+
+// gazetteer records in tr that phrase of a location text is the
+// gazetteer's name (as phrase is, or written out) with line v.
+func (tr *trace) gazetteer(phrase string, name []byte, v string) {
+	as := ""
+	if phrase != string(name) {
+		as = fmt.Sprintf(" as %q", name)
+	}
+	tr.add("place", "", fmt.Sprintf("%q in the gazetteer%s (country:population of each place of the name): %s", phrase, as, v))
 }
 
 // isWordOf reports whether word w is one of list (a short list: a scan
