@@ -175,13 +175,23 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		add("place", p.CountryHint, fmt.Sprintf("the location text %q names no place the gazetteer knows; the source lists jobs in %s", p.LocationText, p.CountryHint))
 	}
 	salaried := true // no offer to open a franchise (read with the workplace)
+	remoteOnly := p.RemoteHint != nil && *p.RemoteHint
+	var fromTitle string // the workplace the title names
+	if p.Location.Workplace == "" {
+		fromTitle = titleWorkplace(p.Title, remoteOnly, steps)
+	}
 	switch {
 	case p.Location.Workplace != "":
 		if explain {
 			add("workplace", p.Location.Workplace, fmt.Sprintf("location text %q", p.LocationText))
 		}
+	case fromTitle != "":
+		// The title's "- 100% Remote" or "(hybrid)" is the employer's
+		// headline; it beats the description's words and the source's
+		// flag.
+		p.Location.Workplace = fromTitle
+		add("workplace", fromTitle, fmt.Sprintf("the title %q (phrases above)", p.Title))
 	default:
-		remoteOnly := p.RemoteHint != nil && *p.RemoteHint
 		var defaultApplies bool
 		if explain {
 			var st []normalize.Step
@@ -265,6 +275,17 @@ func titleInPerson(title string, steps *[]normalize.Step) bool {
 	ok, st := normalize.ExplainTitleInPerson(title)
 	*steps = append(*steps, st...)
 	return ok
+}
+
+// titleWorkplace is [normalize.TitleWorkplace], appending the phrases it
+// finds to steps when steps is not nil.
+func titleWorkplace(title string, remoteOnly bool, steps *[]normalize.Step) string {
+	if steps == nil {
+		return normalize.TitleWorkplace(title, remoteOnly)
+	}
+	wp, st := normalize.ExplainTitleWorkplace(title, remoteOnly)
+	*steps = append(*steps, st...)
+	return wp
 }
 
 // containsAll reports whether every string of sub is in set.

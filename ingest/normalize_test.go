@@ -26,7 +26,8 @@ func TestNormalize(t *testing.T) {
 			},
 			want: func(p Posting) Posting {
 				p.Role, p.Seniority = "Backend Engineer", "Senior"
-				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"CA", "US"}}
+				// The title's "- Remote" names the workplace.
+				p.Location = normalize.Location{Scope: normalize.ScopeCountry, Countries: []string{"CA", "US"}, Workplace: normalize.Remote}
 				p.Salary = normalize.Salary{Min: 18, Max: 22, Currency: "USD", Period: normalize.Hour, AnnualMin: 37440, AnnualMax: 45760}
 				p.Skills = []string{"Go", "TypeScript"}
 				p.DescriptionText = "Build APIs.\n\n- Go"

@@ -17,7 +17,7 @@ func FuzzTitle(f *testing.F) {
 	for _, p := range realPostings(f) {
 		f.Add(p.Title)
 	}
-	for _, s := range []string{"Développeur Full Stack (H/F)", "Softwareentwickler (m/w/d)", "Executive Assistant to the CEO", "Data Scientist IV", strings.Repeat("senior ", 200), "\xff\xfe", "back end back end"} {
+	for _, s := range []string{"Développeur Full Stack (H/F)", "Softwareentwickler (m/w/d)", "Executive Assistant to the CEO", "Data Scientist IV", strings.Repeat("senior ", 200), "\xff\xfe", "back end back end", "Engineer - 100% Remote", "DevOps (m/w/d) REMOTE", "a – b — c - d | Hybrid"} {
 		f.Add(s)
 	}
 	roles := map[string]bool{"": true}
@@ -34,6 +34,16 @@ func FuzzTitle(f *testing.F) {
 		}
 		if r2, s2 := Title(title); r2 != role || s2 != seniority {
 			t.Errorf("Title(%q) is not deterministic", title)
+		}
+		for _, remoteOnly := range []bool{false, true} {
+			switch wp := TitleWorkplace(title, remoteOnly); wp {
+			case "", Remote, Hybrid, Onsite:
+				if got, steps := ExplainTitleWorkplace(title, remoteOnly); got != wp || wp != "" && len(steps) == 0 {
+					t.Errorf("ExplainTitleWorkplace(%q, %v) = %q with %d steps, TitleWorkplace %q", title, remoteOnly, got, len(steps), wp)
+				}
+			default:
+				t.Errorf("TitleWorkplace(%q, %v) = %q: not a workplace", title, remoteOnly, wp)
+			}
 		}
 	})
 }

@@ -228,6 +228,16 @@ func (set *stemSet) startsWith(w string) bool {
 	return false
 }
 
+// anyWord reports whether a word of s starts with one of the stems.
+func (set *stemSet) anyWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if wordBytes[s[i]] && (i == 0 || !wordBytes[s[i-1]]) && set.startsWith(s[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
 // lowerASCII lower-cases an ASCII letter; any other byte is returned as is.
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {

@@ -371,3 +371,55 @@ func TestTitleInPersonAllocs(t *testing.T) {
 		t.Errorf("TitleInPerson allocates %v times a call, want none", n)
 	}
 }
+
+// TestTitleWorkplace: a title names its workplace by the phrases of a
+// description, or by a bare workplace word that makes a part of the title on
+// its own; as a word among others it names a field or a product.
+func TestTitleWorkplace(t *testing.T) {
+	tests := []struct {
+		title      string
+		remoteOnly bool
+		want       string
+	}{
+		// Real titles of Arbeitnow (2026-04, 2026-06).
+		{"Werkstudent HR & Recruiting - hybrid (w/m/d)", false, Hybrid},
+		{"Ex Steuerfachangestellter / Digitaler Buchhalter im SaaS (m/w/d) - Finanzbranche - DATEV - remote", false, Remote},
+		{"Produkt-Test Koordinator (remote) auf freier Mitarbeit", false, Remote},
+		{"Junior Developer (m/w/d) - Fullstack, Data & AI - 100% Home Office möglich", false, Remote},
+		{"Junior Linkbuilding Manager - 100% Remote", false, Remote},
+		{"Werkstudent:in im Recruiting (m/w/d) - Remote / Homeoffice", false, Remote},
+		{"DevOps / Platform Engineer (m/w/d) REMOTE", false, Remote},
+		{"Entgeltabrechner (w/m/d) international mit Homeoffice-Anteil & Englisch", false, Hybrid},
+		// Real, Greenhouse (SumUp): a product's name.
+		{"Senior/Staff AI Engineer - Remote Care (x/f/m)", false, ""},
+		// A grant of some work from home, on a source of remote jobs only.
+		{"Kundenberater (m/w/d) – Home-Office möglich", false, Hybrid},
+		{"Kundenberater (m/w/d) – Home-Office möglich", true, Remote},
+		{"Remote: Senior Go Developer", false, Remote},
+		{"Data Engineer | Hybrid", false, Hybrid},
+		{"Sales Manager (m/w/d) – vor Ort", false, Onsite},
+		{"Développeur Java (H/F) - Télétravail partiel", false, Hybrid},
+		{"Desarrollador Backend – Remoto", false, Remote},
+		// Words of a field, not of a workplace.
+		{"Remote Sensing Scientist", false, ""},
+		{"Hybrid Cloud Architect", false, ""},
+		{"Remote Support Engineer", false, ""},
+		{"Remote Office Assistant", false, ""},
+		{"Online Marketing Manager", false, ""},
+		{"Full-Stack Developer", false, ""},
+		// In-person work is TitleInPerson's, not a workplace named.
+		{"Store Manager", true, ""},
+		{"", false, ""},
+	}
+	for _, tt := range tests {
+		if got := TitleWorkplace(tt.title, tt.remoteOnly); got != tt.want {
+			t.Errorf("TitleWorkplace(%q, %v) = %q, want %q", tt.title, tt.remoteOnly, got, tt.want)
+		}
+	}
+}
+
+func TestTitleWorkplaceAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { TitleWorkplace("Senior Backend Engineer (Go) - Remote / Homeoffice", false) }); n >= 1 {
+		t.Errorf("TitleWorkplace allocates %v times a call, want none", n)
+	}
+}
