@@ -108,8 +108,11 @@ func ParseSalary(s string) (Salary, bool) {
 					link = 2
 				}
 			case w.upto:
-				if nf == 0 {
+				switch {
+				case nf == 0:
 					upto = true
+				case link == 1: // "desde 2.000 hasta 2.500 €"
+					link = 2
 				}
 			}
 			continue

@@ -148,6 +148,14 @@ func scanFigure(s string) (figure, int, bool) {
 		}
 	}
 	f := figure{v: v}
+	// The dash of German and Swiss prices in whole units: "65.000,- €",
+	// "Fr. 90'000.–".
+	for _, dash := range [...]string{",-", ".-", ",–", ".–"} {
+		if strings.HasPrefix(s[i:], dash) && (i+len(dash) == len(s) || s[i+len(dash)] < '0' || s[i+len(dash)] > '9') {
+			i += len(dash)
+			break
+		}
+	}
 	// A multiplier right after the figure, or after one space: "50k", "50 K".
 	j := i
 	if j < len(s) && s[j] == ' ' {
