@@ -190,7 +190,9 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		// headline; it beats the description's words and the source's
 		// flag.
 		p.Location.Workplace = fromTitle
-		add("workplace", fromTitle, fmt.Sprintf("the title %q (phrases above)", p.Title))
+		if explain {
+			add("workplace", fromTitle, fmt.Sprintf("the title %q (phrases above)", p.Title))
+		}
 	default:
 		var defaultApplies bool
 		if explain {

@@ -232,7 +232,7 @@ func parseLocation(s string, tr *trace) Location {
 			if e := t.runEnd(i); n < e-i && e-i <= maxGazWords {
 				if v, name := t.gazRun(i, e, key[:0]); v != "" {
 					if tr != nil {
-						tr.gazetteer(string(t.phrase(nil, i, e)), name, v)
+						tr.gazetteer(string(t.phrase(nil, i, e)), string(name), v)
 					}
 					a.addWeak("", v)
 					a.setTown(&cur)

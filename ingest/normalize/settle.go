@@ -257,7 +257,7 @@ func (g *gazRuns) resolve(t *text, a *locAcc, key []byte, tr *trace) {
 		}
 		if v, name := t.gazRun(int(r[0]), int(r[1]), key); v != "" && a.nw < len(a.weak) {
 			if tr != nil {
-				tr.gazetteer(string(t.phrase(nil, int(r[0]), int(r[1]))), name, v)
+				tr.gazetteer(string(t.phrase(nil, int(r[0]), int(r[1]))), string(name), v)
 			}
 			a.weak[a.nw] = weakPlace{item: r[2], gaz: v}
 			a.nw++
@@ -370,9 +370,9 @@ func (a *locAcc) addressCountries(k int) uint32 {
 
 // gazetteer records in tr that phrase of a location text is the
 // gazetteer's name (as phrase is, or written out) with line v.
-func (tr *trace) gazetteer(phrase string, name []byte, v string) {
+func (tr *trace) gazetteer(phrase, name, v string) {
 	as := ""
-	if phrase != string(name) {
+	if phrase != name {
 		as = fmt.Sprintf(" as %q", name)
 	}
 	tr.add("place", "", fmt.Sprintf("%q in the gazetteer%s (country:population of each place of the name): %s", phrase, as, v))
