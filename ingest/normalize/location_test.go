@@ -228,3 +228,12 @@ func checkLocation(t *testing.T, text string, loc Location) {
 		t.Errorf("ParseLocation(%q): bad workplace %q", text, loc.Workplace)
 	}
 }
+
+// TestParseLocationAllocs: a location that names no place costs no
+// allocation, the gazetteer's look-ups included (its scratch key stays on
+// the stack).
+func TestParseLocationAllocs(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { ParseLocation("Xqzville a.d. Nowhere, St. Xqz") }); n != 0 {
+		t.Errorf("ParseLocation allocates %v times a call, want none", n)
+	}
+}
