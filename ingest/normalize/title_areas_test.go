@@ -70,7 +70,7 @@ func TestTitleAreas(t *testing.T) {
 		{"Recruiter", []string{
 			"Referent Personalgewinnung", "Spezialist Personalbeschaffung",
 			"Responsable recrutement", "Assistante recrutement",
-			"Técnico de reclutamiento",
+			"Técnico de reclutamiento", "Mitarbeiter Personaldisposition",
 		}},
 		{"Procurement & Supply Chain", []string{
 			"Mitarbeiter Materialwirtschaft", "Sachbearbeiter Warenwirtschaft", "Mitarbeiter Produktionsplanung",
@@ -78,7 +78,8 @@ func TestTitleAreas(t *testing.T) {
 			"Mitarbeiter Materialdisposition", "Spezialist Lieferantenmanagement", "Mitarbeiter Zollabwicklung",
 			"Sachbearbeiter Exportabwicklung", "Fuhrparkmanager", "Sachbearbeiter Fuhrparkmanagement",
 			"Mitarbeiter Fuhrpark", "Referent Transportmanagement", "Sachbearbeiter Vergabestelle",
-			"Mitarbeiter Beschaffungswesen", "Einkaufsreferent", "Logistikkoordinator",
+			"Mitarbeiter Beschaffungswesen", "Sachbearbeiter Zentraleinkauf", "Mitarbeiter Materialbeschaffung",
+			"Mitarbeiter Kontraktlogistik", "Mitarbeiter Transportdisposition", "Teamleiter Produktionslogistik", "Einkaufsreferent", "Logistikkoordinator",
 			"Ordonnanceur", "Responsable ordonnancement", "Gestionnaire de flotte", "Responsable douane",
 			"Chargé des marchés publics", "Responsable commande publique",
 			"Técnico de comercio exterior", "Responsable de flota", "Técnico de aduanas",
@@ -91,7 +92,7 @@ func TestTitleAreas(t *testing.T) {
 		}},
 		{"Marketing", []string{
 			"Mitarbeiter Veranstaltungsmanagement", "Referentin Veranstaltungsorganisation", "Veranstaltungsmanager",
-			"Mitarbeiter Eventmanagement", "Referent Sponsoring", "Referent Produktmarketing", "Mitarbeiter Werbung", "Werkstudent Mediaplanung",
+			"Mitarbeiter Eventmanagement", "Referent Sponsoring", "Referent Produktmarketing", "Referent Eventmarketing", "Mitarbeiter Werbung", "Werkstudent Mediaplanung",
 			"Responsable événementiel", "Chargé de publicité",
 			"Técnico de eventos", "Responsable de publicidad", "Técnico de organización de eventos",
 		}},
@@ -152,7 +153,7 @@ func TestTitleAreas(t *testing.T) {
 			"Técnico de análisis de datos", "Data Analysis Specialist",
 		}},
 		{"Sales", []string{
-			"Mitarbeiter Akquise", "Mitarbeiter Neukundenakquise", "Spezialist Kundengewinnung",
+			"Mitarbeiter Akquise", "Mitarbeiter Neukundenakquise", "Spezialist Kundengewinnung", "Mitarbeiter Innenvertrieb",
 		}},
 		{"Mechanical Engineer", []string{
 			"Mitarbeiter Konstruktion", "Leiter Konstruktion", "Leiter Instandhaltung", "Leitung Instandhaltung",
