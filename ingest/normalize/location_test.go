@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -235,5 +236,18 @@ func checkLocation(t *testing.T, text string, loc Location) {
 func TestParseLocationAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { ParseLocation("Xqzville a.d. Nowhere, St. Xqz") }); n != 0 {
 		t.Errorf("ParseLocation allocates %v times a call, want none", n)
+	}
+}
+
+// TestParseLocationStrippedRunAtEnd: a last run of words that are all
+// prefix and suffix words of rules/gazetteer.tsv ("Greater Area"), ending
+// where the words kept end, names nothing and reads no word past them (it
+// once panicked there).
+func TestParseLocationStrippedRunAtEnd(t *testing.T) {
+	for n := maxTokens - 4; n <= maxTokens+2; n++ {
+		s := strings.Repeat("Xq, ", n) + "Greater Area"
+		if loc := ParseLocation(s); loc.Scope != ScopeUnknown {
+			t.Errorf("ParseLocation(%d unknown towns, \"Greater Area\") = %+v, want nothing", n, loc)
+		}
 	}
 }

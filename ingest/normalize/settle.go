@@ -64,7 +64,10 @@ func (t *text) gazRun(i, e int, key []byte) (string, []byte) {
 			for e > i && isWordOf(gazSuffix, t.word(e-1)) {
 				e--
 			}
-			if i == e || i == i0 && e == e0 {
+			if i == e {
+				return "", nil // prefix and suffix words only
+			}
+			if i == i0 && e == e0 {
 				break
 			}
 		}
