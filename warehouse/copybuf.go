@@ -245,7 +245,14 @@ func copyIn(ctx context.Context, tx pgx.Tx, table string, columns []string, fill
 	r := newCopyReader(fill)
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, r, sql.String())
 	r.close()
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// A cancelled context ends the copy by closing the connection
+		// under it, and pgconn may then report the closed connection
+		// ("use of closed network connection") rather than the
+		// context's error: the cancellation is the cause.
+		return fmt.Errorf("copy %s: %w (%v)", table, ctx.Err(), err)
+	case err != nil:
 		return fmt.Errorf("copy %s: %w", table, err)
 	}
 	return nil
