@@ -95,7 +95,9 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		// words, finer than its code's domain.
 		if role, _ := normalize.Title(p.OccupationName); role != "" {
 			p.Role = role
-			add("role", role, fmt.Sprintf("the title names no role; the publisher's occupation name %q is read as a title (rules/roles.tsv)", p.OccupationName))
+			if explain {
+				add("role", role, fmt.Sprintf("the title names no role; the publisher's occupation name %q is read as a title (rules/roles.tsv)", p.OccupationName))
+			}
 		}
 	}
 	codeRole, codeKnown := normalize.OccupationRole(p.OccupationCode)
@@ -172,7 +174,9 @@ func normalizePosting(p *Posting, steps *[]normalize.Step) {
 		// workplace ("Remote"): on a board of one country's jobs, a
 		// village of that country.
 		p.Location.Scope, p.Location.Countries = normalize.ScopeCountry, []string{p.CountryHint}
-		add("place", p.CountryHint, fmt.Sprintf("the location text %q names no place the gazetteer knows; the source lists jobs in %s", p.LocationText, p.CountryHint))
+		if explain {
+			add("place", p.CountryHint, fmt.Sprintf("the location text %q names no place the gazetteer knows; the source lists jobs in %s", p.LocationText, p.CountryHint))
+		}
 	}
 	salaried := true // no offer to open a franchise (read with the workplace)
 	remoteOnly := p.RemoteHint != nil && *p.RemoteHint

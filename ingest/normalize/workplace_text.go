@@ -357,17 +357,7 @@ func (f *foldedWords) match(phrases map[string][]wpPhrase, tr *trace) int {
 	for i := 0; i < n; {
 		matched := 1
 		for _, p := range phrases[string(f.word(i))] {
-			if i+len(p.rest) >= n {
-				continue
-			}
-			ok := true
-			for k, w := range p.rest {
-				if string(f.word(i+1+k)) != w {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if i+len(p.rest) < n && f.restAt(i+1, p.rest) {
 				if tr != nil {
 					tr.add("workplace", wpClassNames[p.class], "phrase "+p.src)
 				}
@@ -379,6 +369,17 @@ func (f *foldedWords) match(phrases map[string][]wpPhrase, tr *trace) int {
 		i += matched
 	}
 	return best
+}
+
+// restAt reports whether the folded words from i on are rest; the caller
+// makes sure that as many words follow i.
+func (f *foldedWords) restAt(i int, rest []string) bool {
+	for k, w := range rest {
+		if string(f.word(i+k)) != w {
+			return false
+		}
+	}
+	return true
 }
 
 // TextWorkplace reads where the work is done from a posting's text (its

@@ -136,17 +136,7 @@ func (f *foldedWords) matchWhole(phrases map[string][]wpPhrase, tr *trace) int {
 		return -1
 	}
 	for _, p := range phrases[string(f.word(0))] {
-		if len(p.rest) != n-1 {
-			continue
-		}
-		ok := true
-		for k, w := range p.rest {
-			if string(f.word(1+k)) != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if len(p.rest) == n-1 && f.restAt(1, p.rest) {
 			if tr != nil {
 				tr.add("workplace", wpClassNames[p.class], "a part of the title on its own: phrase "+p.src)
 			}
